@@ -1,0 +1,264 @@
+"""Core commands: init, import, transcripts, codebook check, code, uncode, codings, memo."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from lfa_qual import __version__
+from lfa_qual.cli.table import render_table, write_csv, write_json
+from lfa_qual.codebook import load_codebook, render_tree
+from lfa_qual.errors import LfaError
+from lfa_qual.importer import check_unique, import_transcripts
+from lfa_qual.progress import progress
+from lfa_qual.project import Project
+from lfa_qual.readers import read_transcript, transcript_files
+
+
+def open_project(args: argparse.Namespace) -> Project:
+    return Project(args.project, coder=getattr(args, "coder", None))
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("init", parents=[common], help="create a new project folder")
+    p.add_argument("dir", type=Path)
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("import", parents=[common], help="import transcripts into the project store")
+    p.add_argument(
+        "files", nargs="*", type=Path, help="transcript files (default: the transcripts folder)"
+    )
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("transcripts", parents=[common], help="list the project's transcripts")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.set_defaults(func=cmd_transcripts)
+
+    p = sub.add_parser("codebook", parents=[common], help="codebook tools")
+    csub = p.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
+    c = csub.add_parser("check", parents=[common], help="validate a codebook and print its tree")
+    c.add_argument("file", type=Path, nargs="?", help="codebook file (default: the project's)")
+    c.set_defaults(func=cmd_codebook_check)
+
+    p = sub.add_parser("code", parents=[common], help="apply a code to a span of a transcript")
+    p.add_argument("interview", help="interview id")
+    p.add_argument("code", help="code id")
+    p.add_argument("--start", type=int, help="start offset (code points)")
+    p.add_argument("--end", type=int, help="end offset (code points, exclusive)")
+    p.add_argument("--quote", help="exact text of the passage (white space may differ)")
+    p.add_argument("--occurrence", type=int, help="which occurrence of --quote (1-based)")
+    p.add_argument("--coder", help="coder name")
+    p.add_argument("--memo", default="", help="a memo on the coding")
+    p.set_defaults(func=cmd_code)
+
+    p = sub.add_parser("uncode", parents=[common], help="remove a coding by its id")
+    p.add_argument("coding_id", type=int)
+    p.set_defaults(func=cmd_uncode)
+
+    p = sub.add_parser("codings", parents=[common], help="list codings with their citations")
+    p.add_argument("--interview")
+    p.add_argument("--code", action="append", dest="codes", help="only this code (repeatable)")
+    p.add_argument("--coder")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.set_defaults(func=cmd_codings)
+
+    p = sub.add_parser(
+        "memo", parents=[common], help="show or set a memo on a code, transcript or coding"
+    )
+    p.add_argument("kind", choices=["code", "transcript", "coding"])
+    p.add_argument("target", help="code id, interview id or coding id")
+    p.add_argument("--text", help="new memo text (empty deletes); without it the memo is printed")
+    p.set_defaults(func=cmd_memo)
+
+
+def print_version(args: argparse.Namespace) -> int:
+    print(f"lfa-qual {__version__} (Python {platform.python_version()})")
+    try:
+        from lfa_qual.nlp.pipeline import describe_pipeline
+    except ModuleNotFoundError:
+        return 0
+    print(describe_pipeline(getattr(args, "pipeline", None)))
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    project = Project.init(args.dir, getattr(args, "coder", None))
+    print(f"created project in {project.root} (coder {project.coder})")
+    print("put transcripts in transcripts/ and run `lfa-qual import` there")
+    project.close()
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with open_project(args) as project:
+        project.sync_codebook()
+        paths = args.files or transcript_files(project.transcripts_dir)
+        if not paths:
+            raise LfaError("no transcript files to import", path=project.transcripts_dir)
+        parsed = [read_transcript(p) for p in progress(paths, len(paths), "reading")]
+        check_unique(parsed)
+        report = import_transcripts(project.store, parsed)
+        for w in report.warnings:
+            print(f"lfa-qual: warning: {w}", file=sys.stderr)
+        print(
+            f"imported {len(report.added)} new, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged transcript(s)"
+        )
+    return 0
+
+
+def cmd_transcripts(args: argparse.Namespace) -> int:
+    with open_project(args) as project:
+        project.sync()
+        rows = project.transcript_rows()
+        headers = ["interview", "school", "roles", "date", "words", "pages", "codings"]
+        data = [
+            [r.interview, r.school, ", ".join(r.roles), r.date, r.words, r.pages, r.codings]
+            for r in rows
+        ]
+        if args.format == "json":
+            write_json([asdict(r) for r in rows])
+        elif args.format == "csv":
+            write_csv(headers, data)
+        else:
+            print(render_table(headers, data, max_width=48))
+    return 0
+
+
+def cmd_codebook_check(args: argparse.Namespace) -> int:
+    if args.file is not None:
+        print(render_tree(load_codebook(args.file)))
+        return 0
+    with open_project(args) as project:
+        print(render_tree(project.codebook()))
+    return 0
+
+
+def cmd_code(args: argparse.Namespace) -> int:
+    with open_project(args) as project:
+        project.sync()
+        coding = project.code(
+            args.interview,
+            args.code,
+            start=args.start,
+            end=args.end,
+            quote=args.quote,
+            occurrence=args.occurrence,
+            memo=args.memo,
+            coder=args.coder,
+        )
+        view = project.view(coding)
+        print(
+            f"coding {coding.id}: {coding.code} on {coding.interview} [{coding.start}:{coding.end}] {view.citation}"
+        )
+    return 0
+
+
+def cmd_uncode(args: argparse.Namespace) -> int:
+    with open_project(args) as project:
+        coding = project.uncode(args.coding_id)
+        print(f"removed coding {coding.id} ({coding.code} on {coding.interview})")
+    return 0
+
+
+def coding_record(project: Project, coding) -> dict:
+    view = project.view(coding)
+    return {
+        "id": coding.id,
+        "guid": coding.guid,
+        "interview": coding.interview,
+        "start": coding.start,
+        "end": coding.end,
+        "code": coding.code,
+        "coder": coding.coder,
+        "source": coding.source,
+        "created": coding.created,
+        "memo": coding.memo,
+        "status": coding.status,
+        "school": view.school,
+        "role": view.role,
+        "text": view.text,
+        "citation": view.citation,
+    }
+
+
+def cmd_codings(args: argparse.Namespace) -> int:
+    with open_project(args) as project:
+        codings = project.codings(interview=args.interview, codes=args.codes, coder=args.coder)
+        records = [coding_record(project, c) for c in codings]
+        if args.format == "json":
+            write_json(records)
+            return 0
+        headers = ["id", "interview", "start", "end", "code", "coder", "source", "text", "citation"]
+        rows = [[r[h] for h in headers] for r in records]
+        if args.format == "csv":
+            write_csv(headers, rows)
+        else:
+            print(render_table(headers, rows, max_width=50))
+    return 0
+
+
+def cmd_memo(args: argparse.Namespace) -> int:
+    from lfa_qual import codings as ops
+
+    with open_project(args) as project:
+        if args.kind == "coding":
+            try:
+                coding_id = int(args.target)
+            except ValueError:
+                raise LfaError("a coding is named by its number", field="target") from None
+            if args.text is None:
+                print(ops.get_coding(project.store, coding_id).memo)
+            else:
+                ops.set_coding_memo(project.store, coding_id, args.text)
+            return 0
+        if args.kind == "code":
+            project.sync_codebook()
+            project.codebook().get(args.target)
+        else:
+            project.transcript(args.target)
+        if args.text is None:
+            print(ops.get_memo(project.store, args.kind, args.target))
+        else:
+            ops.set_memo(project.store, args.kind, args.target, args.text, project.coder)
+    return 0
+
+
+def open_ui(args: argparse.Namespace) -> int:
+    try:
+        from lfa_qual.tui.app import run_app
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("lfa_qual.tui"):
+            raise
+        return print_summary(args)
+    return run_app(args)
+
+
+def print_summary(args: argparse.Namespace) -> int:
+    """What `lfa-qual` shows without a terminal UI: the project at a glance."""
+    with open_project(args) as project:
+        _, report = project.sync()
+        codebook = project.codebook()
+        rows = project.transcript_rows()
+        print(f"Project {project.root}  (coder {project.coder})")
+        print(f"Codebook {codebook.name} {codebook.version}: {len(codebook.codes)} codes")
+        print(
+            f"{len(rows)} transcripts, {sum(r.words for r in rows):,} words, "
+            f"{sum(r.codings for r in rows)} codings"
+        )
+        print()
+        headers = ["interview", "school", "roles", "date", "words", "pages", "codings"]
+        print(
+            render_table(
+                headers,
+                [
+                    [r.interview, r.school, ", ".join(r.roles), r.date, r.words, r.pages, r.codings]
+                    for r in rows
+                ],
+                max_width=48,
+            )
+        )
+    return 0

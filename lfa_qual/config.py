@@ -1,0 +1,80 @@
+"""The project configuration file `lfa-qual.yaml`."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from lfa_qual.citation import DEFAULT_TEMPLATE, check_template
+from lfa_qual.errors import LfaError
+from lfa_qual.readers import read_text_file
+from lfa_qual.yamlutil import YamlProblem, load_yaml
+
+CONFIG_NAME = "lfa-qual.yaml"
+KEYS = {"coder", "codebook", "transcripts", "citation", "pipeline", "database"}
+
+
+@dataclass
+class ProjectConfig:
+    coder: str = ""
+    codebook: str = "codebooks/lfa.yaml"
+    transcripts: str = "transcripts"
+    citation: str = DEFAULT_TEMPLATE
+    pipeline: str = "auto"
+    database: str = "lfa-qual.db"
+
+
+def default_coder() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER", "coder")
+
+
+def load_config(root: Path) -> ProjectConfig:
+    path = root / CONFIG_NAME
+    if not path.exists():
+        return ProjectConfig()
+    text, _ = read_text_file(path)
+    try:
+        doc = load_yaml(text)
+    except YamlProblem as exc:
+        raise LfaError(exc.message, path=path, line=exc.line) from None
+    data = doc.data or {}
+    if not isinstance(data, dict):
+        raise LfaError("the project configuration must be a mapping of keys", path=path, line=1)
+    config = ProjectConfig()
+    for key, value in data.items():
+        if key not in KEYS:
+            raise LfaError(
+                f"unknown key {key!r} (expected {', '.join(sorted(KEYS))})",
+                path=path,
+                line=doc.line(key),
+            )
+        if value is None:
+            continue
+        if not isinstance(value, str | int | float):
+            raise LfaError(f"'{key}' must be text", path=path, line=doc.line(key), field=key)
+        setattr(config, key, str(value))
+    try:
+        check_template(config.citation)
+    except LfaError as exc:
+        raise LfaError(
+            exc.message, path=path, line=doc.line("citation"), field="citation"
+        ) from None
+    return config
+
+
+def render_config(coder: str) -> str:
+    return (
+        "# lfa-qual project settings\n"
+        f"coder: {coder}\n"
+        "codebook: codebooks/lfa.yaml\n"
+        "transcripts: transcripts\n"
+        "# Fields: speaker, role, grade, school, month, year, date, locator, page, turn, interview, kind\n"
+        f'citation: "{DEFAULT_TEMPLATE}"\n'
+        "# auto: da_core_news_sm when installed, else the blank Danish pipeline with lookup lemmas\n"
+        "pipeline: auto\n"
+    )

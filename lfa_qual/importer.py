@@ -1,0 +1,188 @@
+"""Putting transcripts into the store and reading them back."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lfa_qual.errors import LfaError, TranscriptError
+from lfa_qual.readers import read_transcript
+from lfa_qual.store import Store, new_guid, now
+from lfa_qual.transcript import Paragraph, Speaker, Transcript, Turn
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_all(paths: list[Path]) -> list[Transcript]:
+    """Parse every file first, so that a bad file stops the import before anything is written."""
+    transcripts = [read_transcript(p) for p in paths]
+    check_unique(transcripts)
+    return transcripts
+
+
+def check_unique(transcripts: list[Transcript]) -> None:
+    seen: dict[str, str] = {}
+    for t in transcripts:
+        if t.interview in seen:
+            raise TranscriptError(
+                f"interview id {t.interview!r} is also used by {seen[t.interview]}; "
+                "give each transcript its own 'interview:'",
+                path=t.source,
+                field="interview",
+            )
+        seen[t.interview] = t.source
+
+
+class ChangedTranscriptError(LfaError):
+    """A transcript whose text changed after it was coded; `interview` names it."""
+
+    def __init__(self, message: str, interview: str, **kw) -> None:
+        super().__init__(message, **kw)
+        self.interview = interview
+
+
+def import_transcripts(
+    store: Store, transcripts: list[Transcript], *, allow_changed: bool = False
+) -> ImportReport:
+    """Store new and changed transcripts in one transaction; unchanged ones are left alone.
+
+    A changed transcript that already has codings is refused, naming the file, unless the caller
+    re-anchors the codings itself (`allow_changed`).
+    """
+    report = ImportReport()
+    with store.transaction() as conn:
+        for t in transcripts:
+            report.warnings += t.warnings
+            row = conn.execute(
+                "SELECT id, sha256 FROM transcripts WHERE interview = ?", (t.interview,)
+            ).fetchone()
+            if row is None:
+                _insert(conn, t)
+                report.added.append(t.interview)
+                continue
+            if row["sha256"] == t.sha256:
+                report.unchanged.append(t.interview)
+                continue
+            n = conn.execute(
+                "SELECT count(*) FROM codings WHERE transcript_id = ?", (row["id"],)
+            ).fetchone()[0]
+            if n and not allow_changed:
+                raise ChangedTranscriptError(
+                    f"the text of {t.interview!r} changed after it was coded ({n} codings); "
+                    "re-import it with `lfa-qual import --reanchor` to move the codings onto the new text",
+                    t.interview,
+                    path=t.source,
+                )
+            _replace(conn, row["id"], t)
+            report.updated.append(t.interview)
+    return report
+
+
+def _insert(conn: sqlite3.Connection, t: Transcript) -> int:
+    cur = conn.execute(
+        "INSERT INTO transcripts(guid, interview, school, date, kind, source, text, sha256,"
+        " words, pages, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            new_guid(),
+            t.interview,
+            t.school,
+            t.date,
+            t.kind,
+            t.source,
+            t.text,
+            t.sha256,
+            t.words,
+            t.pages,
+            now(),
+        ),
+    )
+    tid = int(cur.lastrowid)
+    _insert_structure(conn, tid, t)
+    return tid
+
+
+def _insert_structure(conn: sqlite3.Connection, tid: int, t: Transcript) -> None:
+    conn.executemany(
+        "INSERT INTO speakers(transcript_id, label, role, grade, interviewer, position) VALUES (?,?,?,?,?,?)",
+        [
+            (tid, s.label, s.role, s.grade, int(s.interviewer), i)
+            for i, s in enumerate(t.speakers.values())
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO turns(transcript_id, idx, label, start, end, page, timestamp) VALUES (?,?,?,?,?,?,?)",
+        [(tid, u.index, u.label, u.start, u.end, u.page, u.timestamp) for u in t.turns],
+    )
+    conn.executemany(
+        "INSERT INTO paragraphs(transcript_id, turn_idx, start, end, page) VALUES (?,?,?,?,?)",
+        [(tid, u.index, p.start, p.end, p.page) for u in t.turns for p in u.paragraphs],
+    )
+
+
+def _replace(conn: sqlite3.Connection, tid: int, t: Transcript) -> None:
+    conn.execute(
+        "UPDATE transcripts SET school=?, date=?, kind=?, source=?, text=?, sha256=?, words=?,"
+        " pages=?, imported_at=? WHERE id=?",
+        (t.school, t.date, t.kind, t.source, t.text, t.sha256, t.words, t.pages, now(), tid),
+    )
+    for table in ("speakers", "turns", "paragraphs"):
+        conn.execute(f"DELETE FROM {table} WHERE transcript_id = ?", (tid,))
+    _insert_structure(conn, tid, t)
+
+
+def transcript_id(store: Store, interview: str) -> int:
+    row = store.read_one("SELECT id FROM transcripts WHERE interview = ?", (interview,))
+    if row is None:
+        raise LfaError(f"no transcript {interview!r} in this project", field="interview")
+    return int(row["id"])
+
+
+def load_transcript(store: Store, interview: str) -> Transcript:
+    row = store.read_one("SELECT * FROM transcripts WHERE interview = ?", (interview,))
+    if row is None:
+        raise LfaError(f"no transcript {interview!r} in this project", field="interview")
+    tid = row["id"]
+    speakers = {
+        s["label"]: Speaker(s["label"], s["role"], bool(s["interviewer"]), s["grade"])
+        for s in store.read(
+            "SELECT * FROM speakers WHERE transcript_id=? ORDER BY position", (tid,)
+        )
+    }
+    paras: dict[int, list[Paragraph]] = {}
+    for p in store.read("SELECT * FROM paragraphs WHERE transcript_id=? ORDER BY start", (tid,)):
+        paras.setdefault(p["turn_idx"], []).append(Paragraph(p["start"], p["end"], p["page"]))
+    turns = [
+        Turn(
+            u["idx"],
+            u["label"],
+            u["start"],
+            u["end"],
+            u["page"],
+            u["timestamp"],
+            tuple(paras.get(u["idx"], ())),
+        )
+        for u in store.read("SELECT * FROM turns WHERE transcript_id=? ORDER BY idx", (tid,))
+    ]
+    return Transcript(
+        interview=row["interview"],
+        school=row["school"],
+        date=row["date"],
+        kind=row["kind"],
+        speakers=speakers,
+        text=row["text"],
+        turns=turns,
+        source=row["source"],
+    )
+
+
+def interviews(store: Store) -> list[str]:
+    return [
+        r[0] for r in store.read("SELECT interview FROM transcripts ORDER BY school, interview")
+    ]

@@ -1,0 +1,216 @@
+"""A project folder: configuration, codebook, transcripts and the store, behind one facade.
+
+The CLI and the TUI both work through this class, so an action means the same thing in both.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from lfa_qual import codings as coding_ops
+from lfa_qual.citation import cite
+from lfa_qual.codebook import Codebook, load_codebook
+from lfa_qual.codebook_sync import SyncReport, sync_codebook
+from lfa_qual.codings import Coding
+from lfa_qual.config import CONFIG_NAME, ProjectConfig, default_coder, load_config, render_config
+from lfa_qual.errors import LfaError
+from lfa_qual.importer import ImportReport, import_transcripts, load_transcript, read_all
+from lfa_qual.readers import read_text_file, transcript_files
+from lfa_qual.store import Store
+from lfa_qual.transcript import Transcript
+
+
+@dataclass(frozen=True)
+class TranscriptRow:
+    interview: str
+    school: str
+    roles: tuple[str, ...]
+    date: str
+    kind: str
+    words: int
+    pages: int
+    codings: int
+    open_suggestions: int
+
+
+@dataclass(frozen=True)
+class CodingView:
+    """A coding with what a reader needs: its text and its citation."""
+
+    coding: Coding
+    text: str
+    citation: str
+    school: str
+    role: str
+
+
+class Project:
+    def __init__(self, root: Path | str = ".", *, coder: str | None = None) -> None:
+        self.root = Path(root).resolve()
+        if not self.root.is_dir():
+            raise LfaError("no such project folder", path=self.root)
+        self.config: ProjectConfig = load_config(self.root)
+        self.coder = coder or self.config.coder or default_coder()
+        self._store: Store | None = None
+        self._transcripts: dict[str, tuple[str, Transcript]] = {}
+        self._codebook: tuple[float, Codebook] | None = None
+
+    # -- paths and resources -------------------------------------------------------------
+    @property
+    def codebook_path(self) -> Path:
+        return self.root / self.config.codebook
+
+    @property
+    def transcripts_dir(self) -> Path:
+        return self.root / self.config.transcripts
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / self.config.database
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.db_path, before_migration=self._backup_before_migration)
+        return self._store
+
+    def _backup_before_migration(self, db: Path) -> None:
+        from lfa_qual.backup import backup_before_migration
+
+        backup_before_migration(db)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @classmethod
+    def init(cls, folder: Path | str, coder: str | None = None) -> Project:
+        folder = Path(folder)
+        if (folder / CONFIG_NAME).exists():
+            raise LfaError("already an lfa-qual project", path=folder / CONFIG_NAME)
+        try:
+            (folder / "transcripts").mkdir(parents=True, exist_ok=True)
+            (folder / "codebooks").mkdir(exist_ok=True)
+            starter = resources.files("lfa_qual") / "data" / "starter_codebook.yaml"
+            target = folder / "codebooks" / "lfa.yaml"
+            if not target.exists():
+                with resources.as_file(starter) as src:
+                    shutil.copyfile(src, target)
+            (folder / CONFIG_NAME).write_text(
+                render_config(coder or default_coder()), encoding="utf-8"
+            )
+        except OSError as exc:
+            raise LfaError(f"cannot create the project: {exc.strerror}", path=folder) from None
+        project = cls(folder)
+        project.sync_codebook()
+        return project
+
+    # -- codebook ------------------------------------------------------------------------
+    def codebook(self) -> Codebook:
+        """The codebook file, re-read when it changes on disk."""
+        try:
+            mtime = self.codebook_path.stat().st_mtime
+        except OSError:
+            raise LfaError("codebook not found", path=self.codebook_path) from None
+        if self._codebook is None or self._codebook[0] != mtime:
+            self._codebook = (mtime, load_codebook(self.codebook_path))
+        return self._codebook[1]
+
+    def sync_codebook(self) -> SyncReport:
+        codebook = self.codebook()
+        text, _ = read_text_file(self.codebook_path)
+        return sync_codebook(self.store, codebook, text)
+
+    # -- transcripts ---------------------------------------------------------------------
+    def import_files(self, paths: list[Path], *, allow_changed: bool = False) -> ImportReport:
+        return import_transcripts(self.store, read_all(paths), allow_changed=allow_changed)
+
+    def sync(self) -> tuple[SyncReport, ImportReport]:
+        """Bring the store up to date with the codebook file and the transcripts folder."""
+        codebook_report = self.sync_codebook()
+        return codebook_report, self.import_files(transcript_files(self.transcripts_dir))
+
+    def transcript(self, interview: str) -> Transcript:
+        row = self.store.read_one("SELECT sha256 FROM transcripts WHERE interview=?", (interview,))
+        cached = self._transcripts.get(interview)
+        if cached and row and cached[0] == row["sha256"]:
+            return cached[1]
+        transcript = load_transcript(self.store, interview)
+        self._transcripts[interview] = (transcript.sha256, transcript)
+        return transcript
+
+    def transcript_rows(self) -> list[TranscriptRow]:
+        rows = self.store.read(
+            """SELECT t.interview, t.school, t.date, t.kind, t.words, t.pages,
+                 (SELECT count(*) FROM codings c WHERE c.transcript_id = t.id) AS codings,
+                 (SELECT count(*) FROM suggestions s WHERE s.transcript_id = t.id
+                    AND s.status = 'open') AS open_suggestions,
+                 (SELECT group_concat(role, '|') FROM (SELECT DISTINCT role FROM speakers s
+                    WHERE s.transcript_id = t.id AND s.interviewer = 0 ORDER BY position)) AS roles
+               FROM transcripts t ORDER BY t.school, t.interview"""
+        )
+        return [
+            TranscriptRow(
+                r["interview"],
+                r["school"],
+                tuple((r["roles"] or "").split("|")),
+                r["date"],
+                r["kind"],
+                r["words"],
+                r["pages"],
+                r["codings"],
+                r["open_suggestions"],
+            )
+            for r in rows
+        ]
+
+    # -- codings -------------------------------------------------------------------------
+    def code(
+        self,
+        interview: str,
+        code: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        quote: str | None = None,
+        occurrence: int | None = None,
+        memo: str = "",
+        coder: str | None = None,
+        source: str = "manual",
+    ) -> Coding:
+        if quote is not None:
+            start, end = coding_ops.find_quote(self.transcript(interview).text, quote, occurrence)
+        if start is None or end is None:
+            raise LfaError("give either --start and --end or --quote", field="span")
+        return coding_ops.add_coding(
+            self.store, interview, start, end, code, coder or self.coder, memo=memo, source=source
+        )
+
+    def uncode(self, coding_id: int) -> Coding:
+        return coding_ops.remove_coding(self.store, coding_id)
+
+    def codings(self, **filters) -> list[Coding]:
+        return coding_ops.list_codings(self.store, **filters)
+
+    def cite(self, coding: Coding) -> str:
+        return cite(self.transcript(coding.interview), coding.start, self.config.citation)
+
+    def view(self, coding: Coding) -> CodingView:
+        t = self.transcript(coding.interview)
+        return CodingView(
+            coding,
+            t.text[coding.start : coding.end],
+            cite(t, coding.start, self.config.citation),
+            t.school,
+            t.speaker_at(coding.start).role,
+        )

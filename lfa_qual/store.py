@@ -1,0 +1,270 @@
+"""The project store: one SQLite file, WAL mode, one short transaction per user action.
+
+Domain modules (importer, codings, codebook_sync, …) run their SQL through `Store.transaction()`
+and `Store.read()`; this module owns the connection, the schema and its migrations, and turns
+SQLite's failures into messages a user can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from lfa_qual.errors import StoreError
+
+BUSY_TIMEOUT_S = 10.0
+
+MIGRATIONS: list[str] = [
+    # 1: the first release.
+    """
+    CREATE TABLE transcripts(
+        id INTEGER PRIMARY KEY,
+        guid TEXT NOT NULL UNIQUE,
+        interview TEXT NOT NULL UNIQUE,
+        school TEXT NOT NULL,
+        date TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL,
+        text TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        words INTEGER NOT NULL DEFAULT 0,
+        pages INTEGER NOT NULL DEFAULT 0,
+        imported_at TEXT NOT NULL
+    );
+    CREATE TABLE speakers(
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        role TEXT NOT NULL,
+        grade TEXT,
+        interviewer INTEGER NOT NULL DEFAULT 0,
+        position INTEGER NOT NULL,
+        PRIMARY KEY(transcript_id, label)
+    );
+    CREATE TABLE turns(
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        page INTEGER,
+        timestamp TEXT,
+        PRIMARY KEY(transcript_id, idx)
+    );
+    CREATE TABLE paragraphs(
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        turn_idx INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        page INTEGER,
+        PRIMARY KEY(transcript_id, start)
+    );
+    CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE codes(
+        id TEXT PRIMARY KEY,
+        guid TEXT NOT NULL UNIQUE,
+        parent TEXT,
+        label TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        color TEXT NOT NULL,
+        position INTEGER NOT NULL
+    );
+    CREATE TABLE codings(
+        id INTEGER PRIMARY KEY,
+        guid TEXT NOT NULL UNIQUE,
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        code_id TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE,
+        coder TEXT NOT NULL,
+        created TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('manual', 'suggestion')),
+        memo TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'needs_review')),
+        old_text TEXT,
+        CHECK (start >= 0 AND end > start)
+    );
+    CREATE INDEX codings_by_transcript ON codings(transcript_id, start);
+    CREATE INDEX codings_by_code ON codings(code_id);
+    CREATE TABLE memos(
+        id INTEGER PRIMARY KEY,
+        guid TEXT NOT NULL UNIQUE,
+        target_kind TEXT NOT NULL CHECK (target_kind IN ('code', 'transcript', 'project')),
+        target TEXT NOT NULL,
+        text TEXT NOT NULL,
+        author TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        UNIQUE(target_kind, target)
+    );
+    CREATE TABLE suggestions(
+        id INTEGER PRIMARY KEY,
+        guid TEXT NOT NULL UNIQUE,
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        code_id TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        score REAL NOT NULL,
+        evidence TEXT NOT NULL,
+        pipeline TEXT NOT NULL,
+        created TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
+        decided_by TEXT,
+        decided_at TEXT,
+        coding_id INTEGER REFERENCES codings(id) ON DELETE SET NULL
+    );
+    CREATE INDEX suggestions_by_transcript ON suggestions(transcript_id, start);
+    CREATE TABLE actions(
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        coder TEXT NOT NULL,
+        created TEXT NOT NULL,
+        undone INTEGER NOT NULL DEFAULT 0
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def new_guid() -> str:
+    """A stable record id in the form REFI-QDA expects (upper-case UUID)."""
+    return str(uuid.uuid4()).upper()
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _explain(exc: sqlite3.Error, path: Path) -> StoreError:
+    msg = str(exc).lower()
+    if "locked" in msg or "busy" in msg:
+        text = (
+            f"the project store is busy: another lfa-qual process kept it locked for "
+            f"{BUSY_TIMEOUT_S:.0f} s; try again when it has finished"
+        )
+    elif "readonly" in msg or "read-only" in msg:
+        text = "the project store is read-only: check the folder's and file's permissions"
+    elif "full" in msg:
+        text = "the disk is full: nothing was written; free some space and try again"
+    elif "unable to open" in msg:
+        text = "cannot open the project store: check that the folder exists and is writable"
+    elif "not a database" in msg or "malformed" in msg:
+        text = "the project store is damaged or not an lfa-qual store; restore a backup"
+    else:
+        text = f"the project store failed: {exc}"
+    return StoreError(text, path=path)
+
+
+class Store:
+    """A connection to one project's SQLite file."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        migrate: bool = True,
+        before_migration: Callable[[Path], None] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        try:
+            self.conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: an action reported done survives a crash of the process and of the machine.
+            self.conn.execute("PRAGMA synchronous = FULL")
+        except sqlite3.Error as exc:
+            raise _explain(exc, self.path) from None
+        if migrate:
+            self.migrate(before_migration)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def version(self) -> int:
+        try:
+            row = self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_version'"
+            ).fetchone()
+            if row is None:
+                return 0
+            return int(self.conn.execute("SELECT version FROM schema_version").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise _explain(exc, self.path) from None
+
+    def migrate(self, before_migration: Callable[[Path], None] | None = None) -> None:
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"this store has schema version {current}, newer than this lfa-qual "
+                f"({SCHEMA_VERSION}); upgrade lfa-qual",
+                path=self.path,
+            )
+        if current == SCHEMA_VERSION:
+            return
+        if current > 0 and before_migration is not None:
+            before_migration(self.path)
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction() as conn:
+                for statement in MIGRATIONS[version - 1].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                if version == 1:
+                    conn.execute("CREATE TABLE schema_version(version INTEGER NOT NULL)")
+                    conn.execute("INSERT INTO schema_version VALUES (1)")
+                else:
+                    conn.execute("UPDATE schema_version SET version = ?", (version,))
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, committed (durably) when the block ends without an error."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _explain(exc, self.path) from None
+        try:
+            yield self.conn
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise _explain(exc, self.path) from None
+        except BaseException:
+            self._rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise _explain(exc, self.path) from None
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            # If the connection is gone, SQLite rolls back on its own.
+            with suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+
+    def read(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise _explain(exc, self.path) from None
+
+    def read_one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
+        rows = self.read(sql, params)
+        return rows[0] if rows else None
+
+    def integrity_ok(self) -> bool:
+        row = self.read_one("PRAGMA integrity_check")
+        return row is not None and row[0] == "ok"

@@ -1,0 +1,387 @@
+"""Transcripts: the records, and the parser of the turn format shared by every file type.
+
+The format is documented in docs/transcript-format.md. `.docx` and subtitle readers turn their
+input into the same body text and parse it here, so there is one set of rules for turns, pages
+and paragraphs.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lfa_qual.errors import TranscriptError
+from lfa_qual.text import sha256
+from lfa_qual.yamlutil import YamlProblem, load_yaml
+
+DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+LABEL_RE = re.compile(
+    r"([^\s:\[\]]{1,40}):(?=\s|$)[ \t]*(?:\[(\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?)\][ \t]*)?"
+)
+PAGE_RE = re.compile(r"^[ \t]*\[side[ \t]+(\d{1,5})\][ \t]*$", re.IGNORECASE)
+ID_RE = re.compile(r"^[\w.\-]+$")
+# A word that looks like a speaker label (capitals and digits) but is not declared is an error;
+# an ordinary word followed by a colon ("Altså: …") is just text.
+LABEL_LIKE_RE = re.compile(r"^[A-ZÆØÅ][A-ZÆØÅ0-9_\-]{0,11}$")
+SPEAKER_KEYS = {"role", "interviewer", "grade"}
+FRONT_MATTER_KEYS = {"interview", "school", "date", "kind", "speakers"}
+
+DANISH_MONTHS = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+@dataclass(frozen=True)
+class Speaker:
+    label: str
+    role: str
+    interviewer: bool = False
+    grade: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int
+    end: int
+    page: int | None
+
+
+@dataclass(frozen=True)
+class Turn:
+    index: int  # 1-based, the locator when a transcript has no pages
+    label: str
+    start: int
+    end: int
+    page: int | None
+    timestamp: str | None
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass
+class Transcript:
+    interview: str
+    school: str
+    date: str  # YYYY-MM or YYYY-MM-DD
+    kind: str
+    speakers: dict[str, Speaker]
+    text: str
+    turns: list[Turn]
+    source: str = ""
+    warnings: list[str] = field(default_factory=list)
+    _turn_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._turn_starts = [t.start for t in self.turns]
+
+    @property
+    def sha256(self) -> str:
+        return sha256(self.text)
+
+    @property
+    def has_pages(self) -> bool:
+        return any(t.page is not None for t in self.turns)
+
+    @property
+    def pages(self) -> int:
+        pages = [p.page for t in self.turns for p in t.paragraphs if p.page is not None]
+        return max(pages, default=0)
+
+    @property
+    def words(self) -> int:
+        return sum(
+            len(self.text[p.start : p.end].split()) for t in self.turns for p in t.paragraphs
+        )
+
+    def turn_at(self, offset: int) -> Turn:
+        """The turn containing `offset`, or the nearest one before it."""
+        i = bisect.bisect_right(self._turn_starts, offset) - 1
+        return self.turns[max(i, 0)]
+
+    def paragraph_at(self, offset: int) -> Paragraph | None:
+        turn = self.turn_at(offset)
+        found = None
+        for p in turn.paragraphs:
+            if p.start <= offset:
+                found = p
+        return found
+
+    def locator_at(self, offset: int) -> int:
+        """The page at `offset`, or the turn number when the transcript has no page markers."""
+        if not self.has_pages:
+            return self.turn_at(offset).index
+        para = self.paragraph_at(offset)
+        page = para.page if para else self.turn_at(offset).page
+        return page or 1
+
+    def speaker_at(self, offset: int) -> Speaker:
+        return self.speakers[self.turn_at(offset).label]
+
+    @property
+    def month_year(self) -> str:
+        year, month = self.date[:4], int(self.date[5:7])
+        return f"{DANISH_MONTHS[month - 1]} {year}"
+
+
+@dataclass(frozen=True)
+class Header:
+    interview: str
+    school: str
+    date: str
+    kind: str
+    speakers: dict[str, Speaker]
+
+
+LineNamer = Callable[[int], int]
+
+
+def split_front_matter(text: str, source: str) -> tuple[str, str, int]:
+    """Return (front matter, body, line number of the body's first line)."""
+    if not text.startswith("---\n") and text.strip() != "---":
+        raise TranscriptError(
+            "no front matter: the file must start with a line '---', the YAML header, and '---'",
+            path=source,
+            line=1,
+        )
+    end = text.find("\n---\n", 3)
+    if end == -1:
+        if text.endswith("\n---"):
+            end = len(text) - 4
+        else:
+            raise TranscriptError("front matter is not closed by a line '---'", path=source, line=1)
+    fm = text[4 : end + 1]
+    body_start = min(end + 5, len(text))
+    first_body_line = text.count("\n", 0, body_start) + 1
+    return fm, text[body_start:], first_body_line
+
+
+def parse_header(fm: str, source: str, default_id: str, first_line: int = 2) -> Header:
+    try:
+        doc = load_yaml(fm, first_line=first_line)
+    except YamlProblem as exc:
+        raise TranscriptError(f"front matter: {exc.message}", path=source, line=exc.line) from None
+    data = doc.data
+    if not isinstance(data, dict):
+        raise TranscriptError(
+            "front matter must be a mapping of keys (interview, school, date, kind, speakers)",
+            path=source,
+            line=first_line,
+        )
+
+    def fail(message: str, *key: object) -> TranscriptError:
+        return TranscriptError(
+            message, path=source, line=doc.line(*key), field=".".join(map(str, key))
+        )
+
+    for key in data:
+        if key not in FRONT_MATTER_KEYS:
+            raise fail(f"unknown key {key!r}; expected one of {sorted(FRONT_MATTER_KEYS)}", key)
+    interview = str(data.get("interview") or default_id).strip()
+    if not ID_RE.match(interview):
+        raise fail(
+            f"interview id {interview!r} may use letters, digits, '.', '-' and '_' only",
+            "interview",
+        )
+    school = data.get("school")
+    if not isinstance(school, str | int) or not str(school).strip():
+        raise fail("missing 'school' (e.g. 'school: Skole 1')", "school")
+    date = _parse_date(data.get("date"))
+    if date is None:
+        raise fail(f"bad date {data.get('date')!r}: write YYYY-MM or YYYY-MM-DD", "date")
+    kind = data.get("kind") or ""
+    if not isinstance(kind, str):
+        raise fail("'kind' must be text, e.g. 'gruppeinterview'", "kind")
+    speakers = _parse_speakers(data.get("speakers"), fail)
+    return Header(interview, str(school).strip(), date, kind.strip(), speakers)
+
+
+def _parse_date(value: object) -> str | None:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return None
+    m = DATE_RE.match(value.strip())
+    if not m:
+        return None
+    year, month, day = int(m[1]), int(m[2]), m[3]
+    try:
+        dt.date(year, month, int(day) if day else 1)
+    except ValueError:
+        return None
+    return value.strip()
+
+
+def _parse_speakers(raw: object, fail: Callable[..., TranscriptError]) -> dict[str, Speaker]:
+    if not isinstance(raw, dict) or not raw:
+        raise fail(
+            "'speakers' must map each turn label to its role, e.g. 'SL: {role: Skoleleder}'",
+            "speakers",
+        )
+    speakers: dict[str, Speaker] = {}
+    for label, spec in raw.items():
+        label = str(label)
+        if not re.fullmatch(r"[^\s:\[\]]{1,40}", label):
+            raise fail(
+                f"speaker label {label!r} may not contain spaces, ':' or brackets",
+                "speakers",
+                label,
+            )
+        if isinstance(spec, str):
+            spec = {"role": spec}
+        if not isinstance(spec, dict):
+            raise fail(
+                f"speaker {label!r} needs a mapping like {{role: Skoleleder}}", "speakers", label
+            )
+        unknown = set(spec) - SPEAKER_KEYS
+        if unknown:
+            raise fail(f"speaker {label!r}: unknown key(s) {sorted(unknown)}", "speakers", label)
+        role = spec.get("role")
+        if not isinstance(role, str) or not role.strip():
+            raise fail(f"speaker {label!r} has no role", "speakers", label)
+        grade = spec.get("grade")
+        speakers[label] = Speaker(
+            label=label,
+            role=role.strip(),
+            interviewer=bool(spec.get("interviewer", False)),
+            grade=str(grade).strip() if grade not in (None, "") else None,
+        )
+    return speakers
+
+
+def parse_body(
+    body: str,
+    speakers: dict[str, Speaker],
+    source: str,
+    *,
+    base: int = 0,
+    first_line: int = 1,
+    line_name: LineNamer | None = None,
+) -> list[Turn]:
+    """Split the body into turns and paragraphs. Offsets are `base` + offsets into `body`."""
+    name = line_name or (lambda n: n)
+    turns: list[Turn] = []
+    page: int | None = None
+    cur: dict | None = None
+    para: list[int] | None = None  # [start, end]
+
+    def close_para() -> None:
+        nonlocal para
+        if cur is not None and para is not None:
+            cur["paras"].append(Paragraph(para[0], para[1], page))
+        para = None
+
+    def close_turn() -> None:
+        close_para()
+        if cur is not None:
+            paras = tuple(cur["paras"])
+            start = paras[0].start if paras else cur["start"]
+            end = paras[-1].end if paras else cur["start"]
+            turns.append(
+                Turn(len(turns) + 1, cur["label"], start, end, cur["page"], cur["ts"], paras)
+            )
+
+    pos = 0
+    for lineno, line in enumerate(body.split("\n"), start=first_line):
+        start = base + pos
+        pos += len(line) + 1
+        content_at = 0
+        if "\f" in line:
+            page = (page or 1) + line.count("\f")
+            close_para()
+            content_at = line.rfind("\f") + 1
+        m = PAGE_RE.match(line)
+        if m:
+            close_para()
+            page = int(m[1])
+            continue
+        rest = line[content_at:]
+        if not rest.strip():
+            close_para()
+            continue
+        lm = LABEL_RE.match(rest)
+        if lm and lm[1] in speakers:
+            close_turn()
+            cur = {
+                "label": lm[1],
+                "page": page,
+                "ts": lm[2],
+                "paras": [],
+                "start": start + content_at + lm.end(),
+            }
+            rest_after = rest[lm.end() :]
+            if rest_after.strip():
+                s = start + content_at + lm.end()
+                para = [s, s + len(rest_after.rstrip())]
+            continue
+        if lm and LABEL_LIKE_RE.match(lm[1]):
+            raise TranscriptError(
+                f"speaker label {lm[1]!r} is not declared under 'speakers' "
+                f"(declared: {', '.join(speakers)})",
+                path=source,
+                line=name(lineno),
+            )
+        if cur is None:
+            if rest.lstrip().startswith("#"):
+                continue  # a heading above the first turn
+            raise TranscriptError(
+                "text before the first speaker turn; start it with a declared label like "
+                f"'{next(iter(speakers))}:'",
+                path=source,
+                line=name(lineno),
+            )
+        lead = len(rest) - len(rest.lstrip())
+        s = start + content_at + lead
+        e = start + content_at + len(rest.rstrip())
+        if para is None:
+            para = [s, e]
+        else:
+            para[1] = e
+    close_turn()
+    if not any(t.paragraphs for t in turns):
+        raise TranscriptError(
+            "empty transcript: no speaker turn has any text", path=source, line=name(first_line)
+        )
+    return turns
+
+
+def build_transcript(
+    header: Header, text: str, turns: list[Turn], source: str, warnings: list[str]
+) -> Transcript:
+    return Transcript(
+        interview=header.interview,
+        school=header.school,
+        date=header.date,
+        kind=header.kind,
+        speakers=header.speakers,
+        text=text,
+        turns=turns,
+        source=source,
+        warnings=warnings,
+    )
+
+
+def parse_markdown(text: str, source: str | Path, warnings: list[str] | None = None) -> Transcript:
+    """Parse normalised text in the front matter + turns format."""
+    source = str(source)
+    if not text.strip():
+        raise TranscriptError("empty transcript: the file has no text", path=source, line=1)
+    fm, body, body_line = split_front_matter(text, source)
+    header = parse_header(fm, source, Path(source).stem)
+    turns = parse_body(
+        body, header.speakers, source, base=len(text) - len(body), first_line=body_line
+    )
+    return build_transcript(header, text, turns, source, list(warnings or []))

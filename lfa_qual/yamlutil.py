@@ -1,0 +1,101 @@
+"""YAML loading that knows line numbers and refuses what could hang or exhaust memory.
+
+Aliases are refused outright (a "billion laughs" document is made of them and codebooks and
+front matter never need them), documents are capped in size and nesting depth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+MAX_YAML_CHARS = 2_000_000
+MAX_DEPTH = 40
+
+Path_ = tuple[Any, ...]
+
+
+class YamlProblem(Exception):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise YamlProblem(
+                "YAML aliases (*name) are not allowed here", event.start_mark.line + 1
+            )
+        depth = getattr(self, "_lfa_depth", 0) + 1
+        if depth > MAX_DEPTH:
+            raise YamlProblem(
+                f"nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark.line + 1
+            )
+        self._lfa_depth = depth
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._lfa_depth = depth - 1
+
+
+@dataclass
+class LinedYaml:
+    """Parsed data plus the 1-based line of every mapping key and list item, by path."""
+
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+    first_line: int = 1
+
+    def line(self, *path: Any) -> int:
+        """Line of the deepest known prefix of `path` (so a missing key reports its parent)."""
+        for n in range(len(path), -1, -1):
+            if path[:n] in self.lines:
+                return self.lines[path[:n]] + self.first_line - 1
+        return self.first_line
+
+
+def load_yaml(text: str, *, first_line: int = 1) -> LinedYaml:
+    """Parse one YAML document; raises YamlProblem with a line relative to `first_line`."""
+    if len(text) > MAX_YAML_CHARS:
+        raise YamlProblem(f"YAML larger than {MAX_YAML_CHARS:,} characters", None)
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return LinedYaml(None, {(): 1}, first_line)
+        data = loader.construct_document(node)
+    except YamlProblem as exc:
+        if exc.line is not None:
+            exc.line += first_line - 1
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else None
+        raise YamlProblem(f"not valid YAML: {exc.problem or exc}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"not valid YAML: {exc}", None) from None
+    except RecursionError:
+        raise YamlProblem("YAML nested too deeply", None) from None
+    finally:
+        loader.dispose()
+    lines: dict[Path_, int] = {}
+    _collect_lines(node, (), lines)
+    return LinedYaml(data, lines, first_line)
+
+
+def _collect_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            _collect_lines(value_node, path + (key,), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[path + (i,)] = item.start_mark.line + 1
+            _collect_lines(item, path + (i,), lines)
