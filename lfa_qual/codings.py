@@ -35,7 +35,7 @@ CODING_SELECT = (
 
 
 def _row_to_coding(row: sqlite3.Row) -> Coding:
-    return Coding(**{k: row[k] for k in row})
+    return Coding(**dict(row))
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:

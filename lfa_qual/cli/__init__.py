@@ -42,6 +42,11 @@ def common_options() -> argparse.ArgumentParser:
     common.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
     )
+    common.add_argument(
+        "--coder",
+        default=argparse.SUPPRESS,
+        help="coder name (default: project config, then your login)",
+    )
     return common
 
 
@@ -56,7 +61,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version", action="store_true", help="print versions and the NLP pipeline"
     )
-    parser.add_argument("--coder", help="coder name (default: project config, then your login)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES + OPTIONAL_MODULES:
         try:
@@ -74,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.project = getattr(args, "project", None) or Path(".")
     args.debug = getattr(args, "debug", False)
+    args.coder = getattr(args, "coder", None)
     try:
         if args.version:
             from lfa_qual.cli.core import print_version

@@ -50,7 +50,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--end", type=int, help="end offset (code points, exclusive)")
     p.add_argument("--quote", help="exact text of the passage (white space may differ)")
     p.add_argument("--occurrence", type=int, help="which occurrence of --quote (1-based)")
-    p.add_argument("--coder", help="coder name")
     p.add_argument("--memo", default="", help="a memo on the coding")
     p.set_defaults(func=cmd_code)
 
@@ -61,7 +60,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("codings", parents=[common], help="list codings with their citations")
     p.add_argument("--interview")
     p.add_argument("--code", action="append", dest="codes", help="only this code (repeatable)")
-    p.add_argument("--coder")
+    p.add_argument("--coded-by", dest="coded_by", help="only codings by this coder")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.set_defaults(func=cmd_codings)
 
@@ -187,7 +186,7 @@ def coding_record(project: Project, coding) -> dict:
 
 def cmd_codings(args: argparse.Namespace) -> int:
     with open_project(args) as project:
-        codings = project.codings(interview=args.interview, codes=args.codes, coder=args.coder)
+        codings = project.codings(interview=args.interview, codes=args.codes, coder=args.coded_by)
         records = [coding_record(project, c) for c in codings]
         if args.format == "json":
             write_json(records)

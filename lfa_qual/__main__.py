@@ -1,0 +1,5 @@
+import sys
+
+from lfa_qual.cli import main
+
+sys.exit(main())

@@ -1,0 +1,33 @@
+"""Shared fixtures: small projects built in a temporary folder with a real SQLite store."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture
+def small_project(tmp_path: Path):
+    """A project with two Markdown transcripts and the small codebook, synced."""
+    from lfa_qual.project import Project
+
+    (tmp_path / "transcripts").mkdir()
+    (tmp_path / "codebooks").mkdir()
+    for name in ("skole9-skoleleder.md", "skole9-personale.md"):
+        shutil.copy(DATA / "formats" / name, tmp_path / "transcripts" / name)
+    shutil.copy(DATA / "codebooks" / "small.yaml", tmp_path / "codebooks" / "lfa.yaml")
+    (tmp_path / "lfa-qual.yaml").write_text("coder: tester\n", encoding="utf-8")
+    project = Project(tmp_path)
+    project.sync()
+    yield project
+    project.close()

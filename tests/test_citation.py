@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from lfa_qual.citation import check_template, cite
+from lfa_qual.errors import LfaError
+from lfa_qual.readers import read_transcript
+
+
+def test_citation_uses_the_speaker_of_the_passage(data_dir):
+    t = read_transcript(data_dir / "formats" / "skole9-skoleleder.md")
+    offset = t.text.index("Vi flytter blikket")
+    assert cite(t, offset) == "(Skoleleder, Skole 3, april 2021, 2)"
+
+
+def test_group_interview_roles_and_pupil_grade_turn_locator(data_dir):
+    t = read_transcript(data_dir / "formats" / "skole9-personale.md")
+    assert cite(t, t.text.index("Men vi bruger")) == "(PIT-medarbejder, Skole 3, april 2021, 3)"
+    assert cite(t, t.text.index("Det gør vi")) == "(Skolemedarbejder, Skole 3, april 2021, 2)"
+    assert cite(t, t.text.index("Jeg kan godt")) == "(Elev 4, 8. klasse, Skole 3, april 2021, 4)"
+
+
+def test_custom_template_and_bad_fields(data_dir):
+    t = read_transcript(data_dir / "formats" / "skole9-skoleleder.md")
+    assert cite(t, t.text.index("Vi flytter"), "[{role}; {interview} s. {page}]") == (
+        "[Skoleleder; skole9-skoleleder s. 2]"
+    )
+    with pytest.raises(LfaError, match="unknown field"):
+        check_template("({navn})")
+    with pytest.raises(LfaError, match="not valid"):
+        check_template("({role)")
+
+
+@pytest.mark.parametrize(
+    ("month", "name"),
+    [("01", "januar"), ("03", "marts"), ("06", "juni"), ("08", "august"), ("12", "december")],
+)
+def test_danish_lower_case_months(data_dir, tmp_path, month, name):
+    path = tmp_path / "m.md"
+    src = (data_dir / "formats" / "skole9-skoleleder.md").read_text("utf-8")
+    path.write_text(src.replace("date: 2021-04", f"date: 2020-{month}"), "utf-8")
+    t = read_transcript(path)
+    assert cite(t, t.text.index("Vi flytter")) == f"(Skoleleder, Skole 3, {name} 2020, 2)"
+
+
+def test_project_config_template(small_project):
+    (small_project.root / "lfa-qual.yaml").write_text(
+        'coder: a\ncitation: "({role}, {school}, {year})"\n', "utf-8"
+    )
+    from lfa_qual.project import Project
+
+    with Project(small_project.root) as p:
+        c = p.code("skole9-skoleleder", "mindset", quote="Vi flytter blikket")
+        assert p.cite(c) == "(Skoleleder, Skole 3, 2021)"
+    (small_project.root / "lfa-qual.yaml").write_text('citation: "({navn})"\n', "utf-8")
+    with pytest.raises(LfaError) as info:
+        Project(small_project.root)
+    assert info.value.line == 1 and "lfa-qual.yaml" in str(info.value)

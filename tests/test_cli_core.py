@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+from lfa_qual.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_import_code_and_list(tmp_path, capsys, data_dir):
+    proj = tmp_path / "p"
+    code, out, _ = run(capsys, "init", str(proj), "--coder", "forsker1")
+    assert code == 0 and "forsker1" in out
+    assert (proj / "lfa-qual.yaml").exists() and (proj / "codebooks" / "lfa.yaml").exists()
+    shutil.copy(data_dir / "codebooks" / "small.yaml", proj / "codebooks" / "lfa.yaml")
+    shutil.copy(data_dir / "formats" / "skole9-skoleleder.md", proj / "transcripts")
+    code, out, _ = run(capsys, "--project", str(proj), "import")
+    assert (code, out.strip()) == (0, "imported 1 new, 0 updated, 0 unchanged transcript(s)")
+    code, out, _ = run(capsys, "import", "--project", str(proj))
+    assert "0 new, 0 updated, 1 unchanged" in out
+
+    code, out, _ = run(capsys, "transcripts", "--project", str(proj))
+    assert code == 0 and "skole9-skoleleder  Skole 3  Skoleleder" in out
+
+    code, out, _ = run(
+        capsys,
+        "code",
+        "skole9-skoleleder",
+        "mindset",
+        "--quote",
+        "Vi flytter blikket fra barnet",
+        "--memo",
+        "kerne",
+        "--project",
+        str(proj),
+    )
+    assert code == 0 and "(Skoleleder, Skole 3, april 2021, 2)" in out
+
+    code, out, _ = run(capsys, "codings", "--format", "json", "--project", str(proj))
+    [record] = json.loads(out)
+    assert record["text"] == "Vi flytter blikket fra barnet"
+    assert record["citation"] == "(Skoleleder, Skole 3, april 2021, 2)"
+    assert (
+        record["coder"] == "forsker1" and record["source"] == "manual" and record["memo"] == "kerne"
+    )
+    for key in ("id", "interview", "start", "end", "code"):
+        assert key in record
+
+    code, out, _ = run(capsys, "codings", "--format", "csv", "--project", str(proj))
+    assert out.splitlines()[0] == "id,interview,start,end,code,coder,source,text,citation"
+
+    code, out, _ = run(capsys, "memo", "coding", str(record["id"]), "--project", str(proj))
+    assert out.strip() == "kerne"
+
+    code, out, _ = run(capsys, "uncode", str(record["id"]), "--project", str(proj))
+    assert code == 0
+    code, out, _ = run(capsys, "codings", "--format", "json", "--project", str(proj))
+    assert json.loads(out) == []
+
+
+def test_codebook_check(capsys, data_dir):
+    code, out, _ = run(capsys, "codebook", "check", str(data_dir / "codebooks" / "small.yaml"))
+    assert code == 0 and "4 codes (3 top-level)" in out
+    code, out, err = run(capsys, "codebook", "check", str(data_dir / "codebooks" / "broken.yaml"))
+    assert code == 2 and out == ""
+    assert "broken.yaml:6: unknown key 'colour'" in err
+    assert "broken.yaml:9: duplicate code id 'pit'" in err
+    assert "Traceback" not in err
+
+
+def test_user_errors_exit_2_with_one_message(small_project, capsys):
+    p = str(small_project.root)
+    code, _, err = run(
+        capsys, "code", "skole9-skoleleder", "pit", "--quote", "findes ikke", "--project", p
+    )
+    assert code == 2 and err.startswith("lfa-qual: error:") and "quote not found" in err
+    code, _, err = run(capsys, "code", "nope", "pit", "--start", "1", "--end", "5", "--project", p)
+    assert code == 2 and "no transcript 'nope'" in err
+    code, _, err = run(capsys, "transcripts", "--project", str(small_project.root / "missing"))
+    assert code == 2 and "no such project folder" in err
+
+
+def test_console_script_help_and_bad_argument():
+    result = subprocess.run(
+        [sys.executable, "-m", "lfa_qual", "codings", "--format", "xml"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and "invalid choice" in result.stderr
+    result = subprocess.run(
+        [sys.executable, "-m", "lfa_qual", "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and "codings" in result.stdout

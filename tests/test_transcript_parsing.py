@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import pytest
+
+from lfa_qual.errors import TranscriptError
+from lfa_qual.readers import read_transcript
+from lfa_qual.text import normalise
+from lfa_qual.transcript import parse_markdown
+
+HEADER = """---
+school: Skole 1
+date: 2021-04
+speakers:
+  I: {role: Interviewer, interviewer: true}
+  SL: {role: Skoleleder}
+---
+"""
+
+
+def test_markdown_turns_paragraphs_pages_and_timestamps(data_dir):
+    t = read_transcript(data_dir / "formats" / "skole9-skoleleder.md")
+    assert (t.interview, t.school, t.date, t.kind) == (
+        "skole9-skoleleder",
+        "Skole 3",
+        "2021-04",
+        "individuelt interview",
+    )
+    assert [u.label for u in t.turns] == ["I", "SL", "I", "SL"]
+    answer = t.turns[1]
+    assert answer.timestamp == "00:01:05"
+    assert [t.text[p.start : p.end] for p in answer.paragraphs] == [
+        "Altså, vi startede med PIT-teamet i efteråret.\nDet tog lang tid (…) fordi covid-19 lukkede skolen.",
+        "Og så skulle vi jo også have forældrene med.",
+    ]
+    assert answer.page == 1 and t.turns[3].page == 2
+    last = t.turns[3].paragraphs[0]
+    assert t.text[last.start : last.end].endswith("[og lærerne, red.].")
+    assert t.locator_at(last.start) == 2
+    assert t.speaker_at(last.start).role == "Skoleleder"
+    assert t.pages == 2
+
+
+def test_interview_id_defaults_to_file_name_and_full_date(data_dir):
+    t = read_transcript(data_dir / "formats" / "skole9-personale.md")
+    assert t.interview == "skole9-personale"
+    assert t.date == "2021-04-13"
+    assert not t.has_pages
+    # Without page markers the locator is the turn number.
+    pit_turn = t.turns[2]
+    assert t.locator_at(pit_turn.start + 5) == 3
+    assert t.speakers["E4"].grade == "8. klasse"
+
+
+def test_normalisation_crlf_bom_nfc():
+    raw = "\ufeff" + HEADER.replace("\n", "\r\n") + "SL: Dette er e\u0301n sætning.\r\n"
+    t = parse_markdown(normalise(raw), "x.md")
+    assert "\r" not in t.text and "\ufeff" not in t.text
+    assert "én sætning" in t.text
+
+
+def test_cp1252_is_read_with_a_warning(tmp_path):
+    path = tmp_path / "latin.md"
+    path.write_bytes((HEADER + "SL: Børnene får støtte i klassen.\n").encode("cp1252"))
+    t = read_transcript(path)
+    assert "Børnene får støtte" in t.text
+    assert any("latin.md" in w and "cp1252" in w for w in t.warnings)
+
+
+def test_offsets_are_code_points_into_the_stored_text(data_dir):
+    t = read_transcript(data_dir / "formats" / "skole9-skoleleder.md")
+    for turn in t.turns:
+        for p in turn.paragraphs:
+            segment = t.text[p.start : p.end]
+            assert segment == segment.strip() and segment
+
+
+def test_form_feed_is_a_page_marker():
+    text = normalise(HEADER + "SL: Første side.\n\fSL: Anden side.\n")
+    t = parse_markdown(text, "ff.md")
+    assert [u.page for u in t.turns] == [None, 2]
+    assert t.locator_at(t.turns[1].start) == 2
+
+
+def test_an_ordinary_word_with_colon_is_text_not_a_label():
+    t = parse_markdown(normalise(HEADER + "SL: Det var sådan:\nAltså: vi prøvede.\n"), "c.md")
+    assert len(t.turns) == 1
+    assert "Altså: vi prøvede." in t.text[t.turns[0].start : t.turns[0].end]
+
+
+@pytest.mark.parametrize(
+    ("body_or_header", "message", "line"),
+    [
+        (HEADER + "SL: Hej.\nXY: Hvem er jeg?\n", "speaker label 'XY' is not declared", 9),
+        (HEADER.replace("school: Skole 1\n", ""), "missing 'school'", 2),
+        (HEADER.replace("2021-04", "april 2021"), "bad date", 3),
+        (HEADER.replace("2021-04", "2021-13"), "bad date", 3),
+        (HEADER, "empty transcript", 8),
+        ("", "empty transcript", 1),
+        ("---\n- a\n- b\n---\nSL: x\n", "front matter must be a mapping", 2),
+        ("Bare tekst\n", "no front matter", 1),
+        (HEADER + "Tekst uden taler.\n", "text before the first speaker turn", 8),
+        (HEADER.replace("SL: {role: Skoleleder}", "SL: {}"), "has no role", 6),
+        (HEADER.replace("school:", "skole: x\nschool:"), "unknown key 'skole'", 2),
+    ],
+)
+def test_bad_transcripts_name_the_line(body_or_header, message, line):
+    with pytest.raises(TranscriptError) as info:
+        parse_markdown(normalise(body_or_header), "bad.md")
+    err = info.value
+    assert message in err.message
+    assert err.path == "bad.md"
+    assert err.line == line
+    assert str(err).startswith(f"bad.md:{line}")
