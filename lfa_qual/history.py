@@ -1,0 +1,340 @@
+"""Persistent undo and redo of coding actions, kept in the store's `actions` table.
+
+Each action function here does the work through the domain functions in `codings` (and
+`suggestions`), each of which commits, and then logs what changed in a second short transaction.
+A log entry holds the state of every touched coding and suggestion before and after the action,
+keyed by guid, so undo and redo are "make these records look like this again" and survive a
+restart. Undo and redo change only the fields the action changed: a re-anchoring of a coding's
+offsets by the reliability tools after the action is kept.
+
+Undo and redo are per coder: two people coding the same project undo their own actions only.
+A new action drops that coder's redo list, as in any editor.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+from lfa_qual import codings as ops
+from lfa_qual.codings import Coding
+from lfa_qual.errors import LfaError
+from lfa_qual.store import Store, now
+
+# The coding fields an action may change and undo may put back.
+FIELDS = ("interview", "start", "end", "code", "coder", "created", "source", "memo", "status")
+SUGGESTION_FIELDS = ("status", "decided_by", "decided_at", "coding_guid")
+
+State = dict[str, object] | None
+
+
+@dataclass(frozen=True)
+class Action:
+    id: int
+    kind: str
+    label: str
+    coder: str
+    created: str
+    undone: bool
+
+
+@dataclass(frozen=True)
+class Change:
+    """One record before and after an action (None: the record did not exist)."""
+
+    target: str  # "coding" or "suggestion"
+    guid: str
+    before: State
+    after: State
+
+
+def coding_state(coding: Coding | None) -> State:
+    if coding is None:
+        return None
+    return {f: getattr(coding, f) for f in FIELDS}
+
+
+def _coding_state(conn: sqlite3.Connection, guid: str) -> State:
+    row = conn.execute(
+        "SELECT t.interview, c.start, c.end, c.code_id AS code, c.coder, c.created, c.source,"
+        " c.memo, c.status FROM codings c JOIN transcripts t ON t.id = c.transcript_id"
+        " WHERE c.guid = ?",
+        (guid,),
+    ).fetchone()
+    return None if row is None else {f: row[f] for f in FIELDS}
+
+
+def suggestion_state(store: Store, suggestion_id: int) -> tuple[str, State]:
+    row = store.read_one(
+        "SELECT s.guid, s.status, s.decided_by, s.decided_at, c.guid AS coding_guid"
+        " FROM suggestions s LEFT JOIN codings c ON c.id = s.coding_id WHERE s.id = ?",
+        (suggestion_id,),
+    )
+    if row is None:
+        raise LfaError(f"no suggestion with id {suggestion_id}", field="suggestion")
+    return row["guid"], {f: row[f] for f in SUGGESTION_FIELDS}
+
+
+def _suggestion_state(conn: sqlite3.Connection, guid: str) -> State:
+    row = conn.execute(
+        "SELECT s.status, s.decided_by, s.decided_at, c.guid AS coding_guid"
+        " FROM suggestions s LEFT JOIN codings c ON c.id = s.coding_id WHERE s.guid = ?",
+        (guid,),
+    ).fetchone()
+    return None if row is None else {f: row[f] for f in SUGGESTION_FIELDS}
+
+
+# -- logging ------------------------------------------------------------------------------
+def record(store: Store, kind: str, label: str, coder: str, changes: list[Change]) -> Action:
+    """Log an action that has been done; drops the coder's redo list."""
+    payload = json.dumps(
+        {
+            "label": label,
+            "changes": [[c.target, c.guid, c.before, c.after] for c in changes],
+        },
+        ensure_ascii=False,
+    )
+    created = now()
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM actions WHERE coder = ? AND undone = 1", (coder,))
+        cur = conn.execute(
+            "INSERT INTO actions(kind, payload, coder, created) VALUES (?,?,?,?)",
+            (kind, payload, coder, created),
+        )
+    return Action(int(cur.lastrowid), kind, label, coder, created, False)
+
+
+def _row_action(row: sqlite3.Row) -> Action:
+    label = json.loads(row["payload"]).get("label", row["kind"])
+    return Action(row["id"], row["kind"], label, row["coder"], row["created"], bool(row["undone"]))
+
+
+def actions(store: Store, coder: str | None = None, limit: int = 50) -> list[Action]:
+    """The newest actions first."""
+    sql = "SELECT * FROM actions" + (" WHERE coder = ?" if coder else "")
+    rows = store.read(sql + " ORDER BY id DESC LIMIT ?", ((coder, limit) if coder else (limit,)))
+    return [_row_action(r) for r in rows]
+
+
+def can_undo(store: Store, coder: str) -> bool:
+    return _next(store, coder, undone=False) is not None
+
+
+def can_redo(store: Store, coder: str) -> bool:
+    return _next(store, coder, undone=True) is not None
+
+
+def _next(store: Store, coder: str, *, undone: bool) -> sqlite3.Row | None:
+    order = "ASC" if undone else "DESC"
+    return store.read_one(
+        f"SELECT * FROM actions WHERE coder = ? AND undone = ? ORDER BY id {order} LIMIT 1",
+        (coder, int(undone)),
+    )
+
+
+def undo(store: Store, coder: str) -> Action | None:
+    """Undo the coder's latest action; None when there is nothing to undo."""
+    return _replay(store, coder, undo=True)
+
+
+def redo(store: Store, coder: str) -> Action | None:
+    """Redo the coder's most recently undone action; None when there is nothing to redo."""
+    return _replay(store, coder, undo=False)
+
+
+def _replay(store: Store, coder: str, *, undo: bool) -> Action | None:
+    row = _next(store, coder, undone=not undo)
+    if row is None:
+        return None
+    action = _row_action(row)
+    raw = json.loads(row["payload"])["changes"]
+    changes = [Change(t, g, b, a) for t, g, b, a in raw]
+    verb = "undo" if undo else "redo"
+    with store.transaction() as conn:
+        # Codings first, so that a suggestion can point at a coding that is put back.
+        for change in sorted(changes, key=lambda c: c.target != "coding"):
+            want, have_expected = (
+                (change.before, change.after) if undo else (change.after, change.before)
+            )
+            if change.target == "coding":
+                _apply_coding(conn, change.guid, have_expected, want, verb, action.label)
+            else:
+                _apply_suggestion(conn, change.guid, have_expected, want)
+        conn.execute("UPDATE actions SET undone = ? WHERE id = ?", (int(undo), action.id))
+    return Action(action.id, action.kind, action.label, coder, action.created, undo)
+
+
+def _conflict(verb: str, label: str, why: str) -> LfaError:
+    return LfaError(f"cannot {verb} “{label}”: {why}", field="history")
+
+
+def _apply_coding(
+    conn: sqlite3.Connection, guid: str, expected: State, want: State, verb: str, label: str
+) -> None:
+    current = _coding_state(conn, guid)
+    if want is None:
+        if current is None:
+            raise _conflict(verb, label, "the coding has already been removed")
+        conn.execute("DELETE FROM codings WHERE guid = ?", (guid,))
+        return
+    if expected is None:
+        if current is not None:
+            raise _conflict(verb, label, "the coding exists already")
+        tid = conn.execute(
+            "SELECT id FROM transcripts WHERE interview = ?", (want["interview"],)
+        ).fetchone()
+        if tid is None:
+            raise _conflict(verb, label, f"transcript {want['interview']!r} is gone")
+        conn.execute(
+            "INSERT INTO codings(guid, transcript_id, start, end, code_id, coder, created, source,"
+            " memo, status) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                guid,
+                tid["id"],
+                want["start"],
+                want["end"],
+                want["code"],
+                want["coder"],
+                want["created"],
+                want["source"],
+                want["memo"],
+                want["status"],
+            ),
+        )
+        return
+    if current is None:
+        raise _conflict(verb, label, "the coding has been removed since")
+    changed = [f for f in FIELDS if expected.get(f) != want.get(f)]
+    for f in changed:
+        if current[f] != expected[f]:
+            raise _conflict(verb, label, f"the coding's {f} has been changed since")
+    column = {"code": "code_id"}
+    for f in changed:
+        conn.execute(f"UPDATE codings SET {column.get(f, f)} = ? WHERE guid = ?", (want[f], guid))
+
+
+def _apply_suggestion(conn: sqlite3.Connection, guid: str, expected: State, want: State) -> None:
+    # A suggestion may have been replaced by a new NLP run meanwhile; the coding is what matters.
+    if want is None or _suggestion_state(conn, guid) is None:
+        return
+    conn.execute(
+        "UPDATE suggestions SET status = ?, decided_by = ?, decided_at = ?,"
+        " coding_id = (SELECT id FROM codings WHERE guid = ?) WHERE guid = ?",
+        (want["status"], want["decided_by"], want["decided_at"], want["coding_guid"], guid),
+    )
+
+
+# -- actions: do the work through the domain functions, then log it ----------------------
+def code(
+    store: Store, interview: str, start: int, end: int, code_id: str, coder: str, memo: str = ""
+) -> Coding:
+    coding = ops.add_coding(store, interview, start, end, code_id, coder, memo=memo)
+    record(
+        store,
+        "code",
+        f"{code_id} on {interview} {coding.start}..{coding.end}",
+        coder,
+        [Change("coding", coding.guid, None, coding_state(coding))],
+    )
+    return coding
+
+
+def code_many(
+    store: Store, spans: list[tuple[str, int, int]], code_id: str, coder: str
+) -> tuple[list[Coding], list[str]]:
+    """Code many (interview, start, end) spans as one undoable action.
+
+    Returns the new codings and one message per span that was skipped (e.g. already coded).
+    """
+    done: list[Coding] = []
+    skipped: list[str] = []
+    for interview, start, end in spans:
+        try:
+            done.append(ops.add_coding(store, interview, start, end, code_id, coder))
+        except LfaError as exc:
+            skipped.append(f"{interview} {start}..{end}: {exc.message}")
+    if done:
+        record(
+            store,
+            "code_many",
+            f"{code_id} on {len(done)} passages",
+            coder,
+            [Change("coding", c.guid, None, coding_state(c)) for c in done],
+        )
+    return done, skipped
+
+
+def uncode(store: Store, coding_id: int, coder: str) -> Coding:
+    coding = ops.remove_coding(store, coding_id)
+    record(
+        store,
+        "uncode",
+        f"remove {coding.code} on {coding.interview} {coding.start}..{coding.end}",
+        coder,
+        [Change("coding", coding.guid, coding_state(coding), None)],
+    )
+    return coding
+
+
+def change_code(store: Store, coding_id: int, code_id: str, coder: str) -> Coding:
+    before = ops.get_coding(store, coding_id)
+    after = ops.change_coding_code(store, coding_id, code_id)
+    record(
+        store,
+        "change_code",
+        f"{before.code} → {code_id} on {before.interview} {before.start}..{before.end}",
+        coder,
+        [Change("coding", after.guid, coding_state(before), coding_state(after))],
+    )
+    return after
+
+
+def set_memo(store: Store, coding_id: int, memo: str, coder: str) -> Coding:
+    before = ops.get_coding(store, coding_id)
+    after = ops.set_coding_memo(store, coding_id, memo)
+    record(
+        store,
+        "memo",
+        f"memo on coding {coding_id} ({before.code})",
+        coder,
+        [Change("coding", after.guid, coding_state(before), coding_state(after))],
+    )
+    return after
+
+
+def accept(
+    store: Store, suggestion_id: int, coder: str, start: int | None = None, end: int | None = None
+) -> Coding:
+    """Accept a suggestion (optionally with an adjusted span) as one undoable action."""
+    from lfa_qual.suggestions import accept_suggestion
+
+    guid, before = suggestion_state(store, suggestion_id)
+    coding = accept_suggestion(store, suggestion_id, coder, start=start, end=end)
+    _, after = suggestion_state(store, suggestion_id)
+    record(
+        store,
+        "accept",
+        f"accept {coding.code} on {coding.interview} {coding.start}..{coding.end}",
+        coder,
+        [
+            Change("coding", coding.guid, None, coding_state(coding)),
+            Change("suggestion", guid, before, after),
+        ],
+    )
+    return coding
+
+
+def reject(store: Store, suggestion_id: int, coder: str) -> None:
+    from lfa_qual.suggestions import reject_suggestion
+
+    guid, before = suggestion_state(store, suggestion_id)
+    reject_suggestion(store, suggestion_id, coder)
+    _, after = suggestion_state(store, suggestion_id)
+    record(
+        store,
+        "reject",
+        f"reject suggestion {suggestion_id}",
+        coder,
+        [Change("suggestion", guid, before, after)],
+    )

@@ -1,0 +1,138 @@
+"""Undo and redo of coding actions, persistent in the store."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lfa_qual import history
+from lfa_qual.codings import list_codings
+from lfa_qual.errors import LfaError
+from lfa_qual.project import Project
+from lfa_qual.store import new_guid, now
+
+DATA = Path(__file__).parent / "data" / "tui"
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    root = tmp_path / "projekt"
+    shutil.copytree(DATA, root)
+    project = Project(root)
+    project.sync()
+    yield project
+    project.close()
+
+
+def span(project: Project, interview: str, quote: str) -> tuple[int, int]:
+    text = project.transcript(interview).text
+    start = text.index(quote)
+    return start, start + len(quote)
+
+
+def codes_of(project: Project) -> list[tuple[str, int, int, str]]:
+    return [(c.code, c.start, c.end, c.memo) for c in list_codings(project.store)]
+
+
+def test_undo_and_redo_a_coding_survive_a_restart(project: Project) -> None:
+    s, e = span(project, "skole1-personale", "37-timers-sager")
+    coding = history.code(project.store, "skole1-personale", s, e, "timer_37", "tester")
+    assert codes_of(project) == [("timer_37", s, e, "")]
+
+    root = project.root
+    project.close()
+    reopened = Project(root)
+    undone = history.undo(reopened.store, "tester")
+    assert undone is not None and undone.kind == "code" and undone.undone
+    assert codes_of(reopened) == []
+    reopened.close()
+
+    again = Project(root)
+    assert history.redo(again.store, "tester") is not None
+    [back] = list_codings(again.store)
+    # The same record comes back: guid, coder and time of the original action.
+    assert (back.guid, back.code, back.start, back.end) == (coding.guid, "timer_37", s, e)
+    assert history.redo(again.store, "tester") is None
+    again.close()
+
+
+def test_undo_remove_change_and_memo_restore_the_coding(project: Project) -> None:
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    coding = history.code(project.store, "skole2-elev2", s, e, "hold_vs_klasse", "tester")
+    history.set_memo(project.store, coding.id, "elevens egen oplevelse", "tester")
+    history.change_code(project.store, coding.id, "mindset", "tester")
+    history.uncode(project.store, coding.id, "tester")
+    assert codes_of(project) == []
+
+    history.undo(project.store, "tester")  # the removal
+    assert codes_of(project) == [("mindset", s, e, "elevens egen oplevelse")]
+    history.undo(project.store, "tester")  # the change of code
+    assert codes_of(project) == [("hold_vs_klasse", s, e, "elevens egen oplevelse")]
+    history.undo(project.store, "tester")  # the memo
+    assert codes_of(project) == [("hold_vs_klasse", s, e, "")]
+    history.redo(project.store, "tester")
+    assert codes_of(project) == [("hold_vs_klasse", s, e, "elevens egen oplevelse")]
+
+
+def test_a_new_action_drops_the_redo_list_and_coders_are_separate(project: Project) -> None:
+    s, e = span(project, "skole1-personale", "Vi er fire i teamet")
+    history.code(project.store, "skole1-personale", s, e, "pit", "tester")
+    history.code(project.store, "skole1-personale", s, e + 5, "pit", "anden")
+    history.undo(project.store, "tester")
+    assert [c[0] for c in codes_of(project)] == ["pit"]  # the other coder's coding stays
+    assert history.can_redo(project.store, "tester")
+    s2, e2 = span(project, "skole1-personale", "Koordinatoren fordeler sagerne")
+    history.code(project.store, "skole1-personale", s2, e2, "pit", "tester")
+    assert not history.can_redo(project.store, "tester")
+    assert history.can_undo(project.store, "anden")
+
+
+def test_undo_refuses_when_the_coding_was_changed_elsewhere(project: Project) -> None:
+    s, e = span(project, "skole2-elev2", "Det er fint.")
+    coding = history.code(project.store, "skole2-elev2", s, e, "indsatser", "tester")
+    history.change_code(project.store, coding.id, "mindset", "tester")
+    # Another session changes the code again, outside this coder's history.
+    project.store.conn.execute("UPDATE codings SET code_id = 'pit' WHERE id = ?", (coding.id,))
+    with pytest.raises(LfaError, match="code has been changed since"):
+        history.undo(project.store, "tester")
+    assert codes_of(project) == [("pit", s, e, "")]
+    assert history.can_undo(project.store, "tester")  # nothing was marked undone
+
+
+def test_code_many_is_one_action_and_skips_duplicates(project: Project) -> None:
+    text = project.transcript("skole1-personale").text
+    hits = [i for i in range(len(text)) if text.startswith("Sparring", i)]
+    hits += [i for i in range(len(text)) if text.startswith("sparring", i)]
+    spans = [("skole1-personale", i, i + 8) for i in sorted(hits)]
+    done, skipped = history.code_many(project.store, spans + spans[:1], "pit", "tester")
+    assert len(done) == 2 and len(skipped) == 1 and "already has code" in skipped[0]
+    history.undo(project.store, "tester")
+    assert codes_of(project) == []
+
+
+def _suggestion(project: Project, quote: str, code: str) -> int:
+    s, e = span(project, "skole1-personale", quote)
+    with project.store.transaction() as conn:
+        tid = conn.execute("SELECT id FROM transcripts WHERE interview='skole1-personale'")
+        cur = conn.execute(
+            "INSERT INTO suggestions(guid, transcript_id, start, end, code_id, score, evidence,"
+            " pipeline, created) VALUES (?,?,?,?,?,?,?,?,?)",
+            (new_guid(), tid.fetchone()[0], s, e, code, 0.8, "[]", "test", now()),
+        )
+    return int(cur.lastrowid)
+
+
+def test_undo_accept_reopens_the_suggestion(project: Project) -> None:
+    pytest.importorskip("lfa_qual.suggestions")
+    sid = _suggestion(project, "Vi har en fast kontaktperson for hver familie.", "foraeldre")
+    coding = history.accept(project.store, sid, "tester")
+    assert coding.code == "foraeldre" and coding.source == "suggestion"
+    history.undo(project.store, "tester")
+    assert codes_of(project) == []
+    row = project.store.read_one("SELECT status, coding_id FROM suggestions WHERE id=?", (sid,))
+    assert (row["status"], row["coding_id"]) == ("open", None)
+    history.redo(project.store, "tester")
+    row = project.store.read_one("SELECT status, coding_id FROM suggestions WHERE id=?", (sid,))
+    assert row["status"] == "accepted" and row["coding_id"] == list_codings(project.store)[0].id
