@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+SRC := lfa_qual tests $(wildcard benchmarks)
 
 .PHONY: run test lint bench clean
 
@@ -17,13 +18,13 @@ run: $(VENV)/.installed
 	$(BIN)/lfa-qual
 
 test: $(VENV)/.installed
-	$(BIN)/ruff format --check lfa_qual tests benchmarks
-	$(BIN)/ruff check lfa_qual tests benchmarks
+	$(BIN)/ruff format --check $(SRC)
+	$(BIN)/ruff check $(SRC)
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff format lfa_qual tests benchmarks
-	$(BIN)/ruff check --fix lfa_qual tests benchmarks
+	$(BIN)/ruff format $(SRC)
+	$(BIN)/ruff check --fix $(SRC)
 
 clean:
 	rm -rf $(VENV) lfa-qual.db lfa-qual.db-wal lfa-qual.db-shm
