@@ -125,6 +125,10 @@ MIGRATIONS: list[str] = [
         undone INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 2: why a re-anchored coding needs review (lfa_qual.reanchor).
+    """
+    ALTER TABLE codings ADD COLUMN review_note TEXT
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -219,6 +223,9 @@ class Store:
             before_migration(self.path)
         for version in range(current + 1, SCHEMA_VERSION + 1):
             with self.transaction() as conn:
+                # Another process may have migrated while this one waited for the lock.
+                if self.version >= version:
+                    continue
                 for statement in MIGRATIONS[version - 1].split(";"):
                     if statement.strip():
                         conn.execute(statement)
