@@ -108,9 +108,11 @@ class Transcript:
         )
 
     def turn_at(self, offset: int) -> Turn:
-        """The turn containing `offset`, or the nearest one before it."""
+        """The turn containing `offset`; between two turns (a label, a page marker), the next one."""
         i = bisect.bisect_right(self._turn_starts, offset) - 1
-        return self.turns[max(i, 0)]
+        if i < 0 or (offset >= self.turns[i].end and i + 1 < len(self.turns)):
+            i += 1
+        return self.turns[i]
 
     def paragraph_at(self, offset: int) -> Paragraph | None:
         turn = self.turn_at(offset)

@@ -13,6 +13,13 @@ def test_citation_uses_the_speaker_of_the_passage(data_dir):
     assert cite(t, offset) == "(Skoleleder, Skole 3, april 2021, 2)"
 
 
+def test_a_passage_starting_at_the_label_cites_that_turn(data_dir):
+    t = read_transcript(data_dir / "formats" / "skole9-skoleleder.md")
+    label_at = t.text.index("SL: Vi flytter")
+    assert cite(t, label_at) == "(Skoleleder, Skole 3, april 2021, 2)"
+    assert t.turn_at(label_at).index == 4
+
+
 def test_group_interview_roles_and_pupil_grade_turn_locator(data_dir):
     t = read_transcript(data_dir / "formats" / "skole9-personale.md")
     assert cite(t, t.text.index("Men vi bruger")) == "(PIT-medarbejder, Skole 3, april 2021, 3)"
