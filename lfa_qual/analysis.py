@@ -1,0 +1,298 @@
+"""Codings as pandas DataFrames: the table analysts continue with, and the base of every export.
+
+`codings_frame` reads the codings in one query and attaches what a report needs (school, role,
+page, citation, text). Citations come from `lfa_qual.citation`: a citation only changes where a
+turn or a paragraph starts, so `cite` is called once per such break point and each coding looks
+its start up with a binary search. That keeps 100,000 codings fast and gives exactly the
+citation `Project.cite` gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from lfa_qual.citation import citation_fields
+from lfa_qual.errors import LfaError
+from lfa_qual.transcript import Transcript
+
+if TYPE_CHECKING:
+    from lfa_qual.project import Project
+
+TOTAL = "I alt"  # name of the totals row and column in every table
+GROUP_KEYS = ("code", "school", "role", "interview", "kind")
+COUNTS = ("codings", "passages", "interviews", "words")
+
+CODING_COLUMNS = [
+    "id",
+    "guid",
+    "interview",
+    "school",
+    "kind",
+    "date",
+    "month",
+    "role",
+    "grade",
+    "speaker",
+    "turn",
+    "page",
+    "locator",
+    "code",
+    "code_label",
+    "parent",
+    "coder",
+    "source",
+    "status",
+    "created",
+    "memo",
+    "start",
+    "end",
+    "words",
+    "text",
+    "citation",
+]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which codings to include; None means all. `codes` includes each code's descendants."""
+
+    codes: tuple[str, ...] | None = None
+    schools: tuple[str, ...] | None = None
+    roles: tuple[str, ...] | None = None
+    coders: tuple[str, ...] | None = None
+    interviews: tuple[str, ...] | None = None
+
+
+class CitationIndex:
+    """The citation fields of one transcript at each offset where they can change."""
+
+    def __init__(self, transcript: Transcript, template: str) -> None:
+        points = {0}
+        for turn in transcript.turns:
+            points.add(turn.start)
+            points.update(p.start for p in turn.paragraphs)
+        self.points = np.array(sorted(points), dtype=np.int64)
+        fields = [citation_fields(transcript, int(p)) for p in self.points]
+        self.citations = np.array([template.format(**f) for f in fields], dtype=object)
+        self.fields = {
+            key: np.array([f[key] for f in fields], dtype=object)
+            for key in ("role", "grade", "label", "turn", "page", "locator")
+        }
+
+    def positions(self, offsets: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.points, offsets, side="right") - 1
+
+
+def code_table(project: Project) -> pd.DataFrame:
+    """The codes in codebook order (pre-order: parents before children) with label and parent."""
+    rows = project.store.read("SELECT id, parent, label, color, position FROM codes")
+    frame = pd.DataFrame(
+        [dict(r) for r in rows], columns=["id", "parent", "label", "color", "position"]
+    )
+    return frame.sort_values("position", kind="stable").set_index("id")
+
+
+def expand_codes(project: Project, codes: Iterable[str]) -> list[str]:
+    """The given codes and all their descendants; an unknown id is the user's error."""
+    table = code_table(project)
+    children: dict[str, list[str]] = {}
+    for cid, parent in table["parent"].items():
+        if isinstance(parent, str):
+            children.setdefault(parent, []).append(cid)
+    out: list[str] = []
+    for cid in codes:
+        if cid not in table.index:
+            known = ", ".join(table.index)
+            raise LfaError(f"unknown code {cid!r}; codes: {known}", field="codes")
+        stack = [cid]
+        while stack:
+            c = stack.pop()
+            if c not in out:
+                out.append(c)
+                stack.extend(children.get(c, []))
+    return out
+
+
+def _read_codings(project: Project, filters: Filters) -> pd.DataFrame:
+    where, params = [], []
+    if filters.codes is not None:
+        codes = expand_codes(project, filters.codes)
+        where.append(f"c.code_id IN ({','.join('?' * len(codes))})")
+        params += codes
+    for column, values, name in (
+        ("t.school", filters.schools, "schools"),
+        ("c.coder", filters.coders, "coders"),
+        ("t.interview", filters.interviews, "interviews"),
+    ):
+        if values is not None:
+            _check_known(project, column, values, name)
+            where.append(f"{column} IN ({','.join('?' * len(values))})")
+            params += list(values)
+    sql = (
+        "SELECT c.id, c.guid, t.interview, t.school, t.kind, t.date, c.code_id AS code, c.coder,"
+        " c.source, c.status, c.created, c.memo, c.start, c.end"
+        " FROM codings c JOIN transcripts t ON t.id = c.transcript_id"
+    )
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY t.interview, c.start, c.end, c.code_id"
+    rows = project.store.read(sql, tuple(params))
+    columns = [
+        "id",
+        "guid",
+        "interview",
+        "school",
+        "kind",
+        "date",
+        "code",
+        "coder",
+        "source",
+        "status",
+        "created",
+        "memo",
+        "start",
+        "end",
+    ]
+    return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def _check_known(project: Project, column: str, values: Sequence[str], name: str) -> None:
+    table, field = column.split(".")
+    source = "codings" if table == "c" else "transcripts"
+    known = {r[0] for r in project.store.read(f"SELECT DISTINCT {field} FROM {source}")}
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        listed = ", ".join(sorted(known)) or "none"
+        raise LfaError(f"no {field} {unknown[0]!r} in this project; known: {listed}", field=name)
+
+
+def _attach_locations(
+    project: Project, frame: pd.DataFrame, starts_column: str = "start"
+) -> dict[str, Transcript]:
+    """Add role, grade, speaker, turn, page, locator and citation for each row's start offset."""
+    template = project.config.citation
+    n = len(frame)
+    out = {key: np.empty(n, dtype=object) for key in ("role", "grade", "speaker", "turn")}
+    out.update({key: np.empty(n, dtype=object) for key in ("page", "locator", "citation")})
+    transcripts: dict[str, Transcript] = {}
+    if n:
+        groups = frame.groupby("interview", sort=False).indices
+        for interview, rows in groups.items():
+            transcript = project.transcript(interview)
+            transcripts[interview] = transcript
+            index = CitationIndex(transcript, template)
+            pos = index.positions(frame[starts_column].to_numpy()[rows])
+            out["citation"][rows] = index.citations[pos]
+            for key, field in (
+                ("role", "role"),
+                ("grade", "grade"),
+                ("speaker", "label"),
+                ("turn", "turn"),
+                ("page", "page"),
+                ("locator", "locator"),
+            ):
+                out[key][rows] = index.fields[field][pos]
+    for key, values in out.items():
+        frame[key] = values
+    for key in ("turn", "page", "locator"):
+        frame[key] = pd.to_numeric(frame[key].replace("", None), errors="coerce").astype("Int64")
+    frame["grade"] = frame["grade"].fillna("")
+    return transcripts
+
+
+def _month(dates: pd.Series) -> pd.Series:
+    from lfa_qual.transcript import DANISH_MONTHS
+
+    months = {d: f"{DANISH_MONTHS[int(d[5:7]) - 1]} {d[:4]}" for d in dates.unique()}
+    return dates.map(months)
+
+
+def codings_frame(project: Project, filters: Filters | None = None) -> pd.DataFrame:
+    """One row per coding with its transcript's metadata, speaker, page, code, text and citation.
+
+    Columns: see `CODING_COLUMNS`. Rows are ordered by interview and offset. `page` is empty
+    (<NA>) for transcripts without page markers; `locator` is then the turn number.
+    """
+    filters = filters or Filters()
+    frame = _read_codings(project, filters)
+    transcripts = _attach_locations(project, frame)
+    if filters.roles is not None:
+        known = set(frame["role"])
+        unknown = [r for r in filters.roles if r not in known]
+        if unknown and not frame.empty:
+            listed = ", ".join(sorted(known))
+            raise LfaError(
+                f"no coded passage spoken by {unknown[0]!r}; roles: {listed}", field="roles"
+            )
+        frame = frame[frame["role"].isin(filters.roles)].reset_index(drop=True)
+    codes = code_table(project)
+    frame["code_label"] = frame["code"].map(codes["label"])
+    frame["parent"] = frame["code"].map(codes["parent"]).fillna("")
+    frame["month"] = _month(frame["date"]) if len(frame) else pd.Series(dtype=object)
+    texts = [
+        transcripts[i].text[s:e]
+        for i, s, e in zip(frame["interview"], frame["start"], frame["end"], strict=True)
+    ]
+    frame["text"] = pd.Series(texts, index=frame.index, dtype=object)
+    frame["words"] = np.fromiter((len(t.split()) for t in texts), dtype=np.int64, count=len(texts))
+    return frame[CODING_COLUMNS]
+
+
+def transcripts_frame(project: Project) -> pd.DataFrame:
+    """One row per transcript: interview, school, kind, date, words."""
+    rows = project.store.read("SELECT interview, school, kind, date, words FROM transcripts")
+    return pd.DataFrame.from_records(
+        rows, columns=["interview", "school", "kind", "date", "words"]
+    ).set_index("interview")
+
+
+def role_words(project: Project) -> pd.DataFrame:
+    """Words spoken per interview and role (interviewers excluded), for coverage by role."""
+    records = []
+    for interview in transcripts_frame(project).index:
+        t = project.transcript(interview)
+        for turn in t.turns:
+            speaker = t.speakers[turn.label]
+            if speaker.interviewer:
+                continue
+            words = sum(len(t.text[p.start : p.end].split()) for p in turn.paragraphs)
+            records.append((interview, speaker.role, words))
+    frame = pd.DataFrame.from_records(records, columns=["interview", "role", "words"])
+    return frame.groupby(["interview", "role"], as_index=False)["words"].sum()
+
+
+def frequency_table(
+    project: Project,
+    rows: str = "code",
+    cols: str = "school",
+    count: str = "codings",
+    percent: bool = False,
+) -> pd.DataFrame:
+    """A rows × cols table with a totals row and column named "I alt" (see `lfa_qual.frequencies`)."""
+    from lfa_qual.frequencies import build_frequency_table
+
+    return build_frequency_table(project, rows, cols, count, percent)
+
+
+def cooccurrence(project: Project, within: str = "turn") -> pd.DataFrame:
+    """A code × code matrix; see `lfa_qual.frequencies.build_cooccurrence`."""
+    from lfa_qual.frequencies import build_cooccurrence
+
+    return build_cooccurrence(project, within)
+
+
+def quotes_frame(
+    project: Project,
+    filters: Filters | None = None,
+    by: Sequence[str] = ("theme", "school"),
+    max_words: int | None = None,
+) -> pd.DataFrame:
+    """One row per quote: codings of one theme on overlapping text merged, cut at word boundaries."""
+    from lfa_qual.export.quotes import build_quotes
+
+    return build_quotes(project, filters or Filters(), by, max_words)

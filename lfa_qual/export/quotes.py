@@ -1,0 +1,201 @@
+"""Selecting quotes: codings filtered, cut at word boundaries, merged per theme, grouped, ordered.
+
+A quote is one passage under one theme (code): when several codings of the same code overlap in
+a transcript (two coders, or a passage coded twice), they are merged into one quote spanning
+them all, so the report never prints the same words twice under one heading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from lfa_qual.analysis import Filters, _attach_locations, _month, code_table, codings_frame
+from lfa_qual.errors import LfaError
+from lfa_qual.export.text import clean_quote, cut_to_words, elide
+
+if TYPE_CHECKING:
+    from lfa_qual.project import Project
+
+BY_KEYS = ("theme", "school", "role", "interview", "kind")
+QUOTE_COLUMNS = [
+    "theme",
+    "theme_label",
+    "heading",
+    "parent",
+    "school",
+    "interview",
+    "kind",
+    "date",
+    "month",
+    "role",
+    "grade",
+    "speaker",
+    "turn",
+    "page",
+    "locator",
+    "citation",
+    "text",
+    "words",
+    "coders",
+    "codings",
+    "memo",
+    "start",
+    "end",
+]
+
+
+def parse_by(by: str | Sequence[str]) -> list[str]:
+    keys = [k.strip() for k in by.split(",")] if isinstance(by, str) else [k.strip() for k in by]
+    keys = [k for k in keys if k]
+    bad = [k for k in keys if k not in BY_KEYS]
+    if bad:
+        raise LfaError(f"cannot group by {bad[0]!r}; use {', '.join(BY_KEYS)}", field="by")
+    if len(set(keys)) != len(keys):
+        raise LfaError("each grouping key may appear only once", field="by")
+    return keys
+
+
+def natural_key(value: str) -> str:
+    """A sort key that puts "Skole 2" before "Skole 10"."""
+    return re.sub(r"\d+", lambda m: m.group().zfill(9), str(value).casefold())
+
+
+def merge_overlaps(frame: pd.DataFrame) -> pd.Series:
+    """A quote number per row: rows of one interview and code whose spans overlap share one.
+
+    `frame` must be sorted by interview, code, start, end.
+    """
+    same_group = (frame["interview"] == frame["interview"].shift()) & (
+        frame["code"] == frame["code"].shift()
+    )
+    reach = frame.groupby(["interview", "code"], sort=False)["end"].cummax()
+    new = ~same_group | (frame["start"] >= reach.shift())
+    return new.cumsum()
+
+
+def build_quotes(
+    project: Project, filters: Filters, by: Sequence[str] | str, max_words: int | None
+) -> pd.DataFrame:
+    keys = parse_by(by)
+    if max_words is not None and max_words < 1:
+        raise LfaError("--max-words must be at least 1", field="max-words")
+    codings = codings_frame(project, filters)
+    if codings.empty:
+        return pd.DataFrame(columns=QUOTE_COLUMNS)
+    texts = {i: project.transcript(i).text for i in codings["interview"].unique()}
+    spans = [
+        cut_to_words(texts[i], s, e)
+        for i, s, e in zip(codings["interview"], codings["start"], codings["end"], strict=True)
+    ]
+    work = pd.DataFrame(
+        {
+            "interview": codings["interview"],
+            "code": codings["code"],
+            "start": np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans)),
+            "end": np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans)),
+            "id": codings["id"],
+            "coder": codings["coder"],
+            "memo": codings["memo"],
+            "school": codings["school"],
+            "kind": codings["kind"],
+            "date": codings["date"],
+        }
+    ).sort_values(["interview", "code", "start", "end"], kind="stable")
+    work["quote"] = merge_overlaps(work).to_numpy()
+    grouped = work.groupby("quote", sort=False)
+    quotes = grouped.agg(
+        interview=("interview", "first"),
+        code=("code", "first"),
+        school=("school", "first"),
+        kind=("kind", "first"),
+        date=("date", "first"),
+        start=("start", "min"),
+        end=("end", "max"),
+    ).reset_index(drop=True)
+    if len(quotes) == len(work):  # nothing merged: skip the slow string joins
+        quotes["coders"] = work["coder"].to_numpy()
+        quotes["codings"] = work["id"].astype(str).to_numpy()
+        quotes["memo"] = work["memo"].to_numpy()
+    else:
+        quotes["coders"] = grouped["coder"].agg(lambda s: ", ".join(sorted(set(s)))).to_numpy()
+        quotes["codings"] = grouped["id"].agg(lambda s: ", ".join(map(str, sorted(s)))).to_numpy()
+        quotes["memo"] = grouped["memo"].agg(lambda s: " | ".join(m for m in s if m)).to_numpy()
+    _attach_locations(project, quotes)
+    quotes["month"] = _month(quotes["date"])
+    full = [
+        clean_quote(texts[i][s:e])
+        for i, s, e in zip(quotes["interview"], quotes["start"], quotes["end"], strict=True)
+    ]
+    quotes["text"] = [elide(t, max_words) for t in full] if max_words else full
+    quotes["words"] = [len(t.split()) for t in quotes["text"]]
+    _add_theme(project, quotes)
+    return _order(quotes, keys)[QUOTE_COLUMNS]
+
+
+def _add_theme(project: Project, quotes: pd.DataFrame) -> None:
+    codes = code_table(project)
+    quotes.rename(columns={"code": "theme"}, inplace=True)
+    quotes["theme_label"] = quotes["theme"].map(codes["label"])
+    quotes["parent"] = quotes["theme"].map(codes["parent"]).fillna("")
+    headings = {}
+    for cid in codes.index:
+        label, parent = codes.at[cid, "label"], codes.at[cid, "parent"]
+        parts = [label]
+        while isinstance(parent, str) and parent in codes.index:
+            parts.insert(0, codes.at[parent, "label"])
+            parent = codes.at[parent, "parent"]
+        headings[cid] = " › ".join(parts)
+    quotes["heading"] = quotes["theme"].map(headings)
+    quotes["_position"] = quotes["theme"].map(codes["position"])
+
+
+def _order(quotes: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Group keys in the order given (theme in codebook order, the rest in natural order)."""
+    sort_cols = []
+    for key in [*keys, "theme", "interview"]:
+        col = f"_sort_{key}"
+        if col in quotes:
+            continue
+        if key == "theme":
+            quotes[col] = quotes["_position"]
+        else:
+            quotes[col] = quotes[key].map({v: natural_key(v) for v in quotes[key].unique()})
+        sort_cols.append(col)
+    sort_cols.append("start")
+    ordered = quotes.sort_values(sort_cols, kind="stable").reset_index(drop=True)
+    return ordered
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 for the first grouping key
+    text: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str  # paragraphs separated by a blank line
+    citation: str
+
+
+def outline(quotes: pd.DataFrame, keys: Sequence[str]) -> Iterator[Heading | Quote]:
+    """Headings whenever a grouping key changes (and every key below it), then the quotes."""
+    columns = ["heading" if k == "theme" else k for k in keys]
+    previous: list[object] = [None] * len(columns)
+    for values in zip(
+        *(quotes[c] for c in columns), quotes["text"], quotes["citation"], strict=True
+    ):
+        labels = values[: len(columns)]
+        changed = False
+        for level, label in enumerate(labels):
+            if changed or label != previous[level]:
+                changed = True
+                previous[level] = label
+                yield Heading(level + 1, str(label))
+        yield Quote(values[-2], values[-1])

@@ -1,0 +1,144 @@
+"""Turning a coded span into quote text for a report.
+
+A coder's selection may start or end inside a word, or cut an editor's insertion `[…, red.]` or an
+omission `(…)` in half; the quote is widened to whole words and whole brackets. Transcript markup
+that is not speech (page markers, timestamps) is left out, and `--max-words` shortens a long quote
+at sentence boundaries, marking each omission with `(…)` as the report style asks.
+"""
+
+from __future__ import annotations
+
+import re
+
+ELISION = "(…)"
+PAGE_LINE_RE = re.compile(r"^[ \t]*\[side[ \t]+\d{1,5}\][ \t]*$", re.IGNORECASE | re.MULTILINE)
+TIMESTAMP_RE = re.compile(r"\[\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\][ \t]*")
+PARAGRAPH_RE = re.compile(r"\n[ \t]*\n\s*")
+SPACE_RE = re.compile(r"\s+")
+# A sentence ends with . ! ? or … (optionally a closing quote mark) followed by white space and
+# a capital, a digit or an opening mark. "(…)" never ends a sentence (the ")" blocks the match),
+# nor do "8. klasse" or "red.]".
+SENTENCE_END_RE = re.compile(r"([.!?…][\"»”]?)\s+(?=[A-ZÆØÅÄÖÉÜ0-9\"«»(\[–])")
+PAIRS = {"(": ")", "[": "]"}
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch in "_-'’"
+
+
+def cut_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) to whole words and whole (…)/[…] groups on the same line, then trim."""
+    n = len(text)
+    while 0 < start < n and _is_word(text[start - 1]) and _is_word(text[start]):
+        start -= 1
+    while 0 < end < n and _is_word(text[end - 1]) and _is_word(text[end]):
+        end += 1
+    start, end = _complete_brackets(text, start, end)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _complete_brackets(text: str, start: int, end: int) -> tuple[int, int]:
+    for opening, closing in PAIRS.items():
+        # An opening left open inside the span: extend to its closing on the same line.
+        depth = 0
+        for ch in text[start:end]:
+            if ch == opening:
+                depth += 1
+            elif ch == closing and depth:
+                depth -= 1
+        if depth:
+            line_end = text.find("\n", end)
+            line_end = len(text) if line_end < 0 else line_end
+            i = end
+            while depth and i < line_end:
+                if text[i] == opening:
+                    depth += 1
+                elif text[i] == closing:
+                    depth -= 1
+                i += 1
+            if not depth:
+                end = i
+        # A closing with no opening inside the span: extend back to its opening on the line.
+        unmatched = 0
+        for ch in reversed(text[start:end]):
+            if ch == closing:
+                unmatched += 1
+            elif ch == opening and unmatched:
+                unmatched -= 1
+        if unmatched:
+            line_start = text.rfind("\n", 0, start) + 1
+            i = start
+            while unmatched and i > line_start:
+                i -= 1
+                if text[i] == closing:
+                    unmatched += 1
+                elif text[i] == opening:
+                    unmatched -= 1
+            if not unmatched:
+                start = i
+    return start, end
+
+
+def clean_quote(raw: str) -> str:
+    """Paragraphs of the passage with white space normalised; page markers and timestamps out."""
+    raw = raw.replace("\f", "\n")
+    raw = PAGE_LINE_RE.sub("", raw)
+    raw = TIMESTAMP_RE.sub("", raw)
+    paragraphs = [SPACE_RE.sub(" ", p).strip() for p in PARAGRAPH_RE.split(raw)]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def sentences(paragraph: str) -> list[str]:
+    parts, last = [], 0
+    for m in SENTENCE_END_RE.finditer(paragraph):
+        parts.append(paragraph[last : m.end(1)])
+        last = m.end()
+    parts.append(paragraph[last:])
+    return [p for p in parts if p]
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def elide(text: str, max_words: int | None) -> str:
+    """Shorten to at most `max_words` words at sentence boundaries, marking omissions with (…).
+
+    The first sentence is always kept (even if it alone is longer), then the following sentences
+    while they fit, then the last sentence if it still fits; each run of left-out sentences
+    becomes one "(…)". A quote that already fits is returned unchanged.
+    """
+    if max_words is None or word_count(text) <= max_words:
+        return text
+    units = [
+        (para_no, s) for para_no, para in enumerate(text.split("\n\n")) for s in sentences(para)
+    ]
+    sizes = [word_count(s) for _, s in units]
+    keep = [0]
+    used = sizes[0]
+    for i in range(1, len(units)):
+        if used + sizes[i] > max_words:
+            break
+        keep.append(i)
+        used += sizes[i]
+    last = len(units) - 1
+    if keep[-1] < last and used + sizes[last] <= max_words:
+        keep.append(last)
+    out = units[keep[0]][1]
+    for prev, cur in zip(keep, keep[1:], strict=False):
+        if cur == prev + 1:
+            sep = "\n\n" if units[cur][0] != units[prev][0] else " "
+        else:
+            sep = " " if _has_elision(out, units[cur][1]) else f" {ELISION} "
+        out += sep + units[cur][1]
+    if keep[-1] < last and not out.endswith(ELISION):
+        out += f" {ELISION}"
+    return out
+
+
+def _has_elision(before: str, after: str) -> bool:
+    return before.endswith(ELISION) or after.startswith(ELISION)

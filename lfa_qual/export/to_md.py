@@ -1,0 +1,24 @@
+"""Quotes as Markdown: a heading per group, each quote a block quote ending with its citation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TextIO
+
+import pandas as pd
+
+from lfa_qual.export.quotes import Heading, outline
+
+
+def write_md(quotes: pd.DataFrame, keys: Sequence[str], stream: TextIO) -> None:
+    first = True
+    for item in outline(quotes, keys):
+        if not first:
+            stream.write("\n")
+        first = False
+        if isinstance(item, Heading):
+            stream.write(f"{'#' * item.level} {item.text}\n")
+            continue
+        paragraphs = item.text.split("\n\n")
+        paragraphs[-1] = f"{paragraphs[-1]} {item.citation}"
+        stream.write("\n>\n".join(f"> {p}" for p in paragraphs) + "\n")
