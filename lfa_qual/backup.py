@@ -1,12 +1,20 @@
-"""Backups through SQLite's online backup API: consistent even while another process writes."""
+"""Backups through SQLite's online backup API: consistent even while another process writes.
+
+Backups are ordinary SQLite files next to the store, named `STORE.LABEL-YYYYmmdd-HHMMSS.db`:
+`backup` (made on request), `pre-migration` (before a newer lfa-qual changes the schema),
+`pre-reanchor` (before codings are moved onto an edited transcript) and `before-restore`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from lfa_qual.errors import LfaError, StoreError
+
+LABELS = ("backup", "pre-migration", "pre-reanchor", "before-restore")
 
 
 def _stamp() -> str:
@@ -14,53 +22,132 @@ def _stamp() -> str:
 
 
 def default_backup_path(db: Path, label: str = "backup") -> Path:
-    return db.with_name(f"{db.stem}.{label}-{_stamp()}.db")
+    """A new file name; a counter keeps two backups made within one second apart."""
+    base = f"{db.stem}.{label}-{_stamp()}"
+    out = db.with_name(f"{base}.db")
+    n = 2
+    while out.exists():
+        out = db.with_name(f"{base}-{n}.db")
+        n += 1
+    return out
+
+
+def _copy(src_path: Path, dst_path: Path, *, timeout: float = 10.0) -> None:
+    src = sqlite3.connect(src_path, timeout=timeout)
+    try:
+        dst = sqlite3.connect(dst_path, timeout=timeout)
+        try:
+            # One step copies everything; SQLite restarts it if the source changes meanwhile.
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
 
 
 def backup(db: Path, out: Path | None = None) -> Path:
     """Copy the store at `db` to `out` (a new file) and return its path."""
+    db = Path(db)
     if not db.exists():
         raise LfaError("no project store to back up", path=db)
-    out = out or default_backup_path(db)
+    out = Path(out) if out is not None else default_backup_path(db)
     if out.exists():
         raise LfaError("the backup file exists already; choose another --out", path=out)
+    if not out.parent.is_dir():
+        raise LfaError("the folder for the backup does not exist", path=out.parent)
     try:
-        src = sqlite3.connect(db)
-        dst = sqlite3.connect(out)
-        with dst:
-            src.backup(dst)
-        dst.close()
-        src.close()
+        _copy(db, out)
     except sqlite3.Error as exc:
-        raise StoreError(f"backup failed: {exc}", path=out) from None
+        out.unlink(missing_ok=True)
+        raise StoreError(_reason("backup failed", exc), path=out) from None
+    except OSError as exc:
+        out.unlink(missing_ok=True)
+        raise StoreError(f"backup failed: {exc.strerror}", path=out) from None
     return out
+
+
+def _reason(what: str, exc: sqlite3.Error) -> str:
+    msg = str(exc).lower()
+    if "full" in msg:
+        return f"{what}: the disk is full"
+    if "readonly" in msg or "unable to open" in msg:
+        return f"{what}: cannot write there (check the folder's permissions)"
+    return f"{what}: {exc}"
 
 
 def backup_before_migration(db: Path) -> Path:
     return backup(db, default_backup_path(db, "pre-migration"))
 
 
-def restore(backup_file: Path, db: Path) -> None:
-    """Replace the store's content with the backup's (the current state is backed up first)."""
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    schema_version: int
+    transcripts: int
+    codings: int
+    needs_review: int
+    bytes: int
+
+
+def inspect(path: Path) -> BackupInfo:
+    """What a store or backup file holds; raises StoreError if it is not an lfa-qual store."""
+    path = Path(path)
+    if not path.is_file():
+        raise LfaError("no such backup file", path=path)
     try:
-        check = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
-        ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        has_schema = check.execute(
+        # Read through a private copy in memory: opening a WAL file read-only can fail or write.
+        mem = sqlite3.connect(":memory:")
+        src = sqlite3.connect(path, timeout=10)
+        try:
+            src.backup(mem)
+        finally:
+            src.close()
+        ok = mem.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        has_schema = mem.execute(
             "SELECT 1 FROM sqlite_master WHERE name='schema_version'"
         ).fetchone()
-        check.close()
+        if not ok or not has_schema:
+            raise StoreError("not a valid lfa-qual store or backup", path=path)
+        version = mem.execute("SELECT version FROM schema_version").fetchone()[0]
+        transcripts = mem.execute("SELECT count(*) FROM transcripts").fetchone()[0]
+        codings = mem.execute("SELECT count(*) FROM codings").fetchone()[0]
+        review = mem.execute(
+            "SELECT count(*) FROM codings WHERE status = 'needs_review'"
+        ).fetchone()[0]
+        mem.close()
     except sqlite3.Error as exc:
-        raise StoreError(f"not a readable lfa-qual backup: {exc}", path=backup_file) from None
-    if not ok or not has_schema:
-        raise StoreError("not a valid lfa-qual backup", path=backup_file)
-    if db.exists():
-        backup(db, default_backup_path(db, "before-restore"))
+        raise StoreError(f"not a readable lfa-qual store or backup: {exc}", path=path) from None
+    return BackupInfo(path, int(version), transcripts, codings, review, path.stat().st_size)
+
+
+def list_backups(db: Path) -> list[Path]:
+    """Backups next to the store, oldest first."""
+    db = Path(db)
+    found = [p for label in LABELS for p in db.parent.glob(f"{db.stem}.{label}-*.db")]
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def restore(backup_file: Path, db: Path) -> Path | None:
+    """Replace the store's content with the backup's; the current state is backed up first.
+
+    Returns the path of that safety backup (None if there was no store). Other processes that
+    have the store open see the restored content at their next read.
+    """
+    backup_file, db = Path(backup_file), Path(db)
+    info = inspect(backup_file)
+    from lfa_qual.store import SCHEMA_VERSION
+
+    if info.schema_version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the backup has schema version {info.schema_version}, newer than this lfa-qual "
+            f"({SCHEMA_VERSION}); upgrade lfa-qual",
+            path=backup_file,
+        )
+    if backup_file.resolve() == db.resolve():
+        raise LfaError("that is the project store itself, not a backup", path=backup_file)
+    safety = backup(db, default_backup_path(db, "before-restore")) if db.exists() else None
     try:
-        src = sqlite3.connect(backup_file)
-        dst = sqlite3.connect(db, timeout=10)
-        with dst:
-            src.backup(dst)
-        dst.close()
-        src.close()
+        _copy(backup_file, db)
     except sqlite3.Error as exc:
-        raise StoreError(f"restore failed: {exc}", path=db) from None
+        raise StoreError(_reason("restore failed", exc), path=db) from None
+    return safety

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from lfa_qual.errors import LfaError, TranscriptError
 from lfa_qual.readers import read_transcript
+from lfa_qual.reanchor import ReanchorResult, reanchor_rows
 from lfa_qual.store import Store, new_guid, now
 from lfa_qual.transcript import Paragraph, Speaker, Transcript, Turn
 
@@ -18,6 +19,8 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # One entry per changed transcript that had codings or suggestions to carry over.
+    reanchored: list[ReanchorResult] = field(default_factory=list)
 
 
 def read_all(paths: list[Path]) -> list[Transcript]:
@@ -53,8 +56,9 @@ def import_transcripts(
 ) -> ImportReport:
     """Store new and changed transcripts in one transaction; unchanged ones are left alone.
 
-    A changed transcript that already has codings is refused, naming the file, unless the caller
-    re-anchors the codings itself (`allow_changed`).
+    A changed transcript that already has codings is refused, naming the file, unless
+    `allow_changed`: then its codings and suggestions are re-anchored onto the new text in the
+    same transaction (see `lfa_qual.reanchor`) and reported in `reanchored`.
     """
     report = ImportReport()
     with store.transaction() as conn:
@@ -80,6 +84,10 @@ def import_transcripts(
                     t.interview,
                     path=t.source,
                 )
+            old = load_transcript(store, t.interview)
+            moved = reanchor_rows(conn, row["id"], t.interview, old, t)
+            if moved.codings or moved.suggestions_moved or moved.suggestions_dropped:
+                report.reanchored.append(moved)
             _replace(conn, row["id"], t)
             report.updated.append(t.interview)
     return report

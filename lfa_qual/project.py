@@ -136,9 +136,36 @@ class Project:
         return import_transcripts(self.store, read_all(paths), allow_changed=allow_changed)
 
     def sync(self) -> tuple[SyncReport, ImportReport]:
-        """Bring the store up to date with the codebook file and the transcripts folder."""
+        """Bring the store up to date with the codebook file and the transcripts folder.
+
+        A transcript file edited after coding (a typo fixed) is re-imported with its codings
+        re-anchored onto the new text, after an automatic backup of the store; the report's
+        `reanchored` lists what was kept, moved, or marked "needs review".
+        """
         codebook_report = self.sync_codebook()
-        return codebook_report, self.import_files(transcript_files(self.transcripts_dir))
+        transcripts = read_all(transcript_files(self.transcripts_dir))
+        if self._coded_and_changed(transcripts):
+            from lfa_qual.backup import backup, default_backup_path
+
+            backup(self.db_path, default_backup_path(self.db_path, "pre-reanchor"))
+        report = import_transcripts(self.store, transcripts, allow_changed=True)
+        return codebook_report, report
+
+    def _coded_and_changed(self, transcripts: list[Transcript]) -> list[str]:
+        stored = {
+            r["interview"]: (r["sha256"], r["n"])
+            for r in self.store.read(
+                "SELECT t.interview, t.sha256, (SELECT count(*) FROM codings c"
+                " WHERE c.transcript_id = t.id) AS n FROM transcripts t"
+            )
+        }
+        return [
+            t.interview
+            for t in transcripts
+            if t.interview in stored
+            and stored[t.interview][1]
+            and stored[t.interview][0] != t.sha256
+        ]
 
     def transcript(self, interview: str) -> Transcript:
         row = self.store.read_one("SELECT sha256 FROM transcripts WHERE interview=?", (interview,))
