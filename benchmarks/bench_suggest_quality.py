@@ -1,0 +1,129 @@
+"""Quality of code suggestions on the gold set (tests/data/gold_passages.yaml).
+
+Prints, for the keyword rules alone and for the learned model in k-fold cross-validation:
+- top-1:        the best-scored code is the passage's primary code (first listed);
+- top-1 any:    the best-scored code is one of the passage's codes;
+- recall@3:     the primary code is among the three best;
+- recall@3 all: share of all (passage, code) pairs found among the three best;
+- micro P/R/F1: of what `lfa-qual suggest` would show with its defaults (min score, top K).
+
+    .venv/bin/python benchmarks/bench_suggest_quality.py [--codebook PATH] [--folds K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from lfa_qual.codebook import load_codebook  # noqa: E402
+from lfa_qual.nlp.learned import LearnedModel  # noqa: E402
+from lfa_qual.nlp.suggest import Options, Suggester  # noqa: E402
+
+
+def ranked(suggestions) -> list[str]:
+    return [s.code for s in sorted(suggestions, key=lambda s: (-s.score, s.code))]
+
+
+def figures(gold: list[dict], rankings: list[list[str]], shown: list[list[str]]) -> dict:
+    n = len(gold)
+    top1 = sum(1 for g, r in zip(gold, rankings, strict=True) if r[:1] == g["codes"][:1])
+    top1_any = sum(1 for g, r in zip(gold, rankings, strict=True) if r[:1] and r[0] in g["codes"])
+    r3 = sum(1 for g, r in zip(gold, rankings, strict=True) if g["codes"][0] in r[:3])
+    pairs = sum(len(g["codes"]) for g in gold)
+    r3_all = sum(len(set(g["codes"]) & set(r[:3])) for g, r in zip(gold, rankings, strict=True))
+    tp = sum(len(set(g["codes"]) & set(s)) for g, s in zip(gold, shown, strict=True))
+    n_shown = sum(len(s) for s in shown)
+    p = tp / n_shown if n_shown else 0.0
+    rec = tp / pairs
+    f1 = 2 * p * rec / (p + rec) if p + rec else 0.0
+    return {
+        "top-1": top1 / n,
+        "top-1 any": top1_any / n,
+        "recall@3": r3 / n,
+        "recall@3 all": r3_all / pairs,
+        "P": p,
+        "R": rec,
+        "F1": f1,
+    }
+
+
+def line(name: str, f: dict) -> str:
+    return f"{name:<34}" + "  ".join(f"{k} {v:.3f}" for k, v in f.items())
+
+
+def run_rules(codebook, gold, model=None) -> tuple[list[list[str]], list[list[str]]]:
+    everything = Suggester(codebook, model=model, options=Options(min_score=0.0, top=0))
+    default = Suggester(codebook, model=model)
+    items = [(g["text"], g["role"]) for g in gold]
+    rankings = [ranked(s) for s in everything.suggest_passages(items)]
+    shown = [ranked(s) for s in default.suggest_passages(items)]
+    return rankings, shown
+
+
+def cross_validate(codebook, gold, folds: int) -> tuple[dict, dict, float]:
+    """Train on k-1 folds, predict the held-out fold: the learned model alone, and combined."""
+    helper = Suggester(codebook)
+    lemmas = list(helper.lemmas(g["text"] for g in gold))
+    alone: list[list[str]] = [[] for _ in gold]
+    alone_shown: list[list[str]] = [[] for _ in gold]
+    combined: list[list[str]] = [[] for _ in gold]
+    combined_shown: list[list[str]] = [[] for _ in gold]
+    train_time = 0.0
+    for k in range(folds):
+        test = [i for i in range(len(gold)) if i % folds == k]
+        model = LearnedModel()
+        t0 = time.perf_counter()
+        for i in range(len(gold)):
+            if i % folds != k:
+                model.add(lemmas[i], gold[i]["codes"])
+        train_time += time.perf_counter() - t0
+        for i in test:
+            scores = model.explain(lemmas[i])
+            order = sorted(scores, key=lambda c: (-scores[c][0], c))
+            alone[i] = order
+            alone_shown[i] = [c for c in order if scores[c][0] >= 0.3][:3]
+        sub = [gold[i] for i in test]
+        r, s = run_rules(codebook, sub, model)
+        for j, i in enumerate(test):
+            combined[i], combined_shown[i] = r[j], s[j]
+    return (
+        figures(gold, alone, alone_shown),
+        figures(gold, combined, combined_shown),
+        train_time / folds,
+    )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--codebook", type=Path, default=ROOT / "codebooks" / "lfa.yaml")
+    ap.add_argument("--gold", type=Path, default=ROOT / "tests" / "data" / "gold_passages.yaml")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--misses", action="store_true", help="list passages whose top-1 is wrong")
+    args = ap.parse_args()
+    gold = yaml.safe_load(args.gold.read_text(encoding="utf-8"))
+    codebook = load_codebook(args.codebook)
+    print(f"gold set: {len(gold)} passages, {sum(len(g['codes']) for g in gold)} codes")
+    rankings, shown = run_rules(codebook, gold)
+    print(line("rules (keywords, roles)", figures(gold, rankings, shown)))
+    alone, combined, t = cross_validate(codebook, gold, args.folds)
+    print(line(f"learned alone, {args.folds}-fold CV", alone))
+    print(line(f"rules + learned, {args.folds}-fold CV", combined))
+    print(
+        f"learned model: {t * 1000:.1f} ms to train on {len(gold) * (args.folds - 1) // args.folds} passages"
+    )
+    if args.misses:
+        for g, r in zip(gold, rankings, strict=True):
+            if r[:1] != g["codes"][:1]:
+                print(f"  {g['id']} gold {g['codes']} got {r[:3]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

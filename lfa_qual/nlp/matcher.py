@@ -1,0 +1,164 @@
+"""Keyword matching for Danish: exact and lemma, compound parts, phrases, and spelling variants.
+
+Matching is decided once per distinct word form and cached (`WordInfo`), so a corpus of a
+million words costs a dictionary lookup per token plus the phrase checks; the expensive tests
+(compound splitting, rapidfuzz) run once per new form.
+
+How a word can match a single-word keyword, strongest first:
+- exact:    the word is the keyword (case and accents ignored);
+- lemma:    the word's lemma is the keyword or its lemma ("sparrer" → "sparre");
+- compound: a hyphen part or the first or last part of a closed compound is the keyword
+            ("PIT-medarbejderne" for PIT, "klassefællesskaberne" for fællesskab);
+- fuzzy:    a spelling variant (rapidfuzz ratio), only for long words, never for short ones.
+Multi-word keywords match as phrases, token by token, each token by its form or lemma.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from lfa_qual.codebook import Codebook
+from lfa_qual.nlp.lemmatize import fold
+
+# Compound parts shorter than this match too much by accident (PIT only matches as a hyphen part).
+MIN_COMPOUND_KEYWORD = 4
+MIN_REST = 3  # the other part of a compound must be a plausible word
+# Danish linking letters between compound parts: "forældre|samarbejde", "skole|s|leder".
+LINKS = ("s", "e")
+# Fuzzy matching: rapidfuzz ratio ≥ 85 allows one edit from 7 letters on and two from 14; short
+# words ("tid", "hold") are never matched fuzzily — their variants are other words.
+FUZZY_MIN_LEN = 7
+FUZZY_CUTOFF = 85.0
+WORD_CACHE_LIMIT = 500_000
+
+
+@dataclass(frozen=True)
+class Keyword:
+    code: str
+    text: str  # as written in the codebook
+    exclude: bool  # an exclude_keyword: lowers the code's score
+    keys: tuple[frozenset[str], ...]  # per token: the forms it matches (folded form, lemma)
+
+    @property
+    def phrase(self) -> bool:
+        return len(self.keys) > 1
+
+
+@dataclass(frozen=True)
+class WordInfo:
+    """What one word form matches; cached per form."""
+
+    keys: frozenset[str]  # folded form and lemma, for phrase checks
+    lemma: str
+    matches: tuple[tuple[Keyword, str], ...]  # (keyword, kind)
+    phrase_starts: tuple[Keyword, ...]  # phrases whose first token this word can be
+
+
+def norm(text: str) -> str:
+    """Folded form used for matching; a trailing period is dropped ("4." at a sentence end)."""
+    lower = fold(text)
+    return lower[:-1] if len(lower) > 1 and lower.endswith(".") else lower
+
+
+class KeywordMatcher:
+    def __init__(
+        self,
+        codebook: Codebook,
+        tokenize: Callable[[str], Iterable[str]],
+        lemma: Callable[[str], str],
+        codes: set[str] | None = None,
+    ) -> None:
+        """`tokenize` splits a keyword the way the pipeline splits text; `lemma` lemmatises a word."""
+        self.lemma = lemma
+        self.keywords: list[Keyword] = []
+        for code in codebook.codes:
+            if codes is not None and code.id not in codes:
+                continue
+            for text, exclude in [(k, False) for k in code.keywords] + [
+                (k, True) for k in code.exclude_keywords
+            ]:
+                tokens = [t for t in tokenize(text) if t.strip()]
+                if tokens:
+                    keys = tuple(frozenset({norm(t), lemma(t)}) for t in tokens)
+                    self.keywords.append(Keyword(code.id, text, exclude, keys))
+        self.single: dict[str, list[Keyword]] = {}
+        self.phrase_first: dict[str, list[Keyword]] = {}
+        for kw in self.keywords:
+            target = self.phrase_first if kw.phrase else self.single
+            for key in kw.keys[0]:
+                target.setdefault(key, []).append(kw)
+        self.fuzzy_forms = sorted(k for k in self.single if len(k) >= FUZZY_MIN_LEN)
+        self._cache: dict[str, WordInfo] = {}
+
+    def info(self, word: str, lemma: str | None = None) -> WordInfo:
+        found = self._cache.get(word)
+        if found is None:
+            found = self._analyse(word, lemma)
+            if len(self._cache) < WORD_CACHE_LIMIT:
+                self._cache[word] = found
+        return found
+
+    def _analyse(self, word: str, lemma: str | None) -> WordInfo:
+        lower = norm(word)
+        lemma = lemma if lemma is not None else self.lemma(word)
+        keys = frozenset({lower, lemma})
+        starts = tuple(kw for key in keys for kw in self.phrase_first.get(key, ()))
+        return WordInfo(keys, lemma, self._single_matches(lower, lemma), starts)
+
+    def _single_matches(self, lower: str, lemma: str) -> tuple[tuple[Keyword, str], ...]:
+        found: dict[Keyword, str] = {}
+        for kw in self.single.get(lower, ()):
+            found[kw] = "exact" if norm(kw.text) == lower else "lemma"
+        for kw in self.single.get(lemma, ()):
+            found.setdefault(kw, "lemma")
+        if found:  # a whole-word match says more than any part of the word
+            return tuple(found.items())
+        for kw in self._compound_parts(lower, lemma):
+            found.setdefault(kw, "compound")
+        if not found and len(lower) >= FUZZY_MIN_LEN and self.fuzzy_forms:
+            for kw in self._fuzzy(lower):
+                found.setdefault(kw, "fuzzy")
+        return tuple(found.items())
+
+    def _compound_parts(self, lower: str, lemma: str) -> list[Keyword]:
+        out: list[Keyword] = []
+        if "-" in lower.strip("-"):
+            for part in filter(None, lower.split("-")):
+                out += self.single.get(part, [])
+                out += self.single.get(self.lemma(part), [])
+            if out:
+                return out
+        word = lemma if lemma.isalpha() else lower
+        if not word.isalpha():
+            return out
+        for i in range(MIN_REST, len(word) - MIN_COMPOUND_KEYWORD + 1):
+            # last part: "klasse|fællesskab" (the lemma carries the inflection)
+            out += [
+                k for k in self.single.get(word[i:], ()) if len(word) - i >= MIN_COMPOUND_KEYWORD
+            ]
+        for i in range(MIN_COMPOUND_KEYWORD, len(lower) - MIN_REST + 1):
+            head = lower[:i]
+            # first part: "forældre|møde", also with a linking letter: "ledelse|s|beslutning"
+            out += self.single.get(head, [])
+            if head[-1] in LINKS and i - 1 >= MIN_COMPOUND_KEYWORD:
+                out += self.single.get(head[:-1], [])
+        return out
+
+    def _fuzzy(self, lower: str) -> list[Keyword]:
+        hits = process.extract(
+            lower, self.fuzzy_forms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3
+        )
+        out: list[Keyword] = []
+        for form, _, _ in hits:
+            if form[0] == lower[0] and abs(len(form) - len(lower)) <= 2:
+                out += self.single[form]
+        return out
+
+    def phrase_at(self, kw: Keyword, infos: list[WordInfo], i: int) -> bool:
+        """Does phrase `kw` match the tokens starting at position i?"""
+        if i + len(kw.keys) > len(infos):
+            return False
+        return all(kw.keys[j] & infos[i + j].keys for j in range(1, len(kw.keys)))

@@ -1,0 +1,110 @@
+"""Choosing and loading the spaCy pipeline, once per process, without ever downloading.
+
+`auto` (the default) uses `da_core_news_sm` when it is installed, else the fallback: a blank
+Danish pipeline with a sentencizer and the lookup lemmatizer from spacy-lookups-data. A name
+the user gives must be an installed spaCy package or a pipeline directory.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lfa_qual.errors import LfaError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+PREFERRED = "da_core_news_sm"
+FALLBACK = "blank:da"
+# Components that suggestions never read; excluding them is most of a trained pipeline's cost.
+UNNEEDED = ("ner", "parser", "textcat", "textcat_multilabel", "entity_linker", "senter_unused")
+
+_lock = threading.Lock()
+_loaded: dict[str, tuple[Language, PipelineInfo]] = {}
+
+
+@dataclass(frozen=True)
+class PipelineInfo:
+    name: str  # the package name, the directory, or blank:da
+    version: str
+    spacy_version: str
+    fallback: bool
+    lookup_lemmas: bool  # lemmas come from the lookup table (we compute them ourselves, cached)
+
+    @property
+    def label(self) -> str:
+        """What is stored with every suggestion."""
+        return f"{self.name} {self.version}" + (" (fallback)" if self.fallback else "")
+
+
+def resolve(name: str | None) -> str:
+    """The concrete pipeline for a configured name (None or 'auto' → best installed)."""
+    if name is None or name.strip() in ("", "auto"):
+        import spacy.util
+
+        return PREFERRED if spacy.util.is_package(PREFERRED) else FALLBACK
+    return name.strip()
+
+
+def load_pipeline(name: str | None = None) -> tuple[Language, PipelineInfo]:
+    """The pipeline and its description; loaded once per process and name."""
+    key = resolve(name)
+    with _lock:
+        if key not in _loaded:
+            _loaded[key] = _load(key)
+        return _loaded[key]
+
+
+def _load(key: str) -> tuple[Language, PipelineInfo]:
+    import spacy
+
+    if key == FALLBACK:
+        nlp = spacy.blank("da")
+        nlp.add_pipe("sentencizer")
+        try:
+            nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize()
+        except (ImportError, ValueError) as exc:  # spacy-lookups-data missing or broken
+            raise LfaError(
+                f"the Danish lemma tables cannot be loaded ({exc}); "
+                "install spacy-lookups-data with pip",
+                field="pipeline",
+            ) from None
+        info = PipelineInfo(FALLBACK, "lookup", spacy.__version__, True, True)
+        return nlp, info
+    path = Path(key).expanduser()
+    if not (path.is_dir() or spacy.util.is_package(key)):
+        raise LfaError(
+            f"spaCy pipeline {key!r} is neither an installed package nor a pipeline directory; "
+            "lfa-qual never downloads one: install it with pip (e.g. `pip install "
+            f"{PREFERRED}` from a local wheel) or use --pipeline auto",
+            field="pipeline",
+        )
+    try:
+        nlp = spacy.load(path if path.is_dir() else key, exclude=list(UNNEEDED))
+    except (OSError, ValueError, KeyError) as exc:
+        raise LfaError(f"cannot load spaCy pipeline {key!r}: {exc}", field="pipeline") from None
+    if not nlp.has_pipe("senter") and not nlp.has_pipe("sentencizer"):
+        nlp.add_pipe("sentencizer")  # the parser gave sentences; it is excluded above
+    lemmatizer = nlp.get_pipe("lemmatizer") if nlp.has_pipe("lemmatizer") else None
+    lookup = lemmatizer is None or getattr(lemmatizer, "mode", "") == "lookup"
+    meta = nlp.meta
+    name = f"{meta.get('lang', 'xx')}_{meta.get('name', path.name)}"
+    info = PipelineInfo(name, str(meta.get("version", "?")), spacy.__version__, False, lookup)
+    return nlp, info
+
+
+def describe_pipeline(name: str | None = None) -> str:
+    """One line for `lfa-qual --version` and `doctor`: pipeline, version, spaCy, fallback."""
+    try:
+        _, info = load_pipeline(name)
+    except LfaError as exc:
+        return f"NLP pipeline: unavailable ({exc.message})"
+    kind = (
+        "fallback: blank Danish + sentencizer + lookup lemmas with compound repair"
+        if info.fallback
+        else "installed pipeline"
+    )
+    return f"NLP pipeline: {info.name} {info.version} (spaCy {info.spacy_version}; {kind})"

@@ -1,0 +1,276 @@
+"""From transcripts to scored, explained suggestions (no store access here).
+
+`Suggester` runs the pipeline over paragraph units in batches (`nlp.pipe`), matches keywords per
+token through the cached `KeywordMatcher`, scores each code per unit, and adds the learned
+model's score for codes it has been trained on. Every suggestion carries its evidence: the
+matched words with their offsets in the transcript text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from lfa_qual.codebook import Codebook
+from lfa_qual.nlp.learned import LearnedModel
+from lfa_qual.nlp.lemmatize import Lemmatizer
+from lfa_qual.nlp.matcher import Keyword, KeywordMatcher, WordInfo
+from lfa_qual.nlp.pipeline import load_pipeline
+from lfa_qual.nlp.units import Unit, paragraph_units, windows
+from lfa_qual.suggestions import Evidence, NewSuggestion
+from lfa_qual.transcript import Transcript
+
+# How much one distinct keyword adds, by how it matched. Phrases are the most specific evidence;
+# a compound part or a spelling variant is weaker than the word itself.
+WEIGHTS = {"exact": 1.0, "lemma": 1.0, "phrase": 1.3, "compound": 0.8, "fuzzy": 0.5}
+REPEAT = 0.25  # each further occurrence of a keyword already counted (at most MAX_REPEATS)
+MAX_REPEATS = 2
+EXCLUDE = 0.8  # each distinct exclude keyword
+ROLE = 0.4  # the speaker has a role the code declares (only with other evidence)
+SCALE = 1.5  # score = 1 - exp(-raw / SCALE): one keyword ≈ 0.49, two ≈ 0.74, three ≈ 0.86
+LEARNED_WEIGHT = 0.6  # how much a trained model's score counts next to the keywords
+DEFAULT_MIN_SCORE = 0.3
+DEFAULT_TOP = 3
+BATCH_SIZE = 256
+
+
+@dataclass(frozen=True)
+class UnitSuggestions:
+    unit: Unit
+    start: int  # the window's span (a whole paragraph, or a few sentences of a long one)
+    end: int
+    suggestions: tuple[NewSuggestion, ...]  # best first
+
+
+@dataclass
+class Options:
+    min_score: float = DEFAULT_MIN_SCORE
+    top: int = DEFAULT_TOP
+    include_interviewer: bool = False
+    batch_size: int = BATCH_SIZE
+
+
+@dataclass
+class _Window:
+    infos: list[WordInfo] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+
+
+def role_matches(role: str, wanted: Iterable[str]) -> str | None:
+    """The codebook role that covers a speaker's role: 'Elev' covers 'Elev 4'."""
+    low = role.lower()
+    for w in wanted:
+        wl = w.lower()
+        if low == wl or low.startswith(wl + " "):
+            return w
+    return None
+
+
+class Suggester:
+    def __init__(
+        self,
+        codebook: Codebook,
+        pipeline: str | None = None,
+        *,
+        codes: set[str] | None = None,
+        model: LearnedModel | None = None,
+        options: Options | None = None,
+    ) -> None:
+        self.nlp, self.info = load_pipeline(pipeline)
+        self.options = options or Options()
+        self.lemmatize = Lemmatizer()
+        tokenizer = self.nlp.tokenizer
+        self.matcher = KeywordMatcher(
+            codebook, lambda s: [t.text for t in tokenizer(s)], self.lemmatize, codes
+        )
+        self.codes = [c for c in codebook.codes if codes is None or c.id in codes]
+        self.roles = {c.id: c.roles for c in self.codes}
+        self.model = model
+        # With lookup lemmas we compute (better) lemmas ourselves, once per word form, so the
+        # pipeline's own lemmatizer is switched off; a trained pipeline's lemmas are used as is.
+        self.disable = ["lemmatizer"] if self.info.lookup_lemmas else []
+
+    @property
+    def pipeline_label(self) -> str:
+        return self.info.label
+
+    # -- running ---------------------------------------------------------------------------
+    def run(
+        self, transcripts: Iterable[Transcript]
+    ) -> Iterator[tuple[Transcript, list[UnitSuggestions]]]:
+        """Suggestions per transcript, streamed: memory holds one batch, not the corpus."""
+        pending: dict[int, tuple[Transcript, list[UnitSuggestions], int]] = {}
+
+        def units() -> Iterator[tuple[str, tuple[int, Unit]]]:
+            for n, transcript in enumerate(transcripts):
+                found = paragraph_units(transcript, self.options.include_interviewer)
+                pending[n] = (transcript, [], len(found))
+                for unit in found:
+                    yield transcript.text[unit.start : unit.end], (n, unit)
+
+        next_out = 0
+        with self.nlp.select_pipes(disable=self.disable):
+            docs = self.nlp.pipe(units(), as_tuples=True, batch_size=self.options.batch_size)
+            for doc, (n, unit) in docs:
+                transcript, done, total = pending[n]
+                done.extend(self.suggest_doc(doc, unit))
+                pending[n] = (transcript, done, total - 1)
+                # Emit finished transcripts in input order (those with no units too).
+                while next_out in pending and pending[next_out][2] == 0:
+                    t, out, _ = pending.pop(next_out)
+                    yield t, out
+                    next_out += 1
+        while next_out in pending:
+            t, out, _ = pending.pop(next_out)
+            yield t, out
+            next_out += 1
+
+    def suggest_passages(
+        self, passages: Iterable[tuple[str, str]]
+    ) -> Iterator[list[NewSuggestion]]:
+        """Suggestions for loose passages given as (text, speaker role), best first; offsets
+        are into each passage. Used by the quality benchmark and for quick checks."""
+
+        def items() -> Iterator[tuple[str, Unit]]:
+            for text, role in passages:
+                yield text, Unit("", 0, len(text), 1, role, role, -1)
+
+        with self.nlp.select_pipes(disable=self.disable):
+            for doc, unit in self.nlp.pipe(items(), as_tuples=True, batch_size=64):
+                yield spans(self.suggest_doc(doc, unit))
+
+    def lemmas(self, texts: Iterable[str]) -> Iterator[list[str]]:
+        """The lemmas of each text, as the matcher sees them (for training the learned model)."""
+        lookup = self.info.lookup_lemmas
+        with self.nlp.select_pipes(disable=self.disable):
+            for doc in self.nlp.pipe(texts, batch_size=64):
+                yield [
+                    self.lemmatize(t.text) if lookup else t.lemma_.lower()
+                    for t in doc
+                    if not t.is_space
+                ]
+
+    def suggest_doc(self, doc, unit: Unit) -> list[UnitSuggestions]:
+        """Suggestions for one paragraph unit, split into windows when it is long."""
+        info_of = self.matcher.info
+        lookup = self.info.lookup_lemmas
+        infos, offsets, words = [], [], []
+        for tok in doc:
+            word = tok.text
+            info = info_of(word) if lookup else info_of(word, tok.lemma_.lower())
+            if word.isspace():
+                continue
+            infos.append(info)
+            offsets.append(tok.idx)
+            words.append(word)
+        if len(infos) > 140:
+            bounds = self._sentence_bounds(doc, offsets)
+            spans = windows(bounds, len(infos))
+        else:
+            spans = [(0, len(infos))]
+        out = []
+        for a, b in spans:
+            if a >= b:
+                continue
+            if len(spans) == 1:
+                start, end = unit.start, unit.end
+            else:
+                start = unit.start + offsets[a]
+                end = unit.start + offsets[b - 1] + len(words[b - 1])
+            window = _Window(infos[a:b], offsets[a:b], words[a:b])
+            found = self._score(window, unit, doc.text)
+            if found:
+                out.append(UnitSuggestions(unit, start, end, tuple(found)))
+        return out
+
+    @staticmethod
+    def _sentence_bounds(doc, offsets: list[int]) -> list[tuple[int, int]]:
+        """Sentence ranges in our (space-free) token positions."""
+        import bisect
+
+        bounds = []
+        for sent in doc.sents:
+            a = bisect.bisect_left(offsets, sent.start_char)
+            b = bisect.bisect_left(offsets, sent.end_char)
+            if a < b:
+                bounds.append((a, b))
+        return bounds
+
+    # -- scoring ---------------------------------------------------------------------------
+    def evidence(self, w: _Window, base: int, text: str) -> list[tuple[Keyword, Evidence]]:
+        found: list[tuple[Keyword, Evidence]] = []
+        infos = w.infos
+        for i, info in enumerate(infos):
+            if info.matches:
+                s = base + w.offsets[i]
+                e = s + len(w.words[i])
+                for kw, kind in info.matches:
+                    found.append((kw, Evidence(s, e, w.words[i], kw.text, kind)))
+            for kw in info.phrase_starts:
+                if self.matcher.phrase_at(kw, infos, i):
+                    j = i + len(kw.keys) - 1
+                    a, b = w.offsets[i], w.offsets[j] + len(w.words[j])
+                    found.append((kw, Evidence(base + a, base + b, text[a:b], kw.text, "phrase")))
+        return found
+
+    def _score(self, w: _Window, unit: Unit, doc_text: str) -> list[NewSuggestion]:
+        found = self.evidence(w, unit.start, doc_text)
+        by_code: dict[str, list[tuple[Keyword, Evidence]]] = {}
+        for kw, ev in found:
+            by_code.setdefault(kw.code, []).append((kw, ev))
+        learned: dict[str, tuple[float, list[tuple[int, str]]]] = {}
+        if self.model is not None and self.model.codes:
+            learned = self.model.explain([i.lemma for i in w.infos])
+        results = []
+        for code in set(by_code) | set(learned):
+            raw, evidence = self._raw(by_code.get(code, []))
+            if raw > 0:
+                role = role_matches(unit.role, self.roles.get(code, ()))
+                if role is not None:
+                    raw += ROLE
+                    if unit.label_start >= 0:
+                        s = unit.label_start
+                        evidence.append(Evidence(s, s + len(unit.label), unit.label, role, "role"))
+            score = 1.0 - math.exp(-raw / SCALE) if raw > 0 else 0.0
+            if code in learned:
+                p, top = learned[code]
+                score = (1 - LEARNED_WEIGHT) * score + LEARNED_WEIGHT * p
+                for i, lemma in top:
+                    s = unit.start + w.offsets[i]
+                    evidence.append(Evidence(s, s + len(w.words[i]), w.words[i], lemma, "learned"))
+            if score >= self.options.min_score and evidence:
+                results.append(NewSuggestion(0, 0, code, score, tuple(evidence)))
+        results.sort(key=lambda s: (-s.score, s.code))
+        return results[: self.options.top] if self.options.top > 0 else results
+
+    @staticmethod
+    def _raw(items: list[tuple[Keyword, Evidence]]) -> tuple[float, list[Evidence]]:
+        best: dict[str, float] = {}
+        seen: dict[str, int] = {}
+        excluded: set[str] = set()
+        evidence: list[Evidence] = []
+        for kw, ev in sorted(items, key=lambda x: x[1].start):
+            if kw.exclude:
+                # Shown with a minus: this word made the code less likely.
+                evidence.append(Evidence(ev.start, ev.end, ev.word, f"-{kw.text}", ev.kind))
+                excluded.add(kw.text)
+                continue
+            evidence.append(ev)
+            weight = WEIGHTS[ev.kind]
+            seen[kw.text] = seen.get(kw.text, 0) + 1
+            best[kw.text] = max(best.get(kw.text, 0.0), weight)
+        raw = sum(best.values())
+        raw += REPEAT * sum(min(n - 1, MAX_REPEATS) for n in seen.values())
+        raw -= EXCLUDE * len(excluded)
+        return max(raw, 0.0), evidence
+
+
+def spans(results: list[UnitSuggestions]) -> list[NewSuggestion]:
+    """Flatten to stored suggestions with the window spans filled in."""
+    return [
+        NewSuggestion(u.start, u.end, s.code, s.score, s.evidence)
+        for u in results
+        for s in u.suggestions
+    ]
