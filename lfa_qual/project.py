@@ -144,14 +144,20 @@ class Project:
         """
         codebook_report = self.sync_codebook()
         transcripts = read_all(transcript_files(self.transcripts_dir))
-        if self._coded_and_changed(transcripts):
-            from lfa_qual.backup import backup, default_backup_path
-
-            backup(self.db_path, default_backup_path(self.db_path, "pre-reanchor"))
+        self.backup_before_reanchor(transcripts)
         report = import_transcripts(self.store, transcripts, allow_changed=True)
         return codebook_report, report
 
-    def _coded_and_changed(self, transcripts: list[Transcript]) -> list[str]:
+    def backup_before_reanchor(self, transcripts: list[Transcript]) -> Path | None:
+        """Back up the store if importing `transcripts` will move codings; returns the backup."""
+        if not self.coded_and_changed(transcripts):
+            return None
+        from lfa_qual.backup import backup, default_backup_path
+
+        return backup(self.db_path, default_backup_path(self.db_path, "pre-reanchor"))
+
+    def coded_and_changed(self, transcripts: list[Transcript]) -> list[str]:
+        """Interviews among `transcripts` whose text differs from the stored, coded one."""
         stored = {
             r["interview"]: (r["sha256"], r["n"])
             for r in self.store.read(

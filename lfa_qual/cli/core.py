@@ -31,6 +31,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument(
         "files", nargs="*", type=Path, help="transcript files (default: the transcripts folder)"
     )
+    p.add_argument(
+        "--reanchor",
+        action="store_true",
+        help="re-import transcripts edited after coding, moving their codings onto the new text",
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("transcripts", parents=[common], help="list the project's transcripts")
@@ -99,9 +104,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise LfaError("no transcript files to import", path=project.transcripts_dir)
         parsed = [read_transcript(p) for p in progress(paths, len(paths), "reading")]
         check_unique(parsed)
-        report = import_transcripts(project.store, parsed)
+        if args.reanchor:
+            project.backup_before_reanchor(parsed)
+        report = import_transcripts(project.store, parsed, allow_changed=args.reanchor)
         for w in report.warnings:
             print(f"lfa-qual: warning: {w}", file=sys.stderr)
+        _print_reanchored(report)
         print(
             f"imported {len(report.added)} new, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged transcript(s)"
@@ -109,9 +117,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_reanchored(report) -> None:
+    from lfa_qual.cli.reliability import print_reanchored
+
+    print_reanchored(report)
+
+
 def cmd_transcripts(args: argparse.Namespace) -> int:
     with open_project(args) as project:
-        project.sync()
+        _print_reanchored(project.sync()[1])
         rows = project.transcript_rows()
         headers = ["interview", "school", "roles", "date", "words", "pages", "codings"]
         data = [
@@ -138,7 +152,7 @@ def cmd_codebook_check(args: argparse.Namespace) -> int:
 
 def cmd_code(args: argparse.Namespace) -> int:
     with open_project(args) as project:
-        project.sync()
+        _print_reanchored(project.sync()[1])
         coding = project.code(
             args.interview,
             args.code,
@@ -240,6 +254,7 @@ def print_summary(args: argparse.Namespace) -> int:
     """What `lfa-qual` shows without a terminal UI: the project at a glance."""
     with open_project(args) as project:
         _, report = project.sync()
+        _print_reanchored(report)
         codebook = project.codebook()
         rows = project.transcript_rows()
         print(f"Project {project.root}  (coder {project.coder})")
