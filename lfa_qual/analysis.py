@@ -251,19 +251,21 @@ def transcripts_frame(project: Project) -> pd.DataFrame:
     ).set_index("interview")
 
 
-def role_words(project: Project) -> pd.DataFrame:
-    """Words spoken per interview and role (interviewers excluded), for coverage by role."""
+def speaker_words(project: Project) -> pd.DataFrame:
+    """Words spoken per interview and role (interviewers too), with the interview's school and
+    kind: the denominators of coverage and of interview shares."""
+    meta = transcripts_frame(project)
     records = []
-    for interview in transcripts_frame(project).index:
+    for interview in meta.index:
         t = project.transcript(interview)
         for turn in t.turns:
-            speaker = t.speakers[turn.label]
-            if speaker.interviewer:
-                continue
             words = sum(len(t.text[p.start : p.end].split()) for p in turn.paragraphs)
-            records.append((interview, speaker.role, words))
+            records.append((interview, t.speakers[turn.label].role, words))
     frame = pd.DataFrame.from_records(records, columns=["interview", "role", "words"])
-    return frame.groupby(["interview", "role"], as_index=False)["words"].sum()
+    frame = frame.groupby(["interview", "role"], as_index=False)["words"].sum()
+    frame["school"] = frame["interview"].map(meta["school"])
+    frame["kind"] = frame["interview"].map(meta["kind"])
+    return frame
 
 
 def frequency_table(

@@ -10,14 +10,16 @@ import pandas as pd
 from lfa_qual.export.quotes import Heading, outline
 
 
-def write_md(quotes: pd.DataFrame, keys: Sequence[str], stream: TextIO) -> None:
+def write_md(
+    quotes: pd.DataFrame, keys: Sequence[str], stream: TextIO, level_offset: int = 0
+) -> None:
     first = True
     for item in outline(quotes, keys):
         if not first:
             stream.write("\n")
         first = False
         if isinstance(item, Heading):
-            stream.write(f"{'#' * item.level} {item.text}\n")
+            stream.write(f"{'#' * (item.level + level_offset)} {item.text}\n")
             continue
         paragraphs = item.text.split("\n\n")
         paragraphs[-1] = f"{paragraphs[-1]} {item.citation}"

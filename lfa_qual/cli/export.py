@@ -1,0 +1,282 @@
+"""Export and statistics commands: `export quotes|frequencies|cooccurrence|figures` and `stats`.
+
+pandas, python-docx, openpyxl and matplotlib are imported inside the handlers, so that
+`lfa-qual --help` and the other commands do not pay for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from lfa_qual.cli.core import open_project
+from lfa_qual.errors import LfaError
+
+QUOTE_FORMATS = ("md", "docx", "xlsx", "csv", "json")
+TABLE_FORMATS = ("table", "md", "csv", "xlsx")
+BINARY = ("docx", "xlsx")
+DIMENSIONS = ("code", "school", "role", "interview", "kind")
+COUNTS = ("codings", "passages", "interviews", "words")
+
+
+def _list(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _many(values: list[list[str]] | None) -> tuple[str, ...] | None:
+    """Repeatable options that also take comma-separated lists: --schools "Skole 1,Skole 2"."""
+    if not values:
+        return None
+    return tuple(v for group in values for v in group)
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("export", parents=[common], help="export quotes, tables and figures")
+    esub = p.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+
+    q = esub.add_parser(
+        "quotes", parents=[common], help="quotes per theme and school with citations"
+    )
+    q.add_argument(
+        "--by",
+        default="theme,school",
+        help="grouping, comma-separated, from theme, school, role, interview, kind "
+        "(default: theme,school)",
+    )
+    filters = q.add_argument_group("filters (comma-separated or repeated)")
+    filters.add_argument(
+        "--codes", type=_list, nargs="+", metavar="ID", help="codes (with their sub-codes)"
+    )
+    filters.add_argument("--schools", type=_list, nargs="+", metavar="SCHOOL")
+    filters.add_argument("--roles", type=_list, nargs="+", metavar="ROLE", help="speaker roles")
+    # --coder NAME (the common option) filters too; --coders takes several names.
+    filters.add_argument("--coders", type=_list, nargs="+", metavar="NAME")
+    filters.add_argument("--interviews", type=_list, nargs="+", metavar="ID")
+    q.add_argument(
+        "--max-words", type=int, metavar="N", help="shorten longer quotes with (…) at sentences"
+    )
+    q.add_argument("--title", help="a title at the top of a md or docx export")
+    _output_options(q, QUOTE_FORMATS, "md")
+    q.set_defaults(func=cmd_export_quotes)
+
+    f = esub.add_parser(
+        "frequencies", parents=[common], help="a frequency table (codes × schools, …)"
+    )
+    _table_options(f)
+    _output_options(f, TABLE_FORMATS, "table")
+    f.set_defaults(func=cmd_export_frequencies)
+
+    c = esub.add_parser("cooccurrence", parents=[common], help="the code co-occurrence matrix")
+    c.add_argument(
+        "--within",
+        choices=["turn", "overlap"],
+        default="turn",
+        help="turn: codes in the same turn (default); overlap: overlapping codings",
+    )
+    _output_options(c, TABLE_FORMATS, "table")
+    c.set_defaults(func=cmd_export_cooccurrence)
+
+    g = esub.add_parser("figures", parents=[common], help="heat map and bar chart as PNG and SVG")
+    g.add_argument("--cols", choices=DIMENSIONS[1:], default="school")
+    g.add_argument("--count", choices=COUNTS, default="codings")
+    g.add_argument("--out", type=Path, default=Path("figurer"), help="folder (default: figurer)")
+    g.set_defaults(func=cmd_export_figures)
+
+    s = sub.add_parser("stats", parents=[common], help="frequency tables in the terminal")
+    s.add_argument("--cols", choices=DIMENSIONS[1:], default="school")
+    s.add_argument("--count", choices=COUNTS, help="only this table")
+    s.add_argument("--percent", action="store_true", help="with --count: percentages")
+    s.add_argument(
+        "--cooccurrence", action="store_true", help="also the co-occurrence matrix (turns)"
+    )
+    s.set_defaults(func=cmd_stats)
+
+
+def _table_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rows", choices=DIMENSIONS, default="code")
+    p.add_argument("--cols", choices=DIMENSIONS, default="school")
+    p.add_argument("--count", choices=COUNTS, default="codings")
+    p.add_argument(
+        "--percent",
+        action="store_true",
+        help="shares: of the column (codings, passages), of its interviews, coverage (words)",
+    )
+
+
+def _output_options(p: argparse.ArgumentParser, formats: tuple[str, ...], default: str) -> None:
+    p.add_argument(
+        "--format",
+        choices=formats,
+        help=f"output format (default: from --out's extension, else {default})",
+    )
+    p.add_argument("--out", type=Path, help="output file (default: standard output)")
+    p.set_defaults(default_format=default)
+
+
+def output_format(args: argparse.Namespace, formats: tuple[str, ...]) -> str:
+    fmt = args.format
+    if fmt is None and args.out is not None:
+        suffix = args.out.suffix.lower().lstrip(".")
+        fmt = {"markdown": "md", "txt": "table"}.get(suffix, suffix)
+        if fmt not in formats:
+            raise LfaError(
+                f"cannot tell the format from {args.out.name!r}; give --format "
+                f"({', '.join(formats)})",
+                field="format",
+            )
+    fmt = fmt or args.default_format
+    if fmt in BINARY and args.out is None:
+        raise LfaError(f"a {fmt} export needs --out FILE", field="out")
+    return fmt
+
+
+@contextmanager
+def text_output(path: Path | None, newline: str | None = None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        stream = path.open("w", encoding="utf-8", newline=newline)
+    except OSError as exc:
+        raise LfaError(f"cannot write the file: {exc.strerror}", path=path) from None
+    with stream:
+        yield stream
+
+
+def cmd_export_quotes(args: argparse.Namespace) -> int:
+    from lfa_qual.analysis import Filters, quotes_frame
+    from lfa_qual.export.quotes import parse_by
+
+    fmt = output_format(args, QUOTE_FORMATS)
+    keys = parse_by(args.by)
+    filters = Filters(
+        codes=_many(args.codes),
+        schools=_many(args.schools),
+        roles=_many(args.roles),
+        coders=_many([*(args.coders or []), *([[args.coder]] if args.coder else [])]),
+        interviews=_many(args.interviews),
+    )
+    with open_project(args) as project:
+        project.sync_codebook()
+        quotes = quotes_frame(project, filters, keys, args.max_words)
+        write_quotes(quotes, keys, fmt, args.out, args.title)
+    if args.out is not None:
+        themes = quotes["theme"].nunique() if len(quotes) else 0
+        print(f"wrote {len(quotes)} quote(s) in {themes} theme(s) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def write_quotes(quotes, keys: list[str], fmt: str, out: Path | None, title: str | None) -> None:
+    if fmt == "docx":
+        from lfa_qual.export.to_docx import write_docx
+
+        write_docx(quotes, keys, out, title)
+    elif fmt == "xlsx":
+        from lfa_qual.export.to_xlsx import write_xlsx
+
+        write_xlsx(quotes, out)
+    elif fmt == "md":
+        from lfa_qual.export.to_md import write_md
+
+        with text_output(out) as stream:
+            if title:
+                stream.write(f"# {title}\n\n")
+            write_md(quotes, [*keys], stream, level_offset=1 if title else 0)
+    elif fmt == "csv":
+        from lfa_qual.export.to_csv import write_csv
+
+        with text_output(out, newline="") as stream:
+            write_csv(quotes, stream)
+    else:
+        from lfa_qual.export.to_json import write_json
+
+        with text_output(out) as stream:
+            write_json(quotes, stream)
+
+
+def write_table(table, fmt: str, out: Path | None, percent: bool, sheet: str) -> None:
+    from lfa_qual.export import tables
+
+    if fmt == "xlsx":
+        from lfa_qual.export.to_xlsx import write_xlsx
+
+        write_xlsx(table.round(2) if percent else table, out, sheet=sheet, index=True)
+        return
+    writers: dict[str, Callable] = {
+        "md": tables.write_md_table,
+        "csv": tables.write_csv_table,
+    }
+    with text_output(out, newline="" if fmt == "csv" else None) as stream:
+        if fmt == "table":
+            stream.write(tables.render_text(table, percent) + "\n")
+        else:
+            writers[fmt](table, stream, percent)
+
+
+def cmd_export_frequencies(args: argparse.Namespace) -> int:
+    from lfa_qual.analysis import frequency_table
+
+    fmt = output_format(args, TABLE_FORMATS)
+    with open_project(args) as project:
+        project.sync_codebook()
+        table = frequency_table(project, args.rows, args.cols, args.count, args.percent)
+    write_table(table, fmt, args.out, args.percent, sheet="Frekvenser")
+    return 0
+
+
+def cmd_export_cooccurrence(args: argparse.Namespace) -> int:
+    from lfa_qual.analysis import cooccurrence
+
+    fmt = output_format(args, TABLE_FORMATS)
+    with open_project(args) as project:
+        project.sync_codebook()
+        matrix = cooccurrence(project, args.within)
+    write_table(matrix, fmt, args.out, False, sheet="Samforekomst")
+    return 0
+
+
+def cmd_export_figures(args: argparse.Namespace) -> int:
+    from lfa_qual.export.figures import write_figures
+
+    with open_project(args) as project:
+        project.sync_codebook()
+        paths = write_figures(project, args.out, cols=args.cols, count=args.count)
+    for path in paths:
+        print(path)
+    return 0
+
+
+STATS_TABLES = (
+    ("codings", False, "Kodninger"),
+    ("interviews", False, "Interview med temaet"),
+    ("words", True, "Dækning (kodede ord i % af interviewenes ord)"),
+)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from lfa_qual.analysis import cooccurrence, frequency_table, transcripts_frame
+    from lfa_qual.export.tables import render_text
+
+    with open_project(args) as project:
+        project.sync_codebook()
+        meta = transcripts_frame(project)
+        n = project.store.read_one(
+            "SELECT count(*) AS n, count(DISTINCT coder) AS coders FROM codings"
+        )
+        words = f"{int(meta['words'].sum()):,}".replace(",", ".")
+        print(f"{len(meta)} transcripts, {words} words, {n['n']} codings by {n['coders']} coder(s)")
+        wanted = (
+            [(args.count, args.percent, f"{args.count}{' (%)' if args.percent else ''}")]
+            if args.count
+            else list(STATS_TABLES)
+        )
+        for count, percent, title in wanted:
+            table = frequency_table(project, "code", args.cols, count, percent)
+            print(f"\n{title}\n\n{render_text(table, percent)}")
+        if args.cooccurrence:
+            print(f"\nSamforekomst (koder i samme tur)\n\n{render_text(cooccurrence(project))}")
+    return 0

@@ -1,0 +1,48 @@
+"""Frequency tables and matrices as text: a terminal table, Markdown, CSV (xlsx: `to_xlsx`)."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+import pandas as pd
+
+
+def cell_text(value: object, percent: bool) -> str:
+    if percent:
+        return f"{float(value):.1f}"
+    return str(int(value)) if float(value).is_integer() else f"{float(value):.1f}"
+
+
+def text_rows(table: pd.DataFrame, percent: bool) -> tuple[list[str], list[list[str]]]:
+    headers = [table.index.name or "", *[str(c) for c in table.columns]]
+    rows = [
+        [str(label), *[cell_text(v, percent) for v in values]]
+        for label, values in zip(table.index, table.to_numpy(), strict=True)
+    ]
+    return headers, rows
+
+
+def render_text(table: pd.DataFrame, percent: bool = False) -> str:
+    """An aligned plain-text table: labels left, numbers right."""
+    headers, rows = text_rows(table, percent)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    lines = []
+    for cells in [headers, *rows]:
+        first = cells[0].ljust(widths[0])
+        rest = [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
+        lines.append("  ".join([first, *rest]).rstrip())
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def write_md_table(table: pd.DataFrame, stream: TextIO, percent: bool = False) -> None:
+    headers, rows = text_rows(table, percent)
+    stream.write("| " + " | ".join(headers) + " |\n")
+    stream.write("|" + "|".join([":---", *["---:"] * (len(headers) - 1)]) + "|\n")
+    for row in rows:
+        stream.write("| " + " | ".join(row) + " |\n")
+
+
+def write_csv_table(table: pd.DataFrame, stream: TextIO, percent: bool = False) -> None:
+    out = table.round(2) if percent else table
+    out.to_csv(stream, lineterminator="\n")

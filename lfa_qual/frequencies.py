@@ -1,0 +1,241 @@
+"""Frequency tables and the code co-occurrence matrix, built with pandas from the codings frame.
+
+What is counted (`count`):
+- codings: every coding;
+- passages: distinct coded passages, overlapping codings of one code in one interview counted once;
+- interviews: interviews with at least one such coding;
+- words: coded words, overlapping codings counted once (the union of the spans).
+
+With `percent`, codings and passages become shares of the column total (each column sums to
+100); interviews become the share of the column's interviews that mention the row; words become
+coverage, as in NVivo: coded words as a share of all the words in the cell's interviews (for a
+role, the words that role speaks). Totals ("I alt") of interviews and words are counted over the
+union, not summed, so a passage coded with two codes counts once in the totals row.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from lfa_qual.analysis import (
+    COUNTS,
+    GROUP_KEYS,
+    TOTAL,
+    code_table,
+    codings_frame,
+    speaker_words,
+)
+from lfa_qual.errors import LfaError
+from lfa_qual.export.quotes import merge_overlaps, natural_key
+
+if TYPE_CHECKING:
+    from lfa_qual.project import Project
+
+
+def check_dimensions(rows: str, cols: str, count: str) -> None:
+    for name, value in (("rows", rows), ("cols", cols)):
+        if value not in GROUP_KEYS:
+            raise LfaError(f"{name} must be one of {', '.join(GROUP_KEYS)}", field=name)
+    if rows == cols:
+        raise LfaError("rows and cols must differ", field="cols")
+    if count not in COUNTS:
+        raise LfaError(f"count must be one of {', '.join(COUNTS)}", field="count")
+
+
+def labels(project: Project, dim: str, frame: pd.DataFrame, base: pd.DataFrame) -> list[str]:
+    """Every value of a dimension, also those without codings: codes in codebook order, the rest
+    in natural order ("Skole 2" before "Skole 10")."""
+    if dim == "code":
+        return list(code_table(project).index)
+    values = set(base[dim]) | set(frame[dim])
+    return sorted(values, key=natural_key)
+
+
+def passages(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct passage (overlapping codings of one code in one interview merged)."""
+    work = frame.sort_values(["interview", "code", "start", "end"], kind="stable")
+    return work.loc[~merge_overlaps(work).duplicated()]
+
+
+def union_words(frame: pd.DataFrame, keys: list[str], texts: dict[str, str]) -> pd.Series:
+    """Coded words per group of `keys`, overlapping spans within an interview counted once."""
+    group = list(dict.fromkeys([*keys, "interview"]))
+    work = frame[[*group, "start", "end"]].sort_values([*group, "start"], kind="stable")
+    same = np.ones(len(work), dtype=bool)
+    for key in group:
+        same &= (work[key] == work[key].shift()).to_numpy()
+    reach = work.groupby(group, sort=False)["end"].cummax()
+    new = ~same | (work["start"] >= reach.shift()).to_numpy()
+    work = work.assign(span=np.cumsum(new))
+    spans = work.groupby("span", sort=False).agg(
+        **{k: (k, "first") for k in group}, start=("start", "min"), end=("end", "max")
+    )
+    spans["words"] = [
+        len(texts[i][s:e].split())
+        for i, s, e in zip(spans["interview"], spans["start"], spans["end"], strict=True)
+    ]
+    if not keys:
+        return pd.Series({(): spans["words"].sum()})
+    return spans.groupby(keys)["words"].sum()
+
+
+def _aggregate(
+    frame: pd.DataFrame, keys: list[str], count: str, texts: dict[str, str]
+) -> pd.Series | float:
+    if count == "words":
+        result = union_words(frame, keys, texts)
+        return result.iloc[0] if not keys else result
+    if count == "interviews":
+        return frame.groupby(keys)["interview"].nunique() if keys else frame["interview"].nunique()
+    return frame.groupby(keys).size() if keys else len(frame)
+
+
+def _fill(table: pd.DataFrame, rows: str, cols: str, agg) -> None:
+    """Put the results of `agg(keys)` into the table: cells, totals column, row, grand total."""
+    for key, value in agg([rows, cols]).items():
+        if key[0] in table.index and key[1] in table.columns:
+            table.at[key[0], key[1]] = value
+    for key, value in agg([rows]).items():
+        if key in table.index:
+            table.at[key, TOTAL] = value
+    for key, value in agg([cols]).items():
+        if key in table.columns:
+            table.at[TOTAL, key] = value
+    table.at[TOTAL, TOTAL] = agg([])
+
+
+def build_frequency_table(
+    project: Project, rows: str, cols: str, count: str, percent: bool
+) -> pd.DataFrame:
+    check_dimensions(rows, cols, count)
+    frame = codings_frame(project)
+    if count == "passages":
+        frame = passages(frame)
+    base = speaker_words(project)
+    row_labels = labels(project, rows, frame, base)
+    col_labels = labels(project, cols, frame, base)
+    table = pd.DataFrame(0.0, index=[*row_labels, TOTAL], columns=[*col_labels, TOTAL])
+    table.index.name, table.columns.name = rows, cols
+    texts = (
+        {i: project.transcript(i).text for i in frame["interview"].unique()}
+        if count == "words"
+        else {}
+    )
+
+    if not frame.empty:
+        _fill(table, rows, cols, lambda keys: _aggregate(frame, keys, count, texts))
+    if not percent:
+        return table.astype("int64")
+    if count in ("codings", "passages"):
+        denominators = pd.DataFrame(
+            np.tile(table.loc[TOTAL].to_numpy(), (len(table), 1)),
+            index=table.index,
+            columns=table.columns,
+        )
+    else:
+        denominators = _base_table(base, rows, cols, table, count)
+    shares = table / denominators.replace(0, np.nan) * 100
+    return shares.fillna(0.0)
+
+
+def _base_table(
+    base: pd.DataFrame, rows: str, cols: str, table: pd.DataFrame, count: str
+) -> pd.DataFrame:
+    """For each cell, the words (or interviews) of the transcripts and speakers it covers."""
+
+    def measure(keys: list[str]):
+        keys = [k for k in keys if k != "code"]
+        if count == "words":
+            return base.groupby(keys)["words"].sum() if keys else base["words"].sum()
+        return base.groupby(keys)["interview"].nunique() if keys else base["interview"].nunique()
+
+    out = pd.DataFrame(np.nan, index=table.index, columns=table.columns)
+    whole = measure([])
+    by_row, by_col = measure([rows]), measure([cols])
+    by_cell = measure([rows, cols])
+    for r in table.index:
+        for c in table.columns:
+            dims = {}
+            if r != TOTAL:
+                dims[rows] = r
+            if c != TOTAL:
+                dims[cols] = c
+            dims = {k: v for k, v in dims.items() if k != "code"}
+            if not dims:
+                out.at[r, c] = whole
+            elif len(dims) == 2:
+                out.at[r, c] = by_cell.get((r, c), np.nan)
+            elif rows in dims:
+                out.at[r, c] = by_row.get(r, np.nan)
+            else:
+                out.at[r, c] = by_col.get(c, np.nan)
+    return out
+
+
+def build_cooccurrence(project: Project, within: str = "turn") -> pd.DataFrame:
+    """A code × code matrix.
+
+    within="turn": the number of turns in which both codes are applied (a coding counts for
+    every turn it touches); the diagonal is the number of turns with the code.
+    within="overlap": the number of pairs of codings of the two codes whose spans overlap; the
+    diagonal is the number of codings of the code.
+    """
+    if within not in ("turn", "overlap"):
+        raise LfaError("within must be 'turn' or 'overlap'", field="within")
+    codes = list(code_table(project).index)
+    matrix = pd.DataFrame(0, index=codes, columns=codes, dtype="int64")
+    matrix.index.name, matrix.columns.name = "code", "code"
+    frame = codings_frame(project)
+    if frame.empty:
+        return matrix
+    if within == "turn":
+        units = _turn_units(project, frame)
+        onehot = pd.crosstab(units["unit"], units["code"]).clip(upper=1)
+        onehot = onehot.reindex(columns=codes, fill_value=0)
+        product = onehot.T.to_numpy() @ onehot.to_numpy()
+        return pd.DataFrame(product, index=matrix.index, columns=matrix.columns)
+    counts = frame["code"].value_counts()
+    for code, n in counts.items():
+        matrix.at[code, code] = n
+    for _, group in frame.groupby("interview", sort=False):
+        group = group.sort_values("start")
+        starts, ends = group["start"].to_numpy(), group["end"].to_numpy()
+        names = group["code"].to_numpy()
+        stops = np.searchsorted(starts, ends, side="left")
+        for i in range(len(group)):
+            for j in range(i + 1, stops[i]):
+                a, b = names[i], names[j]
+                if a != b:
+                    matrix.at[a, b] += 1
+                    matrix.at[b, a] += 1
+    return matrix
+
+
+def _turn_units(project: Project, frame: pd.DataFrame) -> pd.DataFrame:
+    """(unit, code) rows: one per turn each coding touches; a unit is 'interview#turn'."""
+    parts = []
+    for interview, group in frame.groupby("interview", sort=False):
+        starts = np.array([t.start for t in project.transcript(interview).turns], dtype=np.int64)
+        first = np.maximum(np.searchsorted(starts, group["start"].to_numpy(), "right") - 1, 0)
+        last = np.maximum(np.searchsorted(starts, group["end"].to_numpy() - 1, "right") - 1, 0)
+        spans = last - first + 1
+        turn = np.repeat(first, spans) + _ramp(spans)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "unit": [f"{interview}#{t}" for t in turn],
+                    "code": np.repeat(group["code"].to_numpy(), spans),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def _ramp(lengths: np.ndarray) -> np.ndarray:
+    """[0..n0-1, 0..n1-1, …] for the given lengths."""
+    total = int(lengths.sum())
+    offsets = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.arange(total) - offsets
