@@ -42,8 +42,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_verify)
 
 
-def print_reanchored(report: ImportReport, out=sys.stderr) -> None:
+def print_reanchored(report: ImportReport, out=None) -> None:
     """One line per re-anchored transcript, plus the codings that need review."""
+    out = out or sys.stderr
     for r in report.reanchored:
         print(f"lfa-qual: {r.summary()}", file=out)
         for m in r.codings:
