@@ -1,0 +1,1 @@
+"""The Textual terminal UI. Only this package and `lfa_qual.cli` may import textual or rich."""

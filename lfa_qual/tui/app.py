@@ -1,0 +1,119 @@
+"""The lfa-qual terminal UI: `lfa-qual` with no sub-command opens it on the project folder."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from lfa_qual.project import Project
+from lfa_qual.tui.help import HelpScreen, binding_rows
+from lfa_qual.tui.overview import OverviewScreen
+
+
+class LfaApp(App):
+    TITLE = "lfa-qual"
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("o", "overview", "Overview", show=False, id="app.overview"),
+        Binding("b", "codebook", "Codebook", show=False, id="app.codebook"),
+        Binding("r", "retrieve", "Retrieve", show=False, id="app.retrieve"),
+        Binding("slash", "search", "Search", show=False, id="app.search"),
+        Binding("l", "review", "Needs review", show=False, id="app.review"),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.palette"),
+        Binding("q", "back", "Back/Quit", id="app.back"),
+        Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit"),
+    ]
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+
+    def on_mount(self) -> None:
+        self.push_screen(OverviewScreen())
+
+    # -- navigation -------------------------------------------------------------------
+    def open_transcript(self, interview: str, select: tuple[int, int] | None = None) -> None:
+        from lfa_qual.tui.reader_screen import ReaderScreen
+
+        self.push_screen(ReaderScreen(interview, select))
+
+    def current_interview(self) -> str | None:
+        for screen in reversed(self.screen_stack):
+            interview = getattr(screen, "interview", None)
+            if interview:
+                return interview
+        return None
+
+    def action_overview(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_back(self) -> None:
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+        else:
+            self.exit(0)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self._help_context()))
+
+    def _help_context(self) -> str:
+        return type(self.screen).__name__
+
+    def action_codebook(self) -> None:
+        from lfa_qual.tui.codebook_screen import CodebookScreen
+
+        if not isinstance(self.screen, CodebookScreen):
+            self.push_screen(CodebookScreen(self.current_interview()))
+
+    def action_retrieve(self, code: str | None = None) -> None:
+        from lfa_qual.tui.retrieve import RetrieveScreen
+
+        if not isinstance(self.screen, RetrieveScreen):
+            self.push_screen(RetrieveScreen(code))
+
+    def action_review(self) -> None:
+        from lfa_qual.tui.retrieve import REVIEW, RetrieveScreen
+
+        self.push_screen(RetrieveScreen(REVIEW))
+
+    def action_search(self) -> None:
+        from lfa_qual.tui.search import SearchScreen
+
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
+
+    # -- command palette: every action with a binding, reachable by its name ----------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        seen: set[str] = set()
+        for section, target, binding in binding_rows(self, screen):
+            key = f"{section}:{binding.action}"
+            if key in seen or binding.action == "command_palette":
+                continue
+            seen.add(key)
+            yield SystemCommand(
+                binding.description,
+                f"{section} · key {self.get_key_display(binding)}",
+                partial(self._run_from_palette, binding.action, target),
+            )
+        yield from super().get_system_commands(screen)
+
+    def _run_from_palette(self, action: str, target) -> None:
+        self.call_later(self.run_action, action, target)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    project = Project(args.project, coder=getattr(args, "coder", None))
+    try:
+        project.sync()
+        LfaApp(project).run()
+    finally:
+        project.close()
+    return 0

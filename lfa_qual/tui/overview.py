@@ -1,0 +1,114 @@
+"""The project overview: a table of transcripts, filtered by school and role."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Select, Static
+
+from lfa_qual.project import TranscriptRow
+
+ALL = "__all__"
+
+
+def filter_rows(rows: list[TranscriptRow], school: str, role: str) -> list[TranscriptRow]:
+    return [
+        r
+        for r in rows
+        if (school == ALL or r.school == school) and (role == ALL or role in r.roles)
+    ]
+
+
+class OverviewScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="overview.open"),
+        Binding("f", "focus_filter", "Filter", id="overview.filter"),
+    ]
+    DEFAULT_CSS = """
+    OverviewScreen #title { height: 1; background: $primary-background; padding: 0 1; }
+    OverviewScreen #filters { height: 3; }
+    OverviewScreen Select { width: 1fr; }
+    OverviewScreen DataTable { height: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        project = self.app.project
+        yield Static(id="title")
+        rows = project.transcript_rows()
+        schools = sorted({r.school for r in rows})
+        roles = sorted({role for r in rows for role in r.roles if role})
+        with Horizontal(id="filters"):
+            yield Select(
+                [("All schools", ALL)] + [(s, s) for s in schools],
+                value=ALL,
+                allow_blank=False,
+                id="school",
+            )
+            yield Select(
+                [("All roles", ALL)] + [(r, r) for r in roles],
+                value=ALL,
+                allow_blank=False,
+                id="role",
+            )
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="transcripts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(
+            "Interview", "School", "Roles", "Date", "Words", "Pages", "Codings", "Sugg."
+        )
+        self.fill()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.fill()
+
+    def fill(self) -> None:
+        project = self.app.project
+        rows = project.transcript_rows()
+        school = self.query_one("#school", Select).value
+        role = self.query_one("#role", Select).value
+        shown = filter_rows(rows, str(school), str(role))
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for r in shown:
+            table.add_row(
+                r.interview,
+                r.school,
+                ", ".join(r.roles),
+                r.date,
+                f"{r.words:,}",
+                r.pages,
+                r.codings,
+                r.open_suggestions,
+                key=r.interview,
+            )
+        if shown:
+            table.move_cursor(row=min(keep, len(shown) - 1))
+        words = sum(r.words for r in rows)
+        codings = sum(r.codings for r in rows)
+        self.query_one("#title", Static).update(
+            f"[b]{project.root.name}[/b] · {len(rows)} transcripts · {words:,} words · "
+            f"{codings} codings · coder {project.coder}"
+        )
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.fill()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#school", Select).focus()
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.app.open_transcript(str(key))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_transcript(str(event.row_key.value))

@@ -1,0 +1,454 @@
+"""The reader screen: one transcript, its codings and suggestions, and every coding action.
+
+Each action calls a domain function (through `lfa_qual.history`, so it can be undone), which
+commits before this screen redraws or says "done".
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from lfa_qual import history
+from lfa_qual.citation import cite
+from lfa_qual.codings import Coding, get_memo, list_codings, set_memo
+from lfa_qual.errors import LfaError
+from lfa_qual.tui.dialogs import Choose, CodePicker, MemoEditor, code_prompt
+from lfa_qual.tui.reader import Mark, TranscriptView
+from lfa_qual.tui.slots import quick_slots
+
+
+def load_suggestions(store, interview: str) -> list | None:
+    """Open suggestions of a transcript, or None when the suggestions module is not installed."""
+    try:
+        from lfa_qual.suggestions import list_suggestions
+    except ModuleNotFoundError:
+        return None
+    return sorted(list_suggestions(store, interview), key=lambda s: (s.start, s.end, s.code))
+
+
+class ReaderScreen(Screen):
+    BINDINGS = [
+        Binding("1", "quick(1)", "Quick code", key_display="1-9", id="code.quick"),
+        *[Binding(str(n), f"quick({n})", f"Quick code {n}", show=False) for n in range(2, 10)],
+        Binding("c", "pick_code", "Code…", id="code.pick"),
+        Binding("x,delete", "uncode", "Remove", id="code.remove"),
+        Binding("e", "change_code", "Change code", id="code.change"),
+        Binding("m", "coding_memo", "Memo", id="code.memo"),
+        Binding("M", "transcript_memo", "Transcript memo", show=False, id="transcript.memo"),
+        Binding("u,ctrl+z", "undo", "Undo", id="history.undo"),
+        Binding("U,ctrl+y", "redo", "Redo", show=False, id="history.redo"),
+        Binding("n", "suggestion(1)", "Next sugg.", id="suggest.next"),
+        Binding("N", "suggestion(-1)", "Prev sugg.", show=False, id="suggest.prev"),
+        Binding("a", "accept", "Accept", id="suggest.accept"),
+        Binding("d", "reject", "Reject", id="suggest.reject"),
+        Binding("R", "run_nlp", "Run NLP", show=False, id="suggest.run"),
+    ]
+    DEFAULT_CSS = """
+    ReaderScreen #title { height: 1; background: $primary-background; color: $text; padding: 0 1; }
+    ReaderScreen #body { height: 1fr; }
+    ReaderScreen TranscriptView { width: 1fr; height: 1fr; }
+    ReaderScreen #panel { width: 34; height: 1fr; border-left: solid $primary-background-lighten-2;
+        padding: 0 1; overflow-y: auto; }
+    ReaderScreen.-narrow #body { layout: vertical; }
+    ReaderScreen.-narrow #panel { width: 1fr; height: 6; border-left: none;
+        border-top: solid $primary-background-lighten-2; }
+    """
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    class NlpProgress(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class NlpDone(Message):
+        def __init__(self, count: int | None, error: str | None) -> None:
+            super().__init__()
+            self.count = count
+            self.error = error
+
+    def __init__(self, interview: str, select: tuple[int, int] | None = None) -> None:
+        super().__init__()
+        self.interview = interview
+        self.initial = select
+        project = self.app.project
+        self.project = project
+        self.transcript = project.transcript(interview)
+        self.codebook = project.codebook()
+        self.codings: list[Coding] = []
+        self.suggestions: list | None = []
+        self.sidx: int | None = None
+        self.nlp_status = ""
+
+    @property
+    def store(self):
+        return self.project.store
+
+    @property
+    def coder(self) -> str:
+        return self.project.coder
+
+    def compose(self) -> ComposeResult:
+        t = self.transcript
+        yield Static(
+            f"[b]{t.interview}[/b] · {t.school} · {t.month_year} · {t.kind} · coder {self.coder}",
+            id="title",
+        )
+        with Horizontal(id="body"):
+            yield TranscriptView(t, self.codebook, id="view")
+            yield Static(id="panel")
+        yield Footer()
+
+    @property
+    def view(self) -> TranscriptView:
+        return self.query_one(TranscriptView)
+
+    def on_mount(self) -> None:
+        self.reload()
+        view = self.view
+        if self.initial:
+            view.select(*self.initial)
+            view.call_after_refresh(view.scroll_to_cursor, True)
+        view.focus()
+
+    def on_screen_resume(self) -> None:
+        # Coming back from another screen (retrieve, search, codebook): the store may have moved.
+        if self.is_mounted:
+            self.reload()
+
+    def reload(self) -> None:
+        self.codings = list_codings(self.store, interview=self.interview)
+        self.view.set_codings(self.codings)
+        current = self.current_suggestion
+        self.suggestions = load_suggestions(self.store, self.interview)
+        if current is not None and self.suggestions is not None:
+            ids = [s.id for s in self.suggestions]
+            self.sidx = ids.index(current.id) if current.id in ids else None
+        if self.sidx is None:
+            self.view.set_suggestion(None, [])
+        self.update_panel()
+
+    # -- side panel -------------------------------------------------------------------
+    def on_transcript_view_moved(self, event: TranscriptView.Moved) -> None:
+        self.update_panel()
+        self.refresh_bindings()
+
+    def codings_here(self) -> list[Coding]:
+        view = self.view
+        sel = view.selection
+        s, e = sel if sel else (view.cursor, view.cursor)
+        marks = view.marks_between(s, e)
+        spans = {(m.start, m.end, m.code) for m in marks}
+        return [c for c in self.codings if (c.start, c.end, c.code) in spans]
+
+    def update_panel(self) -> None:
+        view = self.view
+        t = self.transcript
+        out = Text()
+        out.append(cite(t, view.cursor, self.project.config.citation) + "\n", style="bold")
+        sel = view.selection
+        if sel:
+            out.append(f"selected {sel[1] - sel[0]} chars\n", style="dim")
+        here = self.codings_here()
+        out.append(f"Codes here ({len(here)})\n", style="underline")
+        for c in here:
+            code = self.codebook.by_id.get(c.code)
+            out.append("■ ", style=code.color if code else "white")
+            out.append(c.code, style="bold")
+            out.append(f" {c.coder}")
+            if c.status == "needs_review":
+                out.append(" needs review", style="bold red")
+            if c.memo:
+                out.append(f"\n  ✎ {c.memo.splitlines()[0][:60]}", style="italic")
+            out.append("\n")
+        s = self.current_suggestion
+        if self.suggestions is None:
+            out.append("Suggestions: not installed\n", style="dim")
+        elif s is not None:
+            out.append(f"Suggestion {self.sidx + 1}/{len(self.suggestions)}\n", style="underline")
+            code = self.codebook.by_id.get(s.code)
+            out.append("■ ", style=code.color if code else "white")
+            out.append(f"{s.code}", style="bold")
+            out.append(f"  score {s.score:.2f}\n")
+            words = ", ".join(dict.fromkeys(ev.word for ev in s.evidence))
+            if words:
+                out.append(f"evidence: {words}\n", style="yellow")
+        else:
+            out.append(f"Suggestions: {len(self.suggestions)} open (n)\n", style="dim")
+        if self.nlp_status:
+            out.append(self.nlp_status + "\n", style="cyan")
+        out.append("Quick codes\n", style="underline")
+        for n, code_id in enumerate(quick_slots(self.store, self.codebook, self.coder), 1):
+            if code_id:
+                code = self.codebook.by_id[code_id]
+                out.append(f"{n} ", style="bold")
+                out.append("■ ", style=code.color)
+                out.append(f"{code_id}\n")
+        self.query_one("#panel", Static).update(out)
+
+    # -- footer: the keys that matter now ---------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("accept", "reject"):
+            return True if self.current_suggestion is not None else None
+        if action in ("uncode", "change_code", "coding_memo"):
+            return True if self.is_mounted and self.codings_here() else None
+        return True
+
+    # -- coding -----------------------------------------------------------------------
+    def _selection_or_warn(self) -> tuple[int, int] | None:
+        sel = self.view.selection
+        if sel is None:
+            self.notify(
+                "Select a passage first: w word, s sentence, p paragraph, t turn, shift+arrows.",
+                severity="warning",
+            )
+        return sel
+
+    def apply(self, code_id: str) -> Coding | None:
+        sel = self._selection_or_warn()
+        if sel is None:
+            return None
+        try:
+            coding = history.code(self.store, self.interview, sel[0], sel[1], code_id, self.coder)
+        except LfaError as exc:
+            self.notify(exc.message, severity="error")
+            return None
+        self.reload()
+        self.notify(f"Coded {code_id}", timeout=2)
+        return coding
+
+    def action_quick(self, slot: int) -> None:
+        code_id = quick_slots(self.store, self.codebook, self.coder)[slot - 1]
+        if code_id is None:
+            self.notify(f"No code on key {slot}: pin one in the codebook (b).", severity="warning")
+            return
+        self.apply(code_id)
+
+    def action_pick_code(self) -> None:
+        if self._selection_or_warn() is None:
+            return
+
+        def done(code_id: str | None) -> None:
+            if code_id:
+                self.apply(code_id)
+
+        self.app.push_screen(CodePicker(self.codebook), done)
+
+    def _with_coding(self, verb: str, then) -> None:
+        here = self.codings_here()
+        if not here:
+            self.notify("No coding at the cursor.", severity="warning")
+        elif len(here) == 1:
+            then(here[0])
+        else:
+            items = [
+                (str(c.id), code_prompt(self.codebook.get(c.code), f"{c.coder} {c.start}..{c.end}"))
+                for c in here
+            ]
+
+            def chosen(key: str | None) -> None:
+                if key:
+                    then(next(c for c in here if str(c.id) == key))
+
+            self.app.push_screen(Choose(f"Which coding to {verb}?", items), chosen)
+
+    def _do(self, func, *args, message: str) -> None:
+        try:
+            func(*args)
+        except LfaError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.reload()
+        self.notify(message, timeout=2)
+
+    def action_uncode(self) -> None:
+        self._with_coding(
+            "remove",
+            lambda c: self._do(
+                history.uncode, self.store, c.id, self.coder, message=f"Removed {c.code}"
+            ),
+        )
+
+    def action_change_code(self) -> None:
+        def change(c: Coding) -> None:
+            def done(code_id: str | None) -> None:
+                if code_id and code_id != c.code:
+                    self._do(
+                        history.change_code,
+                        self.store,
+                        c.id,
+                        code_id,
+                        self.coder,
+                        message=f"{c.code} → {code_id}",
+                    )
+
+            self.app.push_screen(CodePicker(self.codebook, f"Change {c.code} to"), done)
+
+        self._with_coding("change", change)
+
+    def action_coding_memo(self) -> None:
+        def edit(c: Coding) -> None:
+            def done(text: str | None) -> None:
+                if text is not None and text != c.memo:
+                    self._do(
+                        history.set_memo, self.store, c.id, text, self.coder, message="Memo saved"
+                    )
+
+            self.app.push_screen(MemoEditor(f"Memo on {c.code} (coding {c.id})", c.memo), done)
+
+        self._with_coding("annotate", edit)
+
+    def action_transcript_memo(self) -> None:
+        old = get_memo(self.store, "transcript", self.interview)
+
+        def done(text: str | None) -> None:
+            if text is not None and text != old:
+                self._do(
+                    set_memo,
+                    self.store,
+                    "transcript",
+                    self.interview,
+                    text,
+                    self.coder,
+                    message="Transcript memo saved",
+                )
+
+        self.app.push_screen(MemoEditor(f"Memo on {self.interview}", old), done)
+
+    def action_undo(self) -> None:
+        self._replay(history.undo, "Undone", "Nothing to undo.")
+
+    def action_redo(self) -> None:
+        self._replay(history.redo, "Redone", "Nothing to redo.")
+
+    def _replay(self, func, verb: str, nothing: str) -> None:
+        try:
+            action = func(self.store, self.coder)
+        except LfaError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        if action is None:
+            self.notify(nothing, severity="warning", timeout=2)
+            return
+        self.reload()
+        self.notify(f"{verb}: {action.label}", timeout=3)
+
+    # -- suggestions ------------------------------------------------------------------
+    @property
+    def current_suggestion(self):
+        if self.sidx is None or not self.suggestions or self.sidx >= len(self.suggestions):
+            return None
+        return self.suggestions[self.sidx]
+
+    def show_suggestion(self, index: int | None) -> None:
+        self.sidx = index
+        s = self.current_suggestion
+        view = self.view
+        if s is None:
+            view.set_suggestion(None, [])
+        else:
+            view.set_suggestion(
+                Mark(s.start, s.end, s.code), [(ev.start, ev.end) for ev in s.evidence]
+            )
+            view.select(s.start, s.end)
+        self.update_panel()
+        self.refresh_bindings()
+
+    def action_suggestion(self, step: int) -> None:
+        if self.suggestions is None:
+            self.notify("Suggestions are not available in this installation.", severity="error")
+            return
+        if not self.suggestions:
+            self.notify("No open suggestions here; R runs the NLP.", severity="warning")
+            return
+        if self.sidx is None:
+            cursor = self.view.cursor
+            after = [i for i, s in enumerate(self.suggestions) if s.start >= cursor]
+            index = (after[0] if after else 0) if step > 0 else (after[0] - 1 if after else -1)
+        else:
+            index = self.sidx + step
+        self.show_suggestion(index % len(self.suggestions))
+
+    def _decide(self, func, *args, message: str) -> None:
+        try:
+            func(*args)
+        except LfaError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        index = self.sidx
+        self.sidx = None
+        self.reload()
+        # Step on to what is now at the same place in the list: the next open suggestion.
+        if self.suggestions:
+            self.show_suggestion(min(index or 0, len(self.suggestions) - 1))
+        else:
+            self.show_suggestion(None)
+        self.notify(message, timeout=2)
+
+    def action_accept(self) -> None:
+        s = self.current_suggestion
+        if s is None:
+            return
+        sel = self.view.selection
+        if sel and sel != (s.start, s.end):
+            self._decide(
+                history.accept, self.store, s.id, self.coder, sel[0], sel[1],
+                message=f"Accepted {s.code} (adjusted span)",
+            )  # fmt: skip
+        else:
+            self._decide(history.accept, self.store, s.id, self.coder, message=f"Accepted {s.code}")
+
+    def action_reject(self) -> None:
+        s = self.current_suggestion
+        if s is not None:
+            self._decide(history.reject, self.store, s.id, self.coder, message=f"Rejected {s.code}")
+
+    def action_run_nlp(self) -> None:
+        self.nlp_status = "NLP: starting…"
+        self.update_panel()
+        self.run_nlp()
+
+    @work(thread=True, exclusive=True, group="nlp")
+    def run_nlp(self) -> None:
+        # A thread of its own with its own store connection; it only posts messages.
+        from lfa_qual.project import Project
+
+        try:
+            from lfa_qual.nlp.run import suggest_project
+        except ModuleNotFoundError:
+            self.post_message(self.NlpDone(None, "the NLP module is not installed"))
+            return
+
+        def progress(*args) -> None:
+            numbers = [a for a in args if isinstance(a, int | float)]
+            text = "NLP: working…"
+            if len(numbers) >= 2 and numbers[1]:
+                text = f"NLP: {numbers[0]}/{numbers[1]}"
+            self.post_message(self.NlpProgress(text))
+
+        try:
+            with Project(self.project.root, coder=self.coder) as project:
+                count = suggest_project(project, [self.interview], on_progress=progress)
+        except LfaError as exc:
+            self.post_message(self.NlpDone(None, exc.message))
+            return
+        self.post_message(self.NlpDone(count, None))
+
+    def on_reader_screen_nlp_progress(self, message: NlpProgress) -> None:
+        self.nlp_status = message.text
+        self.update_panel()
+
+    def on_reader_screen_nlp_done(self, message: NlpDone) -> None:
+        self.nlp_status = ""
+        if message.error:
+            self.notify(f"NLP failed: {message.error}", severity="error")
+        else:
+            self.notify(f"NLP: {message.count} suggestions", timeout=3)
+        self.sidx = None
+        self.reload()

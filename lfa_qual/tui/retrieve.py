@@ -1,0 +1,137 @@
+"""Retrieve: every passage coded with a code across the project, with citations; jump to one."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Select, Static
+
+from lfa_qual.project import CodingView, Project
+
+ALL = "__all__"
+REVIEW = "__review__"  # the pseudo-code "every coding that needs review"
+
+
+def retrieve(project: Project, code: str, school: str = ALL, role: str = ALL) -> list[CodingView]:
+    """Passages coded `code` or one of its sub-codes (or, for REVIEW, needing review)."""
+    if code == REVIEW:
+        codings = [c for c in project.codings() if c.status == "needs_review"]
+    else:
+        codebook = project.codebook()
+        ids = [code] + [c.id for c in codebook.descendants(code)] if code in codebook else [code]
+        codings = project.codings(codes=ids)
+    views = [project.view(c) for c in codings]
+    return [
+        v
+        for v in views
+        if (school == ALL or v.school == school) and (role == ALL or v.role == role)
+    ]
+
+
+def one_line(text: str, width: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+class RetrieveScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "jump", "Jump to passage", id="retrieve.jump"),
+        Binding("f", "focus_filter", "Filter", id="retrieve.filter"),
+    ]
+    DEFAULT_CSS = """
+    RetrieveScreen #title { height: 1; background: $primary-background; padding: 0 1; }
+    RetrieveScreen #filters { height: 3; }
+    RetrieveScreen #code { width: 2fr; }
+    RetrieveScreen #school, RetrieveScreen #role { width: 1fr; }
+    RetrieveScreen DataTable { height: 1fr; }
+    RetrieveScreen #quote { height: auto; max-height: 8; padding: 0 1;
+        border-top: solid $primary-background-lighten-2; }
+    """
+
+    def __init__(self, code: str | None = None) -> None:
+        super().__init__()
+        self.project = self.app.project
+        codebook = self.project.codebook()
+        self.code = code or codebook.codes[0].id
+        self.views: list[CodingView] = []
+
+    def compose(self) -> ComposeResult:
+        codebook = self.project.codebook()
+        rows = self.project.transcript_rows()
+        options = [(f"{'  ' * c.depth}{c.id} · {c.label}", c.id) for c in codebook.codes]
+        options.append(("⚠ codings that need review", REVIEW))
+        yield Static(id="title")
+        with Horizontal(id="filters"):
+            yield Select(options, value=self.code, allow_blank=False, id="code")
+            yield Select(
+                [("All schools", ALL)] + [(s, s) for s in sorted({r.school for r in rows})],
+                value=ALL,
+                allow_blank=False,
+                id="school",
+            )
+            yield Select(
+                [("All roles", ALL)]
+                + [(r, r) for r in sorted({x for row in rows for x in row.roles if x})],
+                value=ALL,
+                allow_blank=False,
+                id="role",
+            )
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="passages")
+        yield Static(id="quote")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Code", "Citation", "Passage")
+        self.fill()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.fill()
+
+    def fill(self) -> None:
+        code = str(self.query_one("#code", Select).value)
+        school = str(self.query_one("#school", Select).value)
+        role = str(self.query_one("#role", Select).value)
+        self.views = retrieve(self.project, code, school, role)
+        table = self.query_one(DataTable)
+        table.clear()
+        for i, v in enumerate(self.views):
+            mark = " ⚠" if v.coding.status == "needs_review" else ""
+            table.add_row(v.coding.code + mark, v.citation, one_line(v.text, 90), key=str(i))
+        label = "needing review" if code == REVIEW else f"coded {code}"
+        self.query_one("#title", Static).update(
+            f"[b]Retrieve[/b] · {len(self.views)} passages {label} · Enter jumps to the passage"
+        )
+        self.show_quote()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.fill()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_quote()
+
+    def show_quote(self) -> None:
+        table = self.query_one(DataTable)
+        quote = self.query_one("#quote", Static)
+        if not self.views or table.cursor_row >= len(self.views):
+            quote.update("")
+            return
+        v = self.views[table.cursor_row]
+        memo = f"\n[i]✎ {v.coding.memo}[/i]" if v.coding.memo else ""
+        quote.update(f"“{one_line(v.text, 600)}” {v.citation}{memo}")
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#code", Select).focus()
+
+    def action_jump(self) -> None:
+        table = self.query_one(DataTable)
+        if self.views and table.cursor_row < len(self.views):
+            c = self.views[table.cursor_row].coding
+            self.app.open_transcript(c.interview, (c.start, c.end))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_jump()
