@@ -28,6 +28,34 @@ MIN_COMPOUND_KEYWORD = 4
 MIN_REST = 3  # the other part of a compound must be a plausible word
 # Danish linking letters between compound parts: "forældre|samarbejde", "skole|s|leder".
 LINKS = ("s", "e")
+# Endings that make a derived word, not a compound: "larm|ende" is not "larm" + a word.
+SUFFIXES = frozenset(
+    [
+        "ende",
+        "ender",
+        "endes",
+        "else",
+        "elser",
+        "ing",
+        "inger",
+        "ingen",
+        "hed",
+        "heden",
+        "heder",
+        "lig",
+        "lige",
+        "ligt",
+        "isk",
+        "iske",
+        "ede",
+        "ere",
+        "este",
+        "erne",
+        "ene",
+        "ens",
+        "ers",
+    ]
+)
 # Fuzzy matching: rapidfuzz ratio ≥ 85 allows one edit from 7 letters on and two from 14; short
 # words ("tid", "hold") are never matched fuzzily — their variants are other words.
 FUZZY_MIN_LEN = 7
@@ -105,7 +133,7 @@ class KeywordMatcher:
         lower = norm(word)
         lemma = lemma if lemma is not None else self.lemma(word)
         keys = frozenset({lower, lemma})
-        starts = tuple(kw for key in keys for kw in self.phrase_first.get(key, ()))
+        starts = tuple(dict.fromkeys(kw for key in keys for kw in self.phrase_first.get(key, ())))
         return WordInfo(keys, lemma, self._single_matches(lower, lemma), starts)
 
     def _single_matches(self, lower: str, lemma: str) -> tuple[tuple[Keyword, str], ...]:
@@ -139,8 +167,11 @@ class KeywordMatcher:
             out += [
                 k for k in self.single.get(word[i:], ()) if len(word) - i >= MIN_COMPOUND_KEYWORD
             ]
+        known = getattr(self.lemma, "known", None)
         for i in range(MIN_COMPOUND_KEYWORD, len(lower) - MIN_REST + 1):
-            head = lower[:i]
+            head, rest = lower[:i], lower[i:]
+            if rest in SUFFIXES or (known is not None and known(rest) is None):
+                continue
             # first part: "forældre|møde", also with a linking letter: "ledelse|s|beslutning"
             out += self.single.get(head, [])
             if head[-1] in LINKS and i - 1 >= MIN_COMPOUND_KEYWORD:
