@@ -165,7 +165,15 @@ def _walk(items, path, parent, depth, doc: LinedYaml, out: list, problem) -> Non
             problem("each code must be a mapping with at least 'id' and 'label'", *key)
             continue
         for k in raw:
-            if k not in CODE_KEYS:
+            if k == "parent":
+                # Flat codebooks from other tools name the parent; here the tree is the nesting.
+                problem(
+                    f"'parent: {raw[k]}' is not used: put the code in the 'children' list of "
+                    "its parent code (a parent that is not in the codebook must be added first)",
+                    *key,
+                    k,
+                )
+            elif k not in CODE_KEYS:
                 problem(
                     f"unknown key {k!r} in a code (expected {', '.join(sorted(CODE_KEYS))})",
                     *key,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lfa_qual.errors import TranscriptError
-from lfa_qual.text import decode_bytes, normalise
+from lfa_qual.text import count_invisible, decode_bytes, normalise
 from lfa_qual.transcript import Transcript, parse_markdown
 
 TEXT_SUFFIXES = {".md", ".txt"}
@@ -39,7 +39,11 @@ def read_text_file(path: Path) -> tuple[str, list[str]]:
     if b"\x00" in data[:8192]:
         raise TranscriptError("binary file, not a text transcript", path=path, line=1)
     decoded = decode_bytes(data, str(path))
-    return normalise(decoded.text), list(decoded.warnings)
+    warnings = list(decoded.warnings)
+    removed = count_invisible(decoded.text)
+    if removed:
+        warnings.append(f"{path}: removed {removed} invisible or control character(s)")
+    return normalise(decoded.text), warnings
 
 
 def read_transcript(path: Path | str) -> Transcript:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -39,11 +40,24 @@ def decode_bytes(data: bytes, source: str) -> Decoded:
     return Decoded(text, enc, (f"{source}: not UTF-8, read as {enc}",))
 
 
+# Characters that are invisible or control the terminal: they break speaker-label and quote
+# matching (a zero-width space before "E1:") or would reach the terminal UI as escape sequences.
+# Tab, newline and form feed (a page break) stay.
+INVISIBLE_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+# Line breaks other than \n that editors write; every offset counts lines by \n only.
+LINE_BREAK_RE = re.compile("\r\n|[\r\x0b\u2028\u2029]")
+
+
 def normalise(text: str) -> str:
-    """Newlines to \\n, Unicode NFC, BOM removed."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace(BOM, "")
+    """Newlines to \\n, Unicode NFC, BOM, zero-width and control characters removed."""
+    text = LINE_BREAK_RE.sub("\n", text)
+    text = INVISIBLE_RE.sub("", text)
     return unicodedata.normalize("NFC", text)
+
+
+def count_invisible(text: str) -> int:
+    """How many characters `normalise` removes (a leading BOM is not counted)."""
+    return len(INVISIBLE_RE.findall(text.removeprefix(BOM)))
 
 
 def sha256(text: str) -> str:

@@ -76,7 +76,10 @@ def load_yaml(text: str, *, first_line: int = 1) -> LinedYaml:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
-        raise YamlProblem(f"not valid YAML: {exc.problem or exc}", line) from None
+        problem = str(exc.problem or exc)
+        if "'\\t'" in problem:
+            problem = "a tab character where YAML needs spaces (indent with spaces, not tabs)"
+        raise YamlProblem(f"not valid YAML: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"not valid YAML: {exc}", None) from None
     except RecursionError:
