@@ -233,6 +233,8 @@ class Suggester:
                     if unit.label_start >= 0:
                         s = unit.label_start
                         evidence.append(Evidence(s, s + len(unit.label), unit.label, role, "role"))
+                    else:  # a loose passage has no speaker label in its text: an empty span
+                        evidence.append(Evidence(unit.start, unit.start, "", role, "role"))
             score = 1.0 - math.exp(-raw / SCALE) if raw > 0 else 0.0
             if code in learned:
                 p, top = learned[code]
