@@ -37,13 +37,15 @@ def _is_number(v: Any) -> bool:
 
 
 def write_csv(
-    headers: Sequence[str], rows: Sequence[Sequence[Any]], stream: TextIO = sys.stdout
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], stream: TextIO | None = None
 ) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
+    # sys.stdout is looked up at call time: it may have been replaced since import.
+    writer = csv.writer(stream or sys.stdout, lineterminator="\n")
     writer.writerow(headers)
     writer.writerows(rows)
 
 
-def write_json(data: Any, stream: TextIO = sys.stdout) -> None:
+def write_json(data: Any, stream: TextIO | None = None) -> None:
+    stream = stream or sys.stdout
     json.dump(data, stream, ensure_ascii=False, indent=2)
     stream.write("\n")
