@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from lfa_qual.errors import TranscriptError
@@ -15,10 +16,23 @@ W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def _paragraph_texts(path: Path) -> list[tuple[str, int]]:
     """(text, page breaks before it) for every paragraph."""
     import docx
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import LxmlError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    # A damaged or renamed file fails in many layers: not a zip, a missing part, bad XML, bad
+    # compression.
+    except (
+        zipfile.BadZipFile,
+        OpcError,
+        LxmlError,
+        KeyError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        zlib.error,
+    ) as exc:
         raise TranscriptError(f"not a readable .docx file ({exc})", path=path) from None
     out: list[tuple[str, int]] = []
     for para in document.paragraphs:

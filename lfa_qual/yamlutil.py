@@ -63,7 +63,13 @@ def load_yaml(text: str, *, first_line: int = 1) -> LinedYaml:
     """Parse one YAML document; raises YamlProblem with a line relative to `first_line`."""
     if len(text) > MAX_YAML_CHARS:
         raise YamlProblem(f"YAML larger than {MAX_YAML_CHARS:,} characters", None)
-    loader = _NoAliasLoader(text)
+    try:
+        loader = _NoAliasLoader(text)  # checks every character first
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + first_line
+        raise YamlProblem(
+            f"a control character (U+{exc.character:04X}) is not allowed in YAML", line
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
