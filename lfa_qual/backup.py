@@ -145,7 +145,18 @@ def restore(backup_file: Path, db: Path) -> Path | None:
         )
     if backup_file.resolve() == db.resolve():
         raise LfaError("that is the project store itself, not a backup", path=backup_file)
-    safety = backup(db, default_backup_path(db, "before-restore")) if db.exists() else None
+    safety = None
+    if db.exists():
+        try:
+            safety = backup(db, default_backup_path(db, "before-restore"))
+        except StoreError:
+            # SQLite cannot read a damaged store: keep its bytes aside and restore into a new file.
+            safety = default_backup_path(db, "before-restore-damaged")
+            db.replace(safety)
+            for suffix in ("-wal", "-shm"):
+                side = db.with_name(db.name + suffix)
+                if side.exists():
+                    side.replace(safety.with_name(safety.name + suffix))
     try:
         _copy(backup_file, db)
     except sqlite3.Error as exc:

@@ -157,3 +157,26 @@ def test_cli_backup_list_and_restore_with_confirmation(project, capsys, monkeypa
     assert listing.count("before-restore") == 2
     assert main(["restore", "--project", root, "--yes", root + "/findes-ikke.db"]) == 2
     assert "no such backup file" in capsys.readouterr().err
+
+
+def test_a_damaged_store_can_be_restored(project, tmp_path, capsys):
+    saved = backup(project.db_path, tmp_path / "kopi.db")
+    root = str(project.root)
+    project.close()
+    for side in project.root.glob("lfa-qual.db-*"):
+        side.unlink()
+    project.db_path.write_bytes(b"SQLite format 3\x00" + b"\x13" * 5000)
+    assert main(["transcripts", "--project", root]) == 2
+    assert "the project store is damaged or not an lfa-qual store; restore a backup" in (
+        capsys.readouterr().err
+    )
+    assert main(["restore", "--project", root, "--yes", str(saved)]) == 0
+    out = capsys.readouterr().out
+    assert "current:" in out and "not a readable lfa-qual store" in out
+    (damaged,) = project.root.glob("lfa-qual.before-restore-damaged-*.db")
+    assert damaged.read_bytes().startswith(b"SQLite format 3")
+    assert main(["verify", "--project", root]) == 0
+    assert codings(project.db_path) == 1
+    capsys.readouterr()
+    assert main(["backup", "--list", "--project", root]) == 0
+    assert "before-restore-damaged" in capsys.readouterr().out

@@ -73,7 +73,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
             if not found:
                 print(f"no backups next to {db}")
             for path in found:
-                print(_describe("backup", path))
+                try:
+                    print(_describe("backup", path))
+                except LfaError as exc:
+                    print(f"backup: {path}  ({exc.message})")
             return 0
         _ = project.store  # opens (and migrates) the store, so that a backup is of a current store
         out = backup(db, args.out)
@@ -93,7 +96,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
         db = project.db_path
         print(_describe("backup", args.backup))
         if db.exists():
-            print(_describe("current", db))
+            try:
+                print(_describe("current", db))
+            except LfaError as exc:
+                print(f"current: {db}  ({exc.message})")
         if not args.yes and not _confirm(
             "Replace the project store with the backup? (the current store is backed up first)"
         ):
