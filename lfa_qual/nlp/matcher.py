@@ -79,6 +79,8 @@ class Keyword:
 class WordInfo:
     """What one word form matches; cached per form."""
 
+    word: str
+    space: bool  # white space between words: not a word, skipped
     keys: frozenset[str]  # folded form and lemma, for phrase checks
     lemma: str
     matches: tuple[tuple[Keyword, str], ...]  # (keyword, kind)
@@ -134,7 +136,9 @@ class KeywordMatcher:
         lemma = lemma if lemma is not None else self.lemma(word)
         keys = frozenset({lower, lemma})
         starts = tuple(dict.fromkeys(kw for key in keys for kw in self.phrase_first.get(key, ())))
-        return WordInfo(keys, lemma, self._single_matches(lower, lemma), starts)
+        if word.isspace():
+            return WordInfo(word, True, frozenset(), "", (), ())
+        return WordInfo(word, False, keys, lemma, self._single_matches(lower, lemma), starts)
 
     def _single_matches(self, lower: str, lemma: str) -> tuple[tuple[Keyword, str], ...]:
         found: dict[Keyword, str] = {}

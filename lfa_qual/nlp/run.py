@@ -12,7 +12,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -111,7 +110,16 @@ def records(transcript: Transcript, results: list[UnitSuggestions], pipeline: st
                     "end": u.end,
                     "code": s.code,
                     "score": round(s.score, 4),
-                    "evidence": [asdict(e) for e in s.evidence],
+                    "evidence": [
+                        {
+                            "start": e.start,
+                            "end": e.end,
+                            "word": e.word,
+                            "keyword": e.keyword,
+                            "kind": e.kind,
+                        }
+                        for e in s.evidence
+                    ],
                     "pipeline": pipeline,
                     "text": transcript.text[u.start : u.end],
                 }

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from spacy.attrs import IDX, ORTH, SENT_START
 
 from lfa_qual.codebook import Codebook
 from lfa_qual.nlp.learned import LearnedModel
 from lfa_qual.nlp.lemmatize import Lemmatizer
-from lfa_qual.nlp.matcher import Keyword, KeywordMatcher, WordInfo
+from lfa_qual.nlp.matcher import WORD_CACHE_LIMIT, Keyword, KeywordMatcher, WordInfo
 from lfa_qual.nlp.pipeline import load_pipeline
-from lfa_qual.nlp.units import Unit, paragraph_units, windows
+from lfa_qual.nlp.units import LONG_PARAGRAPH_TOKENS, Unit, paragraph_units, windows
 from lfa_qual.suggestions import Evidence, NewSuggestion
 from lfa_qual.transcript import Transcript
 
@@ -51,11 +53,13 @@ class Options:
     batch_size: int = BATCH_SIZE
 
 
-@dataclass
-class _Window:
-    infos: list[WordInfo] = field(default_factory=list)
-    offsets: list[int] = field(default_factory=list)
-    words: list[str] = field(default_factory=list)
+def _pipeline_table(nlp):
+    """The pipeline's own lookup table, so it is not loaded (and held) twice."""
+    if nlp.has_pipe("lemmatizer"):
+        lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+        if lookups is not None and lookups.has_table("lemma_lookup"):
+            return lookups.get_table("lemma_lookup").get
+    return None
 
 
 def role_matches(role: str, wanted: Iterable[str]) -> str | None:
@@ -80,7 +84,7 @@ class Suggester:
     ) -> None:
         self.nlp, self.info = load_pipeline(pipeline)
         self.options = options or Options()
-        self.lemmatize = Lemmatizer()
+        self.lemmatize = Lemmatizer(_pipeline_table(self.nlp))
         tokenizer = self.nlp.tokenizer
         self.matcher = KeywordMatcher(
             codebook, lambda s: [t.text for t in tokenizer(s)], self.lemmatize, codes
@@ -91,6 +95,7 @@ class Suggester:
         # With lookup lemmas we compute (better) lemmas ourselves, once per word form, so the
         # pipeline's own lemmatizer is switched off; a trained pipeline's lemmas are used as is.
         self.disable = ["lemmatizer"] if self.info.lookup_lemmas else []
+        self._by_orth: dict[int, WordInfo] = {}
 
     @property
     def pipeline_label(self) -> str:
@@ -115,7 +120,8 @@ class Suggester:
             docs = self.nlp.pipe(units(), as_tuples=True, batch_size=self.options.batch_size)
             for doc, (n, unit) in docs:
                 transcript, done, total = pending[n]
-                done.extend(self.suggest_doc(doc, unit))
+                text = transcript.text[unit.start : unit.end]
+                done.extend(self.suggest_doc(doc, unit, text))
                 pending[n] = (transcript, done, total - 1)
                 # Emit finished transcripts in input order (those with no units too).
                 while next_out in pending and pending[next_out][2] == 0:
@@ -133,13 +139,13 @@ class Suggester:
         """Suggestions for loose passages given as (text, speaker role), best first; offsets
         are into each passage. Used by the quality benchmark and for quick checks."""
 
-        def items() -> Iterator[tuple[str, Unit]]:
+        def items() -> Iterator[tuple[str, tuple[str, Unit]]]:
             for text, role in passages:
-                yield text, Unit("", 0, len(text), 1, role, role, -1)
+                yield text, (text, Unit("", 0, len(text), 1, role, role, -1))
 
         with self.nlp.select_pipes(disable=self.disable):
-            for doc, unit in self.nlp.pipe(items(), as_tuples=True, batch_size=64):
-                yield spans(self.suggest_doc(doc, unit))
+            for doc, (text, unit) in self.nlp.pipe(items(), as_tuples=True, batch_size=64):
+                yield spans(self.suggest_doc(doc, unit, text))
 
     def lemmas(self, texts: Iterable[str]) -> Iterator[list[str]]:
         """The lemmas of each text, as the matcher sees them (for training the learned model)."""
@@ -152,77 +158,86 @@ class Suggester:
                     if not t.is_space
                 ]
 
-    def suggest_doc(self, doc, unit: Unit) -> list[UnitSuggestions]:
-        """Suggestions for one paragraph unit, split into windows when it is long."""
-        info_of = self.matcher.info
-        lookup = self.info.lookup_lemmas
-        infos, offsets, words = [], [], []
-        for tok in doc:
-            word = tok.text
-            info = info_of(word) if lookup else info_of(word, tok.lemma_.lower())
-            if word.isspace():
-                continue
-            infos.append(info)
-            offsets.append(tok.idx)
-            words.append(word)
-        if len(infos) > 140:
-            bounds = self._sentence_bounds(doc, offsets)
-            spans = windows(bounds, len(infos))
+    def suggest_doc(self, doc, unit: Unit, text: str | None = None) -> list[UnitSuggestions]:
+        """Suggestions for one paragraph unit (`text` is its text: `doc.text` would rebuild
+        it token by token), split into windows when it is long."""
+        if text is None:
+            text = doc.text
+        # Token attributes come as one array, and word analyses are cached by the word's hash:
+        # creating a Python Token per word would cost more than the whole matching.
+        if self.info.lookup_lemmas:
+            arr = doc.to_array([ORTH, IDX, SENT_START]).tolist()
+            cache, strings, info_of = self._by_orth, doc.vocab.strings, self.matcher.info
+            infos, offsets, sent_starts = [], [], []
+            for orth, idx, sent in arr:
+                info = cache.get(orth)
+                if info is None:
+                    info = info_of(strings[orth])
+                    if len(cache) < WORD_CACHE_LIMIT:  # bounded: memory stays flat
+                        cache[orth] = info
+                if not info.space:
+                    infos.append(info)
+                    offsets.append(idx)
+                    sent_starts.append(sent == 1)
+        else:  # a trained pipeline's lemmas depend on context: analyse per token
+            infos, offsets, sent_starts = [], [], []
+            for tok in doc:
+                if not tok.is_space:
+                    infos.append(self.matcher.info(tok.text, tok.lemma_.lower()))
+                    offsets.append(tok.idx)
+                    sent_starts.append(bool(tok.is_sent_start))
+        n = len(infos)
+        if n > LONG_PARAGRAPH_TOKENS:
+            starts = [i for i, flag in enumerate(sent_starts) if flag] or [0]
+            if starts[0] != 0:
+                starts.insert(0, 0)
+            bounds = list(zip(starts, starts[1:] + [n], strict=True))
+            spans_ = windows(bounds, n)
         else:
-            spans = [(0, len(infos))]
+            spans_ = [(0, n)]
         out = []
-        for a, b in spans:
+        for a, b in spans_:
             if a >= b:
                 continue
-            if len(spans) == 1:
+            if len(spans_) == 1:
                 start, end = unit.start, unit.end
             else:
                 start = unit.start + offsets[a]
-                end = unit.start + offsets[b - 1] + len(words[b - 1])
-            window = _Window(infos[a:b], offsets[a:b], words[a:b])
-            found = self._score(window, unit, doc.text)
+                end = unit.start + offsets[b - 1] + len(infos[b - 1].word)
+            found = self._score(infos[a:b], offsets[a:b], unit, text)
             if found:
                 out.append(UnitSuggestions(unit, start, end, tuple(found)))
         return out
 
-    @staticmethod
-    def _sentence_bounds(doc, offsets: list[int]) -> list[tuple[int, int]]:
-        """Sentence ranges in our (space-free) token positions."""
-        import bisect
-
-        bounds = []
-        for sent in doc.sents:
-            a = bisect.bisect_left(offsets, sent.start_char)
-            b = bisect.bisect_left(offsets, sent.end_char)
-            if a < b:
-                bounds.append((a, b))
-        return bounds
-
     # -- scoring ---------------------------------------------------------------------------
-    def evidence(self, w: _Window, base: int, text: str) -> list[tuple[Keyword, Evidence]]:
+    def evidence(
+        self, infos: list[WordInfo], offsets: list[int], base: int, text: str
+    ) -> list[tuple[Keyword, Evidence]]:
+        """Every keyword match in a window, with offsets `base` + position in `text`."""
         found: list[tuple[Keyword, Evidence]] = []
-        infos = w.infos
         for i, info in enumerate(infos):
             if info.matches:
-                s = base + w.offsets[i]
-                e = s + len(w.words[i])
+                s = base + offsets[i]
+                e = s + len(info.word)
                 for kw, kind in info.matches:
-                    found.append((kw, Evidence(s, e, w.words[i], kw.text, kind)))
+                    found.append((kw, Evidence(s, e, info.word, kw.text, kind)))
             for kw in info.phrase_starts:
                 if self.matcher.phrase_at(kw, infos, i):
                     j = i + len(kw.keys) - 1
-                    a, b = w.offsets[i], w.offsets[j] + len(w.words[j])
+                    a, b = offsets[i], offsets[j] + len(infos[j].word)
                     found.append((kw, Evidence(base + a, base + b, text[a:b], kw.text, "phrase")))
         return found
 
-    def _score(self, w: _Window, unit: Unit, doc_text: str) -> list[NewSuggestion]:
-        found = self.evidence(w, unit.start, doc_text)
+    def _score(
+        self, infos: list[WordInfo], offsets: list[int], unit: Unit, doc_text: str
+    ) -> list[NewSuggestion]:
+        found = self.evidence(infos, offsets, unit.start, doc_text)
         by_code: dict[str, list[tuple[Keyword, Evidence]]] = {}
         for kw, ev in found:
             by_code.setdefault(kw.code, []).append((kw, ev))
         learned: dict[str, tuple[float, list[tuple[int, str]]]] = {}
         if self.model is not None and self.model.codes:
-            learned = self.model.explain([i.lemma for i in w.infos])
+            learned = self.model.explain([i.lemma for i in infos])
         results = []
         for code in set(by_code) | set(learned):
             raw, evidence = self._raw(by_code.get(code, []))
@@ -240,8 +255,8 @@ class Suggester:
                 p, top = learned[code]
                 score = (1 - LEARNED_WEIGHT) * score + LEARNED_WEIGHT * p
                 for i, lemma in top:
-                    s = unit.start + w.offsets[i]
-                    evidence.append(Evidence(s, s + len(w.words[i]), w.words[i], lemma, "learned"))
+                    s, word = unit.start + offsets[i], infos[i].word
+                    evidence.append(Evidence(s, s + len(word), word, lemma, "learned"))
             if score >= self.options.min_score and evidence:
                 results.append(NewSuggestion(0, 0, code, score, tuple(evidence)))
         results.sort(key=lambda s: (-s.score, s.code))
