@@ -35,7 +35,9 @@ MAX_CHARS = 4_000
 FUZZY_MIN_SCORE = 75.0
 
 KEPT, MOVED, REVIEW = "kept", "moved", "review"
-_LEVELS = (re.compile(r"[^\n]*\n|[^\n]+"), re.compile(r"\S+\s*|\s+"))
+# Lines keep the blank lines after them: thousands of identical "\n" tokens would make difflib
+# slow (it compares every pair of equal tokens) and say nothing about where a passage is.
+_LEVELS = (re.compile(r"[^\n]*\n+|[^\n]+"), re.compile(r"\S+\s*|\s+"))
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,15 @@ def _align(old: str, a0: int, a1: int, new: str, b0: int, b1: int, level: int, o
     if a0 >= a1 or b0 >= b1:
         return
     # Common prefix and suffix first: the usual edit is small and this keeps difflib's input small.
+    # They are cut back to whole tokens of this level, so that "lærerne.\n" -> "lærerne. Og os.\n"
+    # does not pair the two full stops.
+    seps = "\n" if level == 0 else (" \t\n\f" if level == 1 else "")
     n = 0
     limit = min(a1 - a0, b1 - b0)
     while n < limit and old[a0 + n] == new[b0 + n]:
         n += 1
+    while seps and n and n < limit and old[a0 + n - 1] not in seps:
+        n -= 1
     if n:
         out.append(Block(a0, b0, n))
         a0, b0 = a0 + n, b0 + n
@@ -66,6 +73,12 @@ def _align(old: str, a0: int, a1: int, new: str, b0: int, b1: int, level: int, o
     limit = min(a1 - a0, b1 - b0)
     while m < limit and old[a1 - 1 - m] == new[b1 - 1 - m]:
         m += 1
+
+    def starts_token(text: str, lo: int, pos: int) -> bool:
+        return not seps or pos == lo or text[pos - 1] in seps
+
+    while m and not (starts_token(old, a0, a1 - m) and starts_token(new, b0, b1 - m)):
+        m -= 1
     if m:
         out.append(Block(a1 - m, b1 - m, m))
         a1, b1 = a1 - m, b1 - m
@@ -83,7 +96,10 @@ def _align(old: str, a0: int, a1: int, new: str, b0: int, b1: int, level: int, o
     sm = SequenceMatcher(None, [t for t, _ in ta], [t for t, _ in tb], autojunk=False)
 
     def span(tokens: list[tuple[str, int]], i: int, j: int, hi: int) -> tuple[int, int]:
-        return tokens[i][1], (tokens[j][1] if j < len(tokens) else hi)
+        def at(k: int) -> int:
+            return tokens[k][1] if k < len(tokens) else hi
+
+        return at(i), at(j)
 
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         sa, ea = span(ta, i1, i2, a1)

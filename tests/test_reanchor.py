@@ -274,3 +274,30 @@ def test_edits_outside_a_span_never_change_its_text(words, seed):
     assert new_t.text[anchor.start : anchor.end].split() == passage.split()
     if anchor.outcome == "review":
         assert "occurs" in anchor.reason
+
+
+SMALL_TEXT = st.lists(
+    st.sampled_from(["a", "b", "ab", " ", "\n", "\n\n", "ro.", "Ærø"]), max_size=40
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=SMALL_TEXT.map("".join), new=SMALL_TEXT.map("".join))
+def test_alignment_blocks_are_equal_ordered_and_disjoint(old, new):
+    al = Alignment(old, new)
+    last_a = last_b = 0
+    for blk in al.blocks:
+        assert blk.size > 0
+        assert old[blk.a : blk.a + blk.size] == new[blk.b : blk.b + blk.size]
+        assert blk.a >= last_a and blk.b >= last_b
+        last_a, last_b = blk.a + blk.size, blk.b + blk.size
+    for x in range(len(old) + 1):
+        assert 0 <= al.map_start(x) <= len(new)
+        if x:
+            assert al.map_start(x - 1) <= al.map_end(x) <= len(new)
+
+
+def test_alignment_of_a_line_appended_after_a_changed_line():
+    # A word-level insertion at the very end of a changed region (found by benchmarks/stress.py).
+    al = Alignment("x a\nb\n", "y a\nb\nzz\n")
+    assert al.map_start(4) == 4 and al.map_end(5) == 5
