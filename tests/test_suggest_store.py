@@ -128,7 +128,9 @@ def test_learned_model_suggests_a_code_it_has_seen(project):
     assert not [s for s in before if s.code == "kompetencer"]  # no keyword: nothing to go on
     for p in paragraphs[:-1]:
         project.code("skole9-learn", "kompetencer", start=p.start, end=p.end)
-    suggest_project(project)
+    # Four coded passages give the model little weight yet (it grows with the codings), so
+    # look below the default threshold.
+    suggest_project(project, options=Options(min_score=0.05))
     after = [s for s in list_suggestions(project.store, "skole9-learn") if s.code == "kompetencer"]
     assert [s.start for s in after] == [last.start]
     learned = [e for e in after[0].evidence if e.kind == "learned"]

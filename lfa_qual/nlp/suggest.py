@@ -31,7 +31,11 @@ MAX_REPEATS = 2
 EXCLUDE = 0.8  # each distinct exclude keyword
 ROLE = 0.4  # the speaker has a role the code declares (only with other evidence)
 SCALE = 1.5  # score = 1 - exp(-raw / SCALE): one keyword ≈ 0.49, two ≈ 0.74, three ≈ 0.86
-LEARNED_WEIGHT = 0.6  # how much a trained model's score counts next to the keywords
+# How much a trained model's score counts next to the keywords: it grows with the number of
+# coded passages n of the code, LEARNED_MAX * n / (n + LEARNED_HALF); a model trained on a
+# handful of passages is noisy (see benchmarks/bench_suggest_quality.py).
+LEARNED_MAX = 0.6
+LEARNED_HALF = 20
 DEFAULT_MIN_SCORE = 0.3
 DEFAULT_TOP = 3
 BATCH_SIZE = 256
@@ -253,7 +257,9 @@ class Suggester:
             score = 1.0 - math.exp(-raw / SCALE) if raw > 0 else 0.0
             if code in learned:
                 p, top = learned[code]
-                score = (1 - LEARNED_WEIGHT) * score + LEARNED_WEIGHT * p
+                n = self.model.n_pos[code]
+                weight = LEARNED_MAX * n / (n + LEARNED_HALF)
+                score = (1 - weight) * score + weight * p
                 for i, lemma in top:
                     s, word = unit.start + offsets[i], infos[i].word
                     evidence.append(Evidence(s, s + len(word), word, lemma, "learned"))
