@@ -186,19 +186,27 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                 codebook=codebook,
             )
             print(f"stored {n} open suggestion(s)", file=sys.stderr)
-        _print(stored_records(project, interviews, options.min_score), args.format, True)
+        records = stored_records(project, interviews, options.min_score, options.top)
+        _print(records, args.format, True)
     return 0
 
 
-def stored_records(project, interviews: list[str] | None, min_score: float) -> list[dict]:
+def stored_records(
+    project, interviews: list[str] | None, min_score: float, top: int = 0
+) -> list[dict]:
     from dataclasses import asdict
 
     from lfa_qual.suggestions import list_suggestions
 
     out = []
+    shown: dict[tuple[str, int, int], int] = {}
     for s in list_suggestions(project.store):
         if (interviews and s.interview not in interviews) or s.score < min_score:
             continue
+        span = (s.interview, s.start, s.end)
+        if top and shown.get(span, 0) >= top:
+            continue  # best first within a span: the listing is ordered by falling score
+        shown[span] = shown.get(span, 0) + 1
         t = project.transcript(s.interview)
         turn = t.turn_at(s.start)
         speaker = t.speakers[turn.label]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from lfa_qual.codebook import Codebook
+from lfa_qual.nlp.learned import STOP
 from lfa_qual.nlp.lemmatize import fold
 
 # Compound parts shorter than this match too much by accident (PIT only matches as a hyphen part).
@@ -112,7 +113,10 @@ class KeywordMatcher:
             ]:
                 tokens = [t for t in tokenize(text) if t.strip()]
                 if tokens:
-                    keys = tuple(frozenset({norm(t), lemma(t)}) for t in tokens)
+                    keys = tuple(
+                        frozenset({norm(t)} if norm(t) in STOP else {norm(t), lemma(t)})
+                        for t in tokens
+                    )
                     self.keywords.append(Keyword(code.id, text, exclude, keys))
         self.single: dict[str, list[Keyword]] = {}
         self.phrase_first: dict[str, list[Keyword]] = {}
@@ -134,6 +138,10 @@ class KeywordMatcher:
     def _analyse(self, word: str, lemma: str | None) -> WordInfo:
         lower = norm(word)
         lemma = lemma if lemma is not None else self.lemma(word)
+        if lower in STOP:
+            # Function words match only as themselves: the lookup table lemmatises the
+            # preposition "ved" as "viden" and "med" as "mede".
+            lemma = lower
         keys = frozenset({lower, lemma})
         starts = tuple(dict.fromkeys(kw for key in keys for kw in self.phrase_first.get(key, ())))
         if word.isspace():
