@@ -150,7 +150,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         elif not rows:
             print("no codings need review")
         else:
-            print(render_table(headers, rows, max_width=40))
+            print(render_table(headers, rows, max_width=46))
             print(
                 f"{len(rows)} coding(s) need review: check each passage, then "
                 "`lfa-qual review --ok ID …`, or `lfa-qual uncode ID` and code it again"
