@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 
 from lfa_qual.codebook import Code
 from lfa_qual.codings import get_memo, set_memo
 from lfa_qual.errors import LfaError
 from lfa_qual.tui.dialogs import MemoEditor
+from lfa_qual.tui.keybar import KeyBar
 from lfa_qual.tui.slots import pin, quick_slots
 
 
@@ -55,7 +56,7 @@ class CodebookScreen(Screen):
             yield Tree(self.codebook.name, id="tree")
             with VerticalScroll(id="details"):
                 yield Static(id="detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.fill()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -72,6 +74,13 @@ def help_table(app: App) -> Table:
             table.add_row(keys, b.description)
         table.add_row("", "")
     return table
+
+
+def help_text(app: App, width: int = 100) -> str:
+    """The key table as plain text (what the help screen shows)."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(help_table(app))
+    return console.export_text()
 
 
 class HelpScreen(ModalScreen[None]):

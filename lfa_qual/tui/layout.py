@@ -144,7 +144,11 @@ def extend(
     if not units:
         return (cursor, cursor)
     if selection is None or selection[0] == selection[1]:
-        return units[unit_at(units, cursor)]
+        i = unit_at(units, cursor)
+        # Just after a unit (e.g. where the last selection ended): take that unit.
+        if not units[i][0] <= cursor < units[i][1] and i > 0 and units[i - 1][1] == cursor:
+            i -= 1
+        return units[i]
     start, end = selection
     i = unit_at(units, end)
     if units[i][0] < end:  # `end` lies inside unit i: finish it first

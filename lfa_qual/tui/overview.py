@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from lfa_qual.project import TranscriptRow
+from lfa_qual.tui.keybar import KeyBar
 
 ALL = "__all__"
 
@@ -53,7 +54,7 @@ class OverviewScreen(Screen):
                 id="role",
             )
         yield DataTable(cursor_type="row", zebra_stripes=True, id="transcripts")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -76,11 +76,11 @@ class TranscriptView(ScrollView, can_focus=True):
         Binding("end", "line_edge(1)", "Line end", show=False),
         Binding("ctrl+home", "doc_edge(0)", "Top", show=False),
         Binding("ctrl+end", "doc_edge(1)", "Bottom", show=False),
-        Binding("w", "extend('word')", "Select word+", id="select.word"),
-        Binding("s", "extend('sentence')", "Sentence+", id="select.sentence"),
-        Binding("p", "extend('paragraph')", "Paragraph+", id="select.paragraph"),
-        Binding("t", "extend('turn')", "Turn+", id="select.turn"),
-        Binding("v", "mark", "Mark", id="select.mark"),
+        Binding("w", "extend('word')", "Select word+", show=False, id="select.word"),
+        Binding("s", "extend('sentence')", "Sentence+", show=False, id="select.sentence"),
+        Binding("p", "extend('paragraph')", "Paragraph+", show=False, id="select.paragraph"),
+        Binding("t", "extend('turn')", "Turn+", show=False, id="select.turn"),
+        Binding("v", "mark", "Mark", show=False, id="select.mark"),
         Binding("escape", "clear", "Clear selection", show=False),
     ]
 
@@ -93,7 +93,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self.codebook = codebook
         self.text = transcript.text
         self.first = layout.body_start(self.text)
-        self.lines = Layout(self.text, 60, self.first)
+        # Lay out for the likely width now; a resize to another width lays out again.
+        width = self.app.size.width - (34 if self.app.size.width >= 100 else 0)
+        self.lines = Layout(self.text, max(8, width - ROLE_WIDTH - GUTTER - 2), self.first)
         self.cursor = self.first
         self.anchor_at: int | None = None
         self.marks: list[Mark] = []
@@ -102,24 +104,47 @@ class TranscriptView(ScrollView, can_focus=True):
         self._want_col: int | None = None
         self._units: dict[str, list[tuple[int, int]]] = {}
         self._turn_start_list = [t.start for t in transcript.turns]
+        self._shown = (self.cursor, self.cursor)
+        self.on_moved = None  # a callback for the screen, called after every move
+        self._base: Style | None = None
+        self._line_cache: dict[tuple, Strip] = {}
         self.set_codings([])
         self._styles: dict[str, Style] = {}
         self._dragging = False
 
     # -- data --------------------------------------------------------------------------
     def set_codings(self, codings: list[Coding]) -> None:
+        old = set(getattr(self, "marks", []))
         self.marks = sorted(
             (Mark(c.start, c.end, c.code, c.status == "needs_review") for c in codings),
             key=lambda m: (m.start, m.end),
         )
         self._mark_starts = [m.start for m in self.marks]
         self._longest = max((m.end - m.start for m in self.marks), default=0)
-        self.refresh()
+        # Repaint only the lines of codings that came or went (one, after a key press).
+        changed = old.symmetric_difference(self.marks)
+        if len(changed) > 20:
+            self.refresh()
+        for m in changed if len(changed) <= 20 else ():
+            self.refresh_span(m.start, m.end)
 
     def set_suggestion(self, mark: Mark | None, evidence: list[tuple[int, int]]) -> None:
+        for old in (self.suggestion, mark):
+            if old is not None:
+                self.refresh_span(old.start, old.end)
         self.suggestion = mark
         self.evidence = evidence
-        self.refresh()
+
+    def refresh_span(self, start: int, end: int) -> None:
+        """Repaint the visual lines showing start..end."""
+        if not self.is_mounted:
+            return
+        first, last = self.lines.line_of(start), self.lines.line_of(end)
+        top = self.scroll_offset.y
+        height = self.size.height
+        first, last = max(first, top), min(last, top + height)
+        if first <= last:
+            self.refresh_lines(first, last - first + 1)
 
     def marks_between(self, start: int, end: int) -> list[Mark]:
         """Codings overlapping start..end (or containing `start` when the span is empty)."""
@@ -162,9 +187,21 @@ class TranscriptView(ScrollView, can_focus=True):
         self._changed()
 
     def _changed(self) -> None:
+        top = self.scroll_offset.y
         self.scroll_to_cursor()
-        self.refresh()
-        self.post_message(self.Moved())
+        sel = self.selection or (self.cursor, self.cursor)
+        old = self._shown
+        self._shown = sel
+        if self.scroll_offset.y != top:
+            self.refresh()
+        else:
+            # Only the lines between the old and the new ends of the selection change.
+            self.refresh_span(min(old[0], sel[0]), max(old[0], sel[0]))
+            self.refresh_span(min(old[1], sel[1]), max(old[1], sel[1]))
+        if self.on_moved is not None:
+            self.on_moved()  # the same frame as the view: no second repaint
+        else:
+            self.post_message(self.Moved())
 
     def scroll_to_cursor(self, center: bool = False) -> None:
         line = self.lines.line_of(self.cursor)
@@ -273,13 +310,29 @@ class TranscriptView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
         width = self.size.width
-        base = self.rich_style
+        base = self._base
+        if base is None:  # computing rich_style walks the DOM: once per style change
+            base = self._base = self.rich_style
         if index >= len(self.lines):
             return Strip.blank(width, base)
         s, e = self.lines.starts[index], self.lines.ends[index]
-        segments = [self._role_cell(s, e, base), *self._gutter(s, e, base)]
-        segments += self._text_segments(s, e, base)
-        return Strip(segments).crop_extend(0, width, base)
+        # A line looks the same until the codings, the suggestion, or the part of the selection
+        # or the cursor on it change: cache it under exactly that key.
+        sel = self.selection
+        clip = (max(sel[0], s), min(sel[1], e)) if sel and sel[0] <= e and sel[1] >= s else None
+        cursor = self.cursor if sel is None and s <= self.cursor <= e else None
+        marks = tuple(self.marks_between(s, max(e, s + 1)))
+        sug = self.suggestion
+        sug_key = (sug, tuple(self.evidence)) if sug and sug.start <= e and sug.end >= s else None
+        key = (index, width, marks, sug_key, clip, cursor, self.has_focus, base)
+        strip = self._line_cache.get(key)
+        if strip is None:
+            if len(self._line_cache) > 4000:
+                self._line_cache.clear()
+            segments = [self._role_cell(s, e, base), *self._gutter(s, e, base)]
+            segments += self._text_segments(s, e, base)
+            strip = self._line_cache[key] = Strip(segments).crop_extend(0, width, base)
+        return strip
 
     def _role_cell(self, s: int, e: int, base: Style) -> Segment:
         role = ""
@@ -356,6 +409,11 @@ class TranscriptView(ScrollView, can_focus=True):
         if self.cursor == e and sel is None and self.has_focus and e == len(text):
             out.append(Segment(" ", base + CURSOR))
         return out
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base = None
+        self._line_cache.clear()
 
     def on_focus(self) -> None:
         self.refresh()

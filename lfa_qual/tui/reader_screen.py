@@ -13,13 +13,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widget import Widget
+from textual.widgets import Static
 
 from lfa_qual import history
 from lfa_qual.citation import cite
 from lfa_qual.codings import Coding, get_memo, list_codings, set_memo
 from lfa_qual.errors import LfaError
 from lfa_qual.tui.dialogs import Choose, CodePicker, MemoEditor, code_prompt
+from lfa_qual.tui.keybar import KeyBar
 from lfa_qual.tui.reader import Mark, TranscriptView
 from lfa_qual.tui.slots import quick_slots
 
@@ -31,6 +33,22 @@ def load_suggestions(store, interview: str) -> list | None:
     except ModuleNotFoundError:
         return None
     return sorted(list_suggestions(store, interview), key=lambda s: (s.start, s.end, s.code))
+
+
+class Panel(Widget):
+    """The side panel. Repainted with `show`, never re-laid out: a Static's update would
+    re-run the screen's layout on every keystroke."""
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.content = Text()
+
+    def show(self, content: Text) -> None:
+        self.content = content
+        self.refresh()
+
+    def render(self) -> Text:
+        return self.content
 
 
 class ReaderScreen(Screen):
@@ -85,6 +103,9 @@ class ReaderScreen(Screen):
         self.suggestions: list | None = []
         self.sidx: int | None = None
         self.nlp_status = ""
+        self.slots: list[str | None] = []
+        self.status = ""  # the last action done, shown in the panel (cheaper than a toast)
+        self._key_state: tuple[bool, bool] | None = None
 
     @property
     def store(self):
@@ -102,16 +123,17 @@ class ReaderScreen(Screen):
         )
         with Horizontal(id="body"):
             yield TranscriptView(t, self.codebook, id="view")
-            yield Static(id="panel")
-        yield Footer()
+            yield Panel(id="panel")
+        yield KeyBar()
 
     @property
     def view(self) -> TranscriptView:
         return self.query_one(TranscriptView)
 
     def on_mount(self) -> None:
-        self.reload()
         view = self.view
+        view.on_moved = self._view_moved
+        self.reload()
         if self.initial:
             view.select(*self.initial)
             view.call_after_refresh(view.scroll_to_cursor, True)
@@ -122,22 +144,37 @@ class ReaderScreen(Screen):
         if self.is_mounted:
             self.reload()
 
-    def reload(self) -> None:
+    def reload(self, suggestions: bool = True) -> None:
+        """Re-read what the store holds for this transcript and redraw."""
         self.codings = list_codings(self.store, interview=self.interview)
         self.view.set_codings(self.codings)
-        current = self.current_suggestion
-        self.suggestions = load_suggestions(self.store, self.interview)
-        if current is not None and self.suggestions is not None:
-            ids = [s.id for s in self.suggestions]
-            self.sidx = ids.index(current.id) if current.id in ids else None
-        if self.sidx is None:
-            self.view.set_suggestion(None, [])
+        self.slots = quick_slots(self.store, self.codebook, self.coder)
+        if suggestions:
+            current = self.current_suggestion
+            self.suggestions = load_suggestions(self.store, self.interview)
+            if current is not None and self.suggestions is not None:
+                ids = [s.id for s in self.suggestions]
+                self.sidx = ids.index(current.id) if current.id in ids else None
+            if self.sidx is None:
+                self.view.set_suggestion(None, [])
         self.update_panel()
+        self.update_keys()
 
     # -- side panel -------------------------------------------------------------------
-    def on_transcript_view_moved(self, event: TranscriptView.Moved) -> None:
+    def _view_moved(self) -> None:
         self.update_panel()
-        self.refresh_bindings()
+        self.update_keys()
+
+    def update_keys(self) -> None:
+        # Re-building the footer costs tens of ms: only when the keys that apply change.
+        state = (self.current_suggestion is not None, False)
+        if state != self._key_state:
+            self._key_state = state
+            self.refresh_bindings()
+
+    def done(self, message: str) -> None:
+        self.status = f"✓ {message}"
+        self.update_panel()
 
     def codings_here(self) -> list[Coding]:
         view = self.view
@@ -184,20 +221,20 @@ class ReaderScreen(Screen):
         if self.nlp_status:
             out.append(self.nlp_status + "\n", style="cyan")
         out.append("Quick codes\n", style="underline")
-        for n, code_id in enumerate(quick_slots(self.store, self.codebook, self.coder), 1):
+        for n, code_id in enumerate(self.slots, 1):
             if code_id:
                 code = self.codebook.by_id[code_id]
                 out.append(f"{n} ", style="bold")
                 out.append("■ ", style=code.color)
                 out.append(f"{code_id}\n")
-        self.query_one("#panel", Static).update(out)
+        if self.status:
+            out.append(self.status + "\n", style="green")
+        self.query_one(Panel).show(out)
 
     # -- footer: the keys that matter now ---------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("accept", "reject"):
             return True if self.current_suggestion is not None else None
-        if action in ("uncode", "change_code", "coding_memo"):
-            return True if self.is_mounted and self.codings_here() else None
         return True
 
     # -- coding -----------------------------------------------------------------------
@@ -219,12 +256,15 @@ class ReaderScreen(Screen):
         except LfaError as exc:
             self.notify(exc.message, severity="error")
             return None
-        self.reload()
-        self.notify(f"Coded {code_id}", timeout=2)
+        self.status = f"✓ Coded {code_id}"
+        # The store has it; show it without re-reading every coding of the transcript.
+        self.codings.append(coding)
+        self.view.set_codings(self.codings)
+        self.update_panel()
         return coding
 
     def action_quick(self, slot: int) -> None:
-        code_id = quick_slots(self.store, self.codebook, self.coder)[slot - 1]
+        code_id = self.slots[slot - 1]
         if code_id is None:
             self.notify(f"No code on key {slot}: pin one in the codebook (b).", severity="warning")
             return
@@ -264,8 +304,8 @@ class ReaderScreen(Screen):
         except LfaError as exc:
             self.notify(exc.message, severity="error")
             return
+        self.status = f"✓ {message}"
         self.reload()
-        self.notify(message, timeout=2)
 
     def action_uncode(self) -> None:
         self._with_coding(
@@ -336,8 +376,8 @@ class ReaderScreen(Screen):
         if action is None:
             self.notify(nothing, severity="warning", timeout=2)
             return
+        self.status = f"✓ {verb}: {action.label}"
         self.reload()
-        self.notify(f"{verb}: {action.label}", timeout=3)
 
     # -- suggestions ------------------------------------------------------------------
     @property
@@ -358,7 +398,7 @@ class ReaderScreen(Screen):
             )
             view.select(s.start, s.end)
         self.update_panel()
-        self.refresh_bindings()
+        self.update_keys()
 
     def action_suggestion(self, step: int) -> None:
         if self.suggestions is None:
@@ -389,7 +429,7 @@ class ReaderScreen(Screen):
             self.show_suggestion(min(index or 0, len(self.suggestions) - 1))
         else:
             self.show_suggestion(None)
-        self.notify(message, timeout=2)
+        self.done(message)
 
     def action_accept(self) -> None:
         s = self.current_suggestion

@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from lfa_qual.project import CodingView, Project
+from lfa_qual.tui.keybar import KeyBar
 
 ALL = "__all__"
 REVIEW = "__review__"  # the pseudo-code "every coding that needs review"
@@ -80,7 +81,7 @@ class RetrieveScreen(Screen):
             )
         yield DataTable(cursor_type="row", zebra_stripes=True, id="passages")
         yield Static(id="quote")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

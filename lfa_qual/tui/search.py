@@ -9,12 +9,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static, Switch
+from textual.widgets import DataTable, Input, Label, Static, Switch
 
 from lfa_qual import history
 from lfa_qual.citation import cite
 from lfa_qual.errors import LfaError
 from lfa_qual.tui.dialogs import CodePicker, Confirm
+from lfa_qual.tui.keybar import KeyBar
 from lfa_qual.tui.searching import Hit, context, search
 
 
@@ -52,7 +53,7 @@ class SearchScreen(Screen):
             yield Label("fuzzy")
             yield Switch(False, id="fuzzy")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="hits")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("Citation", "Hit in context")

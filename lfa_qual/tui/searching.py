@@ -21,6 +21,10 @@ class Hit:
 
 
 def _expand_to_words(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
     while start > lo and text[start - 1].isalnum():
         start -= 1
     while end < hi and text[end].isalnum():

@@ -1,0 +1,414 @@
+"""The terminal UI driven with Textual's pilot; every test checks the store afterwards."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lfa_qual.codings import get_memo, list_codings
+from lfa_qual.project import Project
+from lfa_qual.store import new_guid, now
+from lfa_qual.tui.app import LfaApp
+from lfa_qual.tui.codebook_screen import CodebookScreen
+from lfa_qual.tui.help import HelpScreen, binding_rows, help_text
+from lfa_qual.tui.reader import TranscriptView
+from lfa_qual.tui.reader_screen import ReaderScreen
+from lfa_qual.tui.retrieve import RetrieveScreen
+from lfa_qual.tui.search import SearchScreen
+
+DATA = Path(__file__).parent / "data" / "tui"
+SIZE = (120, 40)
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"  # Textual runs on asyncio
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    root = tmp_path / "projekt"
+    shutil.copytree(DATA, root)
+    project = Project(root)
+    project.sync()
+    yield project
+    project.close()
+
+
+def span(project: Project, interview: str, quote: str) -> tuple[int, int]:
+    text = project.transcript(interview).text
+    start = text.index(quote)
+    return start, start + len(quote)
+
+
+def add_suggestion(project: Project, interview: str, quote: str, code: str, word: str) -> int:
+    s, e = span(project, interview, quote)
+    ws = project.transcript(interview).text.index(word, s)
+    evidence = [
+        {"start": ws, "end": ws + len(word), "word": word, "keyword": word, "kind": "exact"}
+    ]
+    with project.store.transaction() as conn:
+        tid = conn.execute("SELECT id FROM transcripts WHERE interview=?", (interview,)).fetchone()
+        cur = conn.execute(
+            "INSERT INTO suggestions(guid, transcript_id, start, end, code_id, score, evidence,"
+            " pipeline, created) VALUES (?,?,?,?,?,?,?,?,?)",
+            (new_guid(), tid[0], s, e, code, 0.75, json.dumps(evidence), "test", now()),
+        )
+    return int(cur.lastrowid)
+
+
+def coded(project: Project) -> list[tuple[str, str, str]]:
+    """(interview, code, text) of every coding, read back from the store."""
+    out = []
+    for c in list_codings(project.store):
+        out.append((c.interview, c.code, project.transcript(c.interview).text[c.start : c.end]))
+    return out
+
+
+async def open_reader(pilot, interview: str = "skole1-personale") -> ReaderScreen:
+    pilot.app.open_transcript(interview)
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReaderScreen)
+    return pilot.app.screen
+
+
+async def test_overview_lists_transcripts_filters_by_school_and_opens_one(project) -> None:
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        assert table.row_count == 2
+        app.screen.query_one("#school").value = "Skole 2"
+        await pilot.pause()
+        assert table.row_count == 1
+        app.screen.query_one("#school").value = "__all__"
+        app.screen.query_one("#role").value = "PIT-medarbejder"
+        await pilot.pause()
+        assert table.row_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.interview == "skole1-personale"
+
+
+async def test_select_by_sentence_code_by_number_key_undo_and_redo(project) -> None:
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        view = reader.query_one(TranscriptView)
+        view.move_to(span(project, "skole1-personale", "Det meste af tiden")[0])
+        await pilot.press("s", "s")  # this sentence, then the next one too
+        await pilot.press("5")  # quick slot 5: timer_37 (codebook order)
+        await pilot.pause()
+        expected = (
+            "Det meste af tiden går dog med én elev lige nu. Det er en af de der 37-timers-sager."
+        )
+        assert coded(project) == [("skole1-personale", "timer_37", expected)]
+        # The reader shows it: the passage's marks and the panel list the code.
+        assert [m.code for m in view.marks] == ["timer_37"]
+        await pilot.press("u")
+        await pilot.pause()
+        assert coded(project) == []
+        assert view.marks == []
+        await pilot.press("U")
+        await pilot.pause()
+        assert [c[1] for c in coded(project)] == ["timer_37"]
+    # Undo works after a restart too: the log is in the store.
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reader(pilot)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert coded(project) == []
+
+
+async def test_select_by_word_paragraph_turn_and_shift_arrows(project) -> None:
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        view = reader.query_one(TranscriptView)
+        text = view.text
+        start = span(project, "skole1-personale", "Vi er fire")[0]
+        view.move_to(start)
+        await pilot.press("w", "w")
+        assert text[slice(*view.selection)] == "Vi er"
+        await pilot.press("escape", "p")
+        assert text[slice(*view.selection)].startswith("Vi er fire i teamet")
+        assert text[slice(*view.selection)].endswith("sparring til lærerne.")
+        await pilot.press("p")  # the next paragraph of the same turn
+        assert text[slice(*view.selection)].endswith("37-timers-sager.")
+        await pilot.press("escape", "t")
+        sel = text[slice(*view.selection)]
+        assert sel.startswith("Vi er fire") and sel.endswith("37-timers-sager.")
+        view.move_to(start)
+        await pilot.press(*["shift+right"] * 5)
+        assert text[slice(*view.selection)] == "Vi er"
+        await pilot.press("c")
+        await pilot.press(*"pit-team", "enter")
+        await pilot.pause()
+    assert coded(project) == [("skole1-personale", "pit", "Vi er")]
+
+
+async def test_mouse_drag_selects(project) -> None:
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        view = reader.query_one(TranscriptView)
+        line = view.lines.line_of(span(project, "skole1-personale", "I: Hvordan er PIT")[0])
+        y = line - view.scroll_offset.y
+        await pilot.mouse_down(view, offset=(16 + 3, y))
+        await pilot.hover(view, offset=(16 + 10, y))
+        await pilot.mouse_up(view, offset=(16 + 10, y))
+        assert view.text[slice(*view.selection)] == "Hvordan"
+
+
+async def test_code_by_fuzzy_search_then_change_memo_and_remove(project) -> None:
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        view = reader.query_one(TranscriptView)
+        view.select(*span(project, "skole1-personale", "Vi har en fast kontaktperson"))
+        await pilot.press("c", *"forældr", "enter")  # a typo-tolerant match on the label
+        await pilot.pause()
+        assert coded(project) == [("skole1-personale", "foraeldre", "Vi har en fast kontaktperson")]
+        await pilot.press("e", *"samarb", "enter")
+        await pilot.pause()
+        assert [c[1] for c in coded(project)] == ["samarbejde"]
+        await pilot.press("m", *"fast kontaktperson", "ctrl+s")
+        await pilot.pause()
+        assert list_codings(project.store)[0].memo == "fast kontaktperson"
+        await pilot.press("x")
+        await pilot.pause()
+        assert coded(project) == []
+        await pilot.press("u")  # undo the removal: the memo and the new code come back
+        await pilot.pause()
+        [c] = list_codings(project.store)
+        assert (c.code, c.memo) == ("samarbejde", "fast kontaktperson")
+
+
+async def test_overlapping_codings_pick_which_one_to_remove(project) -> None:
+    s, e = span(project, "skole1-personale", "Vi er fire i teamet")
+    project.code("skole1-personale", "pit", start=s, end=e)
+    project.code("skole1-personale", "samarbejde", start=s, end=e + 10)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        reader.query_one(TranscriptView).move_to(s + 2)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the second: samarbejde
+        await pilot.pause()
+    assert [c[1] for c in coded(project)] == ["pit"]
+
+
+async def test_step_through_suggestions_accept_reject_and_adjust(project) -> None:
+    iv = "skole1-personale"
+    first = add_suggestion(
+        project, iv, "Vi er fire i teamet og mødes hver tirsdag.", "pit", "teamet"
+    )
+    second = add_suggestion(
+        project, iv, "Jeg savner, at PIT kommer ind i klassen.", "hold_vs_klasse", "klassen"
+    )
+    third = add_suggestion(
+        project, iv, "Vi har en fast kontaktperson for hver familie.", "foraeldre", "kontaktperson"
+    )
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, iv)
+        view = reader.query_one(TranscriptView)
+        await pilot.press("n")
+        assert reader.current_suggestion.id == first
+        assert view.selection == span(project, iv, "Vi er fire i teamet og mødes hver tirsdag.")
+        teamet = view.text.index("teamet", view.selection[0])
+        assert view.evidence == [(teamet, teamet + len("teamet"))]
+        await pilot.press("a")  # accept; the reader steps on to the next one
+        await pilot.pause()
+        assert reader.current_suggestion.id == second
+        await pilot.press("d")  # reject
+        await pilot.pause()
+        assert reader.current_suggestion.id == third
+        # Adjust: shrink the span by the last word and the full stop, then accept.
+        await pilot.press(*["shift+left"] * 14, "a")
+        await pilot.pause()
+        assert reader.current_suggestion is None
+    statuses = dict(project.store.read("SELECT id, status FROM suggestions"))
+    assert statuses == {first: "accepted", second: "rejected", third: "accepted"}
+    assert coded(project) == [
+        (iv, "pit", "Vi er fire i teamet og mødes hver tirsdag."),
+        (iv, "foraeldre", "Vi har en fast kontaktperson for"),
+    ]
+    assert {c.source for c in list_codings(project.store)} == {"suggestion"}
+
+
+async def test_run_nlp_in_a_worker_then_step_to_a_suggestion(project) -> None:
+    pytest.importorskip("lfa_qual.nlp.run")
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reader.suggestions, "the example codebook's keywords occur in the fixture"
+        await pilot.press("n")
+        assert reader.current_suggestion is not None
+    rows = project.store.read("SELECT count(*) FROM suggestions WHERE status='open'")
+    assert rows[0][0] == len(reader.suggestions)
+
+
+async def test_retrieve_lists_passages_with_citations_and_jumps(project) -> None:
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    project.code("skole2-elev2", "hold_vs_klasse", start=s, end=e)
+    s2, e2 = span(project, "skole1-personale", "Jeg savner, at PIT kommer ind i klassen.")
+    project.code("skole1-personale", "hold_vs_klasse", start=s2, end=e2)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RetrieveScreen)
+        screen.query_one("#code").value = "hold_vs_klasse"
+        await pilot.pause()
+        table = screen.query_one("DataTable")
+        citations = [table.get_row_at(i)[1] for i in range(table.row_count)]
+        assert citations == [
+            "(Skolemedarbejder, Skole 1, maj 2021, 1)",
+            "(Elev 2, 7. klasse, Skole 2, august 2021, 1)",
+        ]
+        screen.query_one("#role").value = "Elev 2"
+        await pilot.pause()
+        assert table.row_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.interview == "skole2-elev2"
+        assert app.screen.query_one(TranscriptView).selection == (s, e)
+
+
+async def test_needs_review_codings_are_listed_and_marked(project) -> None:
+    s, e = span(project, "skole2-elev2", "Det er fint.")
+    c = project.code("skole2-elev2", "indsatser", start=s, end=e)
+    project.store.conn.execute("UPDATE codings SET status='needs_review' WHERE id=?", (c.id,))
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        assert table.row_count == 1 and "⚠" in str(table.get_row_at(0)[0])
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.screen.query_one(TranscriptView)
+        assert [m.review for m in view.marks] == [True]
+
+
+async def test_search_exact_and_fuzzy_then_code_all_hits(project) -> None:
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await pilot.press(*"sparring", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(screen.hits) == 2  # "sparring" and "Sparringen"? no: exact finds the word twice
+        await pilot.press("ctrl+k", *"pit", "enter")
+        await pilot.pause()
+        await pilot.press("n")  # the confirmation: no
+        await pilot.pause()
+        assert coded(project) == []
+        await pilot.press("ctrl+k", *"pit", "enter", "y")
+        await pilot.pause()
+        assert [c[1:] for c in coded(project)] == [("pit", "sparring"), ("pit", "Sparring")]
+        await pilot.press("ctrl+f")  # fuzzy finds the misspelt "kontakt person"
+        screen.query_one("Input").value = "kontakt person"
+        await pilot.press("f", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        [hit] = screen.hits
+        assert project.transcript(hit.interview).text[hit.start : hit.end] == "kontaktperson"
+
+
+async def test_memos_on_transcript_and_code(project) -> None:
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reader(pilot)
+        await pilot.press("M", *"god gruppe", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, CodebookScreen)
+        await pilot.press("down", "m", *"se også pit", "ctrl+s")
+        await pilot.pause()
+        assert "se også pit" in str(app.screen.query_one("#detail").render())
+    assert get_memo(project.store, "transcript", "skole1-personale") == "god gruppe"
+    assert get_memo(project.store, "code", "mindset") == "se også pit"
+
+
+async def test_codebook_counts_and_pinning_a_quick_slot(project) -> None:
+    s, e = span(project, "skole2-elev2", "Det er fint.")
+    project.code("skole2-elev2", "videndeling", start=s, end=e)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, "skole2-elev2")
+        await pilot.press("b")
+        await pilot.pause()
+        tree = app.screen.query_one("Tree")
+        labels = {n.data: str(n.label) for n in tree.root.children}
+        assert "(1/1)" in labels["videndeling"] and "(0/0)" in labels["pit"]
+        tree.move_cursor(next(n for n in tree.root.children if n.data == "videndeling"))
+        await pilot.press("1")  # pin videndeling on key 1
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is reader
+        reader.query_one(TranscriptView).select(
+            *span(project, "skole2-elev2", "Hellere at der kom")
+        )
+        await pilot.press("1")
+        await pilot.pause()
+    assert coded(project)[-1] == ("skole2-elev2", "videndeling", "Hellere at der kom")
+
+
+async def test_help_lists_every_key_and_the_palette_every_action(project) -> None:
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reader(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = help_text(app)
+        for _, _, binding in binding_rows(app, None):
+            if not binding.description.startswith(("Quick code ", "Pin to key ")):
+                assert binding.description in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for action in ("Accept", "Reject", "Undo", "Code…", "Memo", "Retrieve", "Search"):
+            assert action in titles
+
+
+async def test_palette_runs_an_action(project) -> None:
+    s, e = span(project, "skole2-elev2", "Det er fint.")
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, "skole2-elev2")
+        reader.query_one(TranscriptView).select(s, e)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Quick code", "enter")  # the first hit: "Quick code" (key 1)
+        await pilot.pause()
+        await pilot.pause()
+    assert coded(project) == [("skole2-elev2", "implementering", "Det er fint.")]
+
+
+async def test_narrow_terminal_80x24_still_shows_text_and_panel(project) -> None:
+    app = LfaApp(project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(pilot)
+        assert reader.has_class("-narrow")
+        view = reader.query_one(TranscriptView)
+        assert view.size.width == 80 and view.lines.width >= 60
+        assert reader.query_one("#panel").size.height > 0
