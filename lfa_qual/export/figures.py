@@ -14,6 +14,7 @@ matplotlib.use("Agg")  # before pyplot: the figures are files, never windows
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from lfa_qual.analysis import TOTAL, code_table, frequency_table  # noqa: E402
 from lfa_qual.errors import LfaError  # noqa: E402
@@ -34,8 +35,7 @@ DIMENSION_NAMES = {"school": "skole", "role": "rolle", "interview": "interview",
 def _labels(project: Project, ids: list[str]) -> list[str]:
     codes = code_table(project)
     return [
-        ("   " if isinstance(codes.at[c, "parent"], str) else "") + codes.at[c, "label"]
-        for c in ids
+        ("› " if isinstance(codes.at[c, "parent"], str) else "") + codes.at[c, "label"] for c in ids
     ]
 
 
@@ -65,6 +65,8 @@ def bar_chart(totals: pd.Series, labels: list[str], colors: list[str], title: st
     ax.set_yticks(positions, labels)
     ax.invert_yaxis()  # codebook order from the top
     ax.set_xlabel(title)
+    if all(float(v).is_integer() for v in totals):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     for y, v in zip(positions, totals.to_numpy(dtype=float), strict=True):
         ax.text(v, y, f" {v:.0f}" if float(v).is_integer() else f" {v:.1f}", va="center")
     ax.spines[["top", "right"]].set_visible(False)

@@ -140,7 +140,7 @@ def build_quotes(
 
 def _add_theme(project: Project, quotes: pd.DataFrame) -> None:
     codes = code_table(project)
-    quotes.rename(columns={"code": "theme"}, inplace=True)
+    quotes["theme"] = quotes.pop("code")
     quotes["theme_label"] = quotes["theme"].map(codes["label"])
     quotes["parent"] = quotes["theme"].map(codes["parent"]).fillna("")
     headings = {}

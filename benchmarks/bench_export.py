@@ -1,0 +1,222 @@
+"""Export speed on a generated project: 200 transcripts, 100,000 codings.
+
+Prints, from one run, the time to read all codings into a DataFrame straight from SQLite (the
+floor), then the time of each export through the Python API (a fresh Project each time, so
+loading transcripts is included) and its ratio to the floor, then the peak memory of each
+(tracemalloc, in a second pass so that tracing does not distort the times).
+
+    .venv/bin/python benchmarks/bench_export.py [--transcripts 200] [--codings 100000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from lfa_qual.analysis import codings_frame, cooccurrence, frequency_table, quotes_frame
+from lfa_qual.export.figures import write_figures
+from lfa_qual.export.to_csv import write_csv
+from lfa_qual.export.to_docx import write_docx
+from lfa_qual.export.to_json import write_json
+from lfa_qual.export.to_md import write_md
+from lfa_qual.export.to_xlsx import write_xlsx
+from lfa_qual.project import Project
+from lfa_qual.store import new_guid, now
+
+WORDS = ["altså", "vi", "har", "jo", "arbejdet", "med", "PIT", "og", "sparring", "i", "teamene", "og", "det", "er", "ikke", "altid", "let", "at", "finde", "tiden", "men", "læringsmiljøet", "i", "klassen", "betyder", "meget", "for", "eleverne", "og", "forældrene", "skal", "have", "en", "kontaktperson", "hvis", "der", "er", "noget", "så", "tager", "vi", "en", "snak", "med", "lederen", "om", "indsatser", "på", "niveau", "to", "holdet", "i", "båndet", "fungerer", "godt", "synes", "jeg", "fordi", "der", "er", "ro", "og", "børnene", "trives", "bedre", "nu", "øh", "ja"]
+ROLES = ["Skoleleder", "Skolemedarbejder", "PIT-medarbejder", "Forælder 1", "Elev 2"]
+KINDS = ["individuelt interview", "gruppeinterview", "elevinterview", "forældreinterview"]
+CODES = [
+    "implementering",
+    "mindset",
+    "pit",
+    "pit_balance",
+    "indsatser",
+    "hold_vs_klasse",
+    "timer_37",
+    "foraeldre",
+    "samarbejde",
+    "kompetencer",
+    "maalsaetninger",
+    "visitation",
+    "tydelighed",
+    "videndeling",
+]
+
+
+def sentence(rng: random.Random) -> str:
+    words = rng.choices(WORDS, k=rng.randint(6, 18))
+    return words[0].capitalize() + " " + " ".join(words[1:]) + rng.choice([".", ".", "?"])
+
+
+def transcript_text(rng: random.Random, n: int) -> str:
+    speakers = {"I": "{role: Interviewer, interviewer: true}"}
+    for i, role in enumerate(rng.sample(ROLES, 3)):
+        speakers[f"S{i}"] = f"{{role: {role}}}"
+    head = [
+        "---",
+        f"interview: gen-{n:03d}",
+        f"school: Skole {n % 3 + 1}",
+        f"date: 2021-{n % 12 + 1:02d}",
+        f"kind: {KINDS[n % len(KINDS)]}",
+        "speakers:",
+        *[f"  {label}: {spec}" for label, spec in speakers.items()],
+        "---",
+    ]
+    body, page = [], 1
+    for turn in range(60):
+        if turn % 8 == 0:
+            body.append(f"[side {page}]")
+            page += 1
+        if turn % 2 == 0:
+            body.append(f"I: {sentence(rng)}\n")
+            continue
+        label = rng.choice([k for k in speakers if k != "I"])
+        paragraphs = [
+            " ".join(sentence(rng) for _ in range(rng.randint(3, 6)))
+            for _ in range(rng.randint(1, 3))
+        ]
+        body.append(f"{label}: " + "\n\n".join(paragraphs) + "\n")
+    return "\n".join(head) + "\n" + "\n".join(body)
+
+
+def generate(root: Path, transcripts: int, codings: int, seed: int = 5) -> Project:
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    Project.init(root, coder="bench").close()
+    codebook = Path(__file__).resolve().parents[1] / "codebooks" / "lfa.yaml"
+    (root / "codebooks" / "lfa.yaml").write_text(codebook.read_text("utf-8"), "utf-8")
+    for n in range(transcripts):
+        (root / "transcripts" / f"gen-{n:03d}.md").write_text(transcript_text(rng, n), "utf-8")
+    project = Project(root)
+    project.sync()
+    rows = []
+    ids = project.store.read("SELECT id, interview FROM transcripts ORDER BY id")
+    per = codings // len(ids)
+    for k, row in enumerate(ids):
+        t = project.transcript(row["interview"])
+        paras = [p for turn in t.turns for p in turn.paragraphs]
+        count = per + (1 if k < codings - per * len(ids) else 0)
+        for _ in range(count):
+            p = rng.choice(paras)
+            a = rng.randint(p.start, max(p.start, p.end - 40))
+            b = min(p.end, a + rng.randint(30, 400))
+            rows.append(
+                (new_guid(), row["id"], a, b, rng.choice(CODES), rng.choice(["a", "b", "c"]))
+            )
+    with project.store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO codings(guid, transcript_id, start, end, code_id, coder, created, source)"
+            f" VALUES (?,?,?,?,?,?,'{now()}','manual')",
+            rows,
+        )
+    project.close()
+    return Project(root)
+
+
+def floor(root: Path) -> None:
+    with Project(root) as project:
+        pd.read_sql_query(
+            "SELECT c.id, c.guid, t.interview, t.school, c.start, c.end, c.code_id, c.coder,"
+            " c.source, c.created, c.memo FROM codings c JOIN transcripts t"
+            " ON t.id = c.transcript_id",
+            project.store.conn,
+        )
+
+
+def tasks(root: Path, out: Path) -> dict[str, Callable[[], object]]:
+    keys = ["theme", "school"]
+
+    def quotes(project: Project):
+        return quotes_frame(project, by=keys)
+
+    def with_project(fn: Callable[[Project], object]) -> Callable[[], object]:
+        def run() -> object:
+            with Project(root) as project:
+                return fn(project)
+
+        return run
+
+    return {
+        "codings_frame()": with_project(codings_frame),
+        "quotes_frame()": with_project(quotes),
+        "quotes md": with_project(lambda p: write_md(quotes(p), keys, io.StringIO())),
+        "quotes md --max-words 40": with_project(
+            lambda p: write_md(quotes_frame(p, by=keys, max_words=40), keys, io.StringIO())
+        ),
+        "quotes csv": with_project(lambda p: write_csv(quotes(p), io.StringIO())),
+        "quotes json": with_project(lambda p: write_json(quotes(p), io.StringIO())),
+        "quotes docx": with_project(lambda p: write_docx(quotes(p), keys, out / "q.docx")),
+        "quotes xlsx": with_project(lambda p: write_xlsx(quotes(p), out / "q.xlsx")),
+        "frequencies codings": with_project(lambda p: frequency_table(p)),
+        "frequencies passages": with_project(lambda p: frequency_table(p, count="passages")),
+        "frequencies interviews %": with_project(
+            lambda p: frequency_table(p, count="interviews", percent=True)
+        ),
+        "frequencies words % (coverage)": with_project(
+            lambda p: frequency_table(p, count="words", percent=True)
+        ),
+        "co-occurrence (turn)": with_project(lambda p: cooccurrence(p)),
+        "co-occurrence (overlap)": with_project(lambda p: cooccurrence(p, "overlap")),
+        "figures (png+svg)": with_project(lambda p: write_figures(p, out / "fig")),
+    }
+
+
+def timed(fn: Callable[[], object]) -> float:
+    gc.collect()
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def peak_mb(fn: Callable[[], object]) -> float:
+    gc.collect()
+    tracemalloc.start()
+    fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--transcripts", type=int, default=200)
+    ap.add_argument("--codings", type=int, default=100_000)
+    ap.add_argument("--keep", type=Path, help="generate into (or reuse) this folder")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = args.keep or Path(tmp) / "project"
+        t0 = time.perf_counter()
+        if not (root / "lfa-qual.db").exists():
+            generate(root, args.transcripts, args.codings).close()
+        with Project(root) as p:
+            n = p.store.read_one("SELECT count(*) FROM codings")[0]
+            m = p.store.read_one("SELECT count(*), sum(words) FROM transcripts")
+        print(f"project: {m[0]} transcripts, {m[1]:,} words, {n:,} codings")
+        print(f"generated/opened in {time.perf_counter() - t0:.1f} s\n")
+        out = Path(tmp)
+        floor_s = min(timed(lambda: floor(root)) for _ in range(3))
+        print(f"{'floor: codings into a DataFrame':34} {floor_s:7.2f} s")
+        times = {name: timed(fn) for name, fn in tasks(root, out).items()}
+        for name, seconds in times.items():
+            print(f"{name:34} {seconds:7.2f} s  {seconds / floor_s:5.1f}× floor")
+        print("\npeak memory (tracemalloc, second pass)")
+        for name, fn in tasks(root, out).items():
+            print(f"{name:34} {peak_mb(fn):7.0f} MB")
+        sizes = {p.name: p.stat().st_size for p in out.glob("q.*")}
+        print("\nfile sizes: " + ", ".join(f"{k} {v / 2**20:.1f} MB" for k, v in sizes.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

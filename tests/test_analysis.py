@@ -1,0 +1,202 @@
+"""The analysis DataFrames: codings frame, filters, frequency tables, co-occurrence."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lfa_qual.analysis import TOTAL, Filters, codings_frame, cooccurrence, frequency_table
+from lfa_qual.errors import LfaError
+from lfa_qual.project import Project
+
+DATA = Path(__file__).parent / "data" / "export"
+
+
+def make_project(root: Path) -> Project:
+    shutil.copytree(DATA / "transcripts", root / "transcripts")
+    (root / "codebooks").mkdir()
+    shutil.copy(DATA / "codebook.yaml", root / "codebooks" / "lfa.yaml")
+    (root / "lfa-qual.yaml").write_text("coder: forsker1\n", encoding="utf-8")
+    project = Project(root)
+    project.sync()
+    return project
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    p = make_project(tmp_path)
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def coded(project: Project) -> Project:
+    """Codings on all three transcripts, two of them overlapping under one code."""
+    p = project
+    p.code("skole1-personale", "pit", quote="Vi mødes hver tirsdag.")
+    p.code(
+        "skole1-personale",
+        "pit",
+        quote="hver tirsdag. Så fordeler vi henvendelserne",
+        coder="forsker2",
+    )
+    p.code("skole1-personale", "mindset", quote="Vi ser mere på læringsmiljøet nu.")
+    p.code("skole1-personale", "pit_balance", quote="Nogle uger går alt til én elev")
+    p.code("skole2-elev4", "mindset", quote="Der er ro på holdet.")
+    p.code("skole10-foraelder2", "foraeldre", quote="Vi har fået en fast kontaktperson.")
+    p.code("skole10-foraelder2", "mindset", quote="det ikke er barnet, der er problemet")
+    return p
+
+
+def test_codings_frame_has_one_row_per_coding_with_report_metadata(coded: Project) -> None:
+    frame = codings_frame(coded)
+    assert len(frame) == 7
+    for coding in coded.codings():
+        row = frame.loc[frame["id"] == coding.id].iloc[0]
+        assert row["citation"] == coded.cite(coding)
+        assert row["text"] == coded.transcript(coding.interview).text[coding.start : coding.end]
+        assert row["coder"] == coding.coder
+    pupil = frame.loc[frame["interview"] == "skole2-elev4"].iloc[0]
+    assert (pupil["role"], pupil["grade"], pupil["school"]) == ("Elev 4", "8. klasse", "Skole 2")
+    assert pupil["citation"] == "(Elev 4, 8. klasse, Skole 2, august 2021, 1)"
+    assert pupil["month"] == "august 2021"
+    balance = frame.loc[frame["code"] == "pit_balance"].iloc[0]
+    assert (balance["parent"], balance["code_label"]) == ("pit", "Sparring eller hænder")
+    assert balance["page"] == 2 and balance["role"] == "PIT-medarbejder"
+
+
+def test_transcript_without_pages_has_no_page_and_cites_the_turn(coded: Project) -> None:
+    frame = codings_frame(coded)
+    parent = frame.loc[frame["code"] == "foraeldre"].iloc[0]
+    assert pd.isna(parent["page"])
+    assert parent["locator"] == parent["turn"] == 2
+    assert parent["citation"] == "(Forælder 2, Skole 10, juni 2021, 2)"
+
+
+def test_project_methods_return_the_frames(coded: Project) -> None:
+    assert len(coded.codings_frame()) == 7
+    quotes = coded.quotes_frame()
+    assert len(quotes) == 6  # the two overlapping pit codings are one quote
+
+
+def test_filters_select_codings(coded: Project) -> None:
+    by_school = codings_frame(coded, Filters(schools=("Skole 10",)))
+    assert set(by_school["interview"]) == {"skole10-foraelder2"}
+    with_children = codings_frame(coded, Filters(codes=("pit",)))
+    assert sorted(with_children["code"]) == ["pit", "pit", "pit_balance"]
+    by_role = codings_frame(coded, Filters(roles=("Elev 4", "Forælder 2")))
+    assert set(by_role["role"]) == {"Elev 4", "Forælder 2"}
+    assert list(codings_frame(coded, Filters(coders=("forsker2",)))["code"]) == ["pit"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "field"),
+    [
+        (Filters(schools=("Skole 9",)), "schools"),
+        (Filters(codes=("nope",)), "codes"),
+        (Filters(coders=("ingen",)), "coders"),
+        (Filters(roles=("Rektor",)), "roles"),
+    ],
+)
+def test_unknown_filter_values_are_user_errors(coded: Project, filters, field) -> None:
+    with pytest.raises(LfaError) as err:
+        codings_frame(coded, filters)
+    assert err.value.field == field
+
+
+def test_frequency_table_counts_codings_with_totals_in_codebook_order(coded: Project) -> None:
+    table = frequency_table(coded)
+    assert list(table.index) == ["mindset", "pit", "pit_balance", "foraeldre", TOTAL]
+    assert list(table.columns) == ["Skole 1", "Skole 2", "Skole 10", TOTAL]
+    assert table.loc["mindset"].tolist() == [1, 1, 1, 3]
+    assert table.loc["pit"].tolist() == [2, 0, 0, 2]
+    assert table.loc[TOTAL].tolist() == [4, 1, 2, 7]
+
+
+def test_percent_of_codings_sums_to_100_per_column(coded: Project) -> None:
+    table = frequency_table(coded, percent=True)
+    body = table.drop(index=TOTAL)
+    assert body.sum().round(9).tolist() == [100.0] * 4
+    assert table.loc[TOTAL].tolist() == [100.0] * 4
+    assert table.at["pit", "Skole 1"] == pytest.approx(50.0)
+    assert table.at["mindset", TOTAL] == pytest.approx(300 / 7)
+
+
+def test_passages_count_overlapping_codings_once(coded: Project) -> None:
+    table = frequency_table(coded, count="passages")
+    assert table.at["pit", "Skole 1"] == 1
+    assert table.at[TOTAL, TOTAL] == 6
+    shares = frequency_table(coded, count="passages", percent=True)
+    assert shares.drop(index=TOTAL)["Skole 1"].sum() == pytest.approx(100.0)
+
+
+def test_interviews_count_and_share_of_the_columns_interviews(coded: Project) -> None:
+    table = frequency_table(coded, count="interviews")
+    assert table.at["mindset", TOTAL] == 3
+    assert table.at[TOTAL, TOTAL] == 3  # distinct interviews, not a sum
+    shares = frequency_table(coded, rows="code", cols="kind", count="interviews", percent=True)
+    assert shares.at["mindset", TOTAL] == pytest.approx(100.0)
+    assert shares.at["foraeldre", TOTAL] == pytest.approx(100 / 3)
+    assert shares.at["foraeldre", "forældreinterview"] == pytest.approx(100.0)
+
+
+def test_words_count_the_union_and_coverage_divides_by_the_interviews_words(
+    coded: Project,
+) -> None:
+    table = frequency_table(coded, count="words")
+    # "Vi mødes hver tirsdag." ∪ "hver tirsdag. Så fordeler vi henvendelserne" = 8 words
+    assert table.at["pit", "Skole 1"] == 8
+    words = {t.interview: t.words for t in map(coded.transcript, _interviews(coded))}
+    coverage = frequency_table(coded, count="words", percent=True)
+    assert coverage.at["pit", "Skole 1"] == pytest.approx(800 / words["skole1-personale"])
+    all_coded = table.at[TOTAL, TOTAL]
+    assert all_coded == 8 + 6 + 7 + 5 + 6 + 7
+    assert coverage.at[TOTAL, TOTAL] == pytest.approx(100 * all_coded / sum(words.values()))
+
+
+def test_words_by_role_divide_by_what_the_role_says(coded: Project) -> None:
+    coverage = frequency_table(coded, rows="role", cols="school", count="words", percent=True)
+    t = coded.transcript("skole2-elev4")
+    pupil_words = sum(
+        len(t.text[p.start : p.end].split())
+        for turn in t.turns
+        if turn.label == "E4"
+        for p in turn.paragraphs
+    )
+    assert coverage.at["Elev 4", "Skole 2"] == pytest.approx(100 * 5 / pupil_words)
+
+
+def test_bad_dimensions_are_user_errors(coded: Project) -> None:
+    with pytest.raises(LfaError):
+        frequency_table(coded, rows="school", cols="school")
+    with pytest.raises(LfaError):
+        frequency_table(coded, count="sider")
+    with pytest.raises(LfaError):
+        frequency_table(coded, cols="page")
+
+
+def test_empty_project_gives_zero_tables(project: Project) -> None:
+    table = frequency_table(project, count="words", percent=True)
+    assert (table.to_numpy() == 0).all()
+    assert project.quotes_frame().empty
+
+
+def test_cooccurrence_within_turns_and_overlaps(coded: Project) -> None:
+    coded.code("skole2-elev4", "pit", quote="Jeg lærer mere der.")
+    coded.code("skole1-personale", "pit_balance", quote="Så fordeler vi henvendelserne")
+    turns = cooccurrence(coded)
+    assert turns.at["mindset", "pit"] == turns.at["pit", "mindset"] == 1
+    assert turns.at["pit", "pit_balance"] == 1
+    assert turns.at["pit", "pit"] == 2  # two turns have pit (the overlap counts once)
+    assert turns.at["foraeldre", "mindset"] == 0  # different turns of one interview
+    overlaps = cooccurrence(coded, "overlap")
+    assert overlaps.at["pit", "pit_balance"] == 1  # only the second pit coding overlaps it
+    assert overlaps.at["mindset", "pit"] == 0
+    assert overlaps.at["pit", "pit"] == 3
+
+
+def _interviews(project: Project) -> list[str]:
+    return [r.interview for r in project.transcript_rows()]
