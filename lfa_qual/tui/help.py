@@ -14,13 +14,17 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-INTRO = """[b]lfa-qual[/b] — code interviews by keyboard.
-Open a transcript with Enter in the overview. Select a passage with [b]w[/b] (word), [b]s[/b] (sentence),
-[b]p[/b] (paragraph) or [b]t[/b] (turn) — press again to extend — or shift+arrows / the mouse.
-Then press [b]1–9[/b] for a quick code or [b]c[/b] to search the codebook. [b]n[/b] steps through the
-suggestions: [b]a[/b] accepts (adjust the selection first to change the span), [b]d[/b] rejects.
-Every action is saved at once and can be undone with [b]u[/b], even after a restart.
-[b]ctrl+p[/b] finds any command by name. [b]q[/b] goes back, ctrl+q quits."""
+INTRO = (
+    "[b]lfa-qual[/b] — code interviews by keyboard. "
+    "Open a transcript with Enter in the overview. Select a passage with [b]w[/b] (word), "
+    "[b]s[/b] (sentence), [b]p[/b] (paragraph) or [b]t[/b] (turn) — press again to extend — "
+    "or with shift+arrows or the mouse ([b]v[/b] marks a start, escape clears). "
+    "Then press [b]1–9[/b] for a quick code or [b]c[/b] to search the codebook. "
+    "[b]n[/b] steps through the suggestions: [b]a[/b] accepts (change the selection first to "
+    "adjust the span), [b]d[/b] rejects, [b]R[/b] runs the NLP. "
+    "Every action is saved at once and [b]u[/b] undoes it, even after a restart. "
+    "[b]ctrl+p[/b] finds any command by name; [b]q[/b] goes back, ctrl+q quits."
+)
 
 
 def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[Binding]]]:

@@ -203,6 +203,15 @@ class TranscriptView(ScrollView, can_focus=True):
         else:
             self.post_message(self.Moved())
 
+    def show_span(self, start: int, end: int) -> None:
+        """Scroll so that start..end is in view, a third from the top when it was not."""
+        first, last = self.lines.line_of(start), self.lines.line_of(end)
+        top, height = self.scroll_offset.y, max(1, self.scrollable_content_region.height)
+        if first < top or last >= top + height:
+            target = first - height // 3 if last - first < height * 2 // 3 else first
+            self.scroll_to(y=max(0, target), animate=False, immediate=True)
+            self.refresh()
+
     def scroll_to_cursor(self, center: bool = False) -> None:
         line = self.lines.line_of(self.cursor)
         height = max(1, self.scrollable_content_region.height)
@@ -303,6 +312,7 @@ class TranscriptView(ScrollView, can_focus=True):
         text_width = max(8, width - ROLE_WIDTH - GUTTER - 1)
         if text_width != self.lines.width:
             self.lines = Layout(self.text, text_width, self.first)
+            self._line_cache.clear()
         self.virtual_size = Size(width, len(self.lines))
         self.scroll_to_cursor()
         self.refresh()
@@ -324,7 +334,7 @@ class TranscriptView(ScrollView, can_focus=True):
         marks = tuple(self.marks_between(s, max(e, s + 1)))
         sug = self.suggestion
         sug_key = (sug, tuple(self.evidence)) if sug and sug.start <= e and sug.end >= s else None
-        key = (index, width, marks, sug_key, clip, cursor, self.has_focus, base)
+        key = (index, width, self.lines.width, marks, sug_key, clip, cursor, self.has_focus, base)
         strip = self._line_cache.get(key)
         if strip is None:
             if len(self._line_cache) > 4000:

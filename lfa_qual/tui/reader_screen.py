@@ -136,7 +136,7 @@ class ReaderScreen(Screen):
         self.reload()
         if self.initial:
             view.select(*self.initial)
-            view.call_after_refresh(view.scroll_to_cursor, True)
+            view.call_after_refresh(view.show_span, *self.initial)
         view.focus()
 
     def on_screen_resume(self) -> None:
@@ -188,8 +188,9 @@ class ReaderScreen(Screen):
         view = self.view
         t = self.transcript
         out = Text()
-        out.append(cite(t, view.cursor, self.project.config.citation) + "\n", style="bold")
         sel = view.selection
+        where = sel[0] if sel else view.cursor
+        out.append(cite(t, where, self.project.config.citation) + "\n", style="bold")
         if sel:
             out.append(f"selected {sel[1] - sel[0]} chars\n", style="dim")
         here = self.codings_here()
@@ -396,6 +397,7 @@ class ReaderScreen(Screen):
             view.set_suggestion(
                 Mark(s.start, s.end, s.code), [(ev.start, ev.end) for ev in s.evidence]
             )
+            view.show_span(s.start, s.end)  # first, so the selection does not scroll minimally
             view.select(s.start, s.end)
         self.update_panel()
         self.update_keys()
