@@ -85,7 +85,10 @@ class WordInfo:
     keys: frozenset[str]  # folded form and lemma, for phrase checks
     lemma: str
     matches: tuple[tuple[Keyword, str], ...]  # (keyword, kind)
-    phrase_starts: tuple[Keyword, ...]  # phrases whose first token this word can be
+    # Phrases whose first token this word can be, by the key their second token must have:
+    # common first words ("i", "på", "de") start many phrases, and most fail on the next word.
+    phrase_next: dict[str, tuple[Keyword, ...]]
+    hit: bool = False  # matches or phrase_next: most words are neither, and are skipped fast
 
 
 def norm(text: str) -> str:
@@ -143,10 +146,16 @@ class KeywordMatcher:
             # preposition "ved" as "viden" and "med" as "mede".
             lemma = lower
         keys = frozenset({lower, lemma})
-        starts = tuple(dict.fromkeys(kw for key in keys for kw in self.phrase_first.get(key, ())))
+        starts = dict.fromkeys(kw for key in keys for kw in self.phrase_first.get(key, ()))
+        nexts: dict[str, list[Keyword]] = {}
+        for kw in starts:
+            for key in kw.keys[1]:
+                nexts.setdefault(key, []).append(kw)
+        phrase_next = {k: tuple(v) for k, v in nexts.items()}
         if word.isspace():
-            return WordInfo(word, True, frozenset(), "", (), ())
-        return WordInfo(word, False, keys, lemma, self._single_matches(lower, lemma), starts)
+            return WordInfo(word, True, frozenset(), "", (), {})
+        matches = self._single_matches(lower, lemma)
+        return WordInfo(word, False, keys, lemma, matches, phrase_next, bool(matches or starts))
 
     def _single_matches(self, lower: str, lemma: str) -> tuple[tuple[Keyword, str], ...]:
         found: dict[Keyword, str] = {}
@@ -200,8 +209,24 @@ class KeywordMatcher:
                 out += self.single[form]
         return out
 
+    def phrases_at(self, infos: list[WordInfo], i: int) -> list[Keyword]:
+        """The phrases that match the tokens starting at position i."""
+        if i + 1 >= len(infos):
+            return []
+        nexts = infos[i].phrase_next
+        found: list[Keyword] = []
+        for key in infos[i + 1].keys:
+            for kw in nexts.get(key, ()):
+                if kw not in found and self.phrase_at(kw, infos, i):
+                    found.append(kw)
+        return found
+
     def phrase_at(self, kw: Keyword, infos: list[WordInfo], i: int) -> bool:
         """Does phrase `kw` match the tokens starting at position i?"""
-        if i + len(kw.keys) > len(infos):
+        keys = kw.keys
+        if i + len(keys) > len(infos):
             return False
-        return all(kw.keys[j] & infos[i + j].keys for j in range(1, len(kw.keys)))
+        for j in range(1, len(keys)):  # noqa: SIM110 (a plain loop is faster; runs a lot)
+            if keys[j].isdisjoint(infos[i + j].keys):
+                return False
+        return True

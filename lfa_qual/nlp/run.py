@@ -96,7 +96,10 @@ def suggest_project(
 def records(transcript: Transcript, results: list[UnitSuggestions], pipeline: str) -> list[dict]:
     """One flat record per suggestion: what `suggest --format jsonl` prints."""
     out = []
+    has_pages = transcript.has_pages  # a property that walks all turns: once per transcript
     for u in results:
+        para = transcript.paragraph_at(u.start) if has_pages else None
+        page = (para.page if para and para.page else 1) if has_pages else u.unit.turn
         for s in u.suggestions:
             out.append(
                 {
@@ -105,7 +108,7 @@ def records(transcript: Transcript, results: list[UnitSuggestions], pipeline: st
                     "speaker": u.unit.label,
                     "role": u.unit.role,
                     "school": transcript.school,
-                    "page": transcript.locator_at(u.start),
+                    "page": page,
                     "start": u.start,
                     "end": u.end,
                     "code": s.code,

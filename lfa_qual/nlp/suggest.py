@@ -220,16 +220,19 @@ class Suggester:
         """Every keyword match in a window, with offsets `base` + position in `text`."""
         found: list[tuple[Keyword, Evidence]] = []
         for i, info in enumerate(infos):
+            if not info.hit:
+                continue
             if info.matches:
                 s = base + offsets[i]
                 e = s + len(info.word)
                 for kw, kind in info.matches:
                     found.append((kw, Evidence(s, e, info.word, kw.text, kind)))
-            for kw in info.phrase_starts:
-                if self.matcher.phrase_at(kw, infos, i):
-                    j = i + len(kw.keys) - 1
-                    a, b = offsets[i], offsets[j] + len(infos[j].word)
-                    found.append((kw, Evidence(base + a, base + b, text[a:b], kw.text, "phrase")))
+            if not info.phrase_next:
+                continue
+            for kw in self.matcher.phrases_at(infos, i):
+                j = i + len(kw.keys) - 1
+                a, b = offsets[i], offsets[j] + len(infos[j].word)
+                found.append((kw, Evidence(base + a, base + b, text[a:b], kw.text, "phrase")))
         return found
 
     def _score(
