@@ -412,3 +412,24 @@ async def test_narrow_terminal_80x24_still_shows_text_and_panel(project) -> None
         view = reader.query_one(TranscriptView)
         assert view.size.width == 80 and view.lines.width >= 60
         assert reader.query_one("#panel").size.height > 0
+
+
+async def test_frequency_table_counts_codings_by_school(project) -> None:
+    pytest.importorskip("lfa_qual.analysis")
+    for interview, quote, code in (
+        ("skole1-personale", "Vi er fire i teamet", "pit"),
+        ("skole1-personale", "Koordinatoren fordeler sagerne", "pit"),
+        ("skole2-elev2", "Det er fint.", "pit"),
+    ):
+        s, e = span(project, interview, quote)
+        project.code(interview, code, start=s, end=e)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("F")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        header = [str(c.label) for c in table.columns.values()]
+        rows = {table.get_row_at(i)[0]: table.get_row_at(i)[1:] for i in range(table.row_count)}
+        assert header[1:] == ["Skole 1", "Skole 2", "I alt"]
+        assert rows["pit"] == ["2", "1", "3"]

@@ -24,6 +24,7 @@ class LfaApp(App):
         Binding("r", "retrieve", "Retrieve", show=False, id="app.retrieve"),
         Binding("slash", "search", "Search", show=False, id="app.search"),
         Binding("l", "review", "Needs review", show=False, id="app.review"),
+        Binding("F", "stats", "Frequency table", show=False, id="app.stats"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.palette"),
         Binding("q", "back", "Back/Quit", id="app.back"),
         Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit"),
@@ -83,6 +84,12 @@ class LfaApp(App):
         from lfa_qual.tui.retrieve import REVIEW, RetrieveScreen
 
         self.push_screen(RetrieveScreen(REVIEW))
+
+    def action_stats(self) -> None:
+        from lfa_qual.tui.stats import StatsScreen
+
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen())
 
     def action_search(self) -> None:
         from lfa_qual.tui.search import SearchScreen

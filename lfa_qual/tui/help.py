@@ -34,6 +34,7 @@ def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[B
     from lfa_qual.tui.reader_screen import ReaderScreen
     from lfa_qual.tui.retrieve import RetrieveScreen
     from lfa_qual.tui.search import SearchScreen
+    from lfa_qual.tui.stats import StatsScreen
 
     classes = [
         ("Reader: selecting", TranscriptView),
@@ -42,6 +43,7 @@ def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[B
         ("Codebook", CodebookScreen),
         ("Retrieve", RetrieveScreen),
         ("Search", SearchScreen),
+        ("Frequency table", StatsScreen),
     ]
     out: list[tuple[str, object, list[Binding]]] = [("Everywhere", app, list(app.BINDINGS))]
     for title, cls in classes:

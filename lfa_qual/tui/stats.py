@@ -1,0 +1,112 @@
+"""Frequency tables (code × school, role, …) from `lfa_qual.analysis`, computed in a worker."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Label, Select, Static, Switch
+
+from lfa_qual.errors import LfaError
+from lfa_qual.tui.keybar import KeyBar
+
+DIMENSIONS = [("code", "code"), ("school", "school"), ("role", "role"), ("interview", "interview"), ("kind", "kind")]  # fmt: skip
+COUNTS = [("codings", "codings"), ("passages", "passages"), ("interviews", "interviews"), ("words", "words")]  # fmt: skip
+
+
+class StatsScreen(Screen):
+    BINDINGS = [
+        Binding("f", "focus_filter", "Change table", id="stats.filter"),
+        Binding("ctrl+t", "toggle_percent", "Counts/percent", id="stats.percent"),
+    ]
+    DEFAULT_CSS = """
+    StatsScreen #title { height: 1; background: $primary-background; padding: 0 1; }
+    StatsScreen #bar { height: 3; }
+    StatsScreen Select { width: 1fr; }
+    StatsScreen Label { padding: 1 1 0 2; }
+    StatsScreen DataTable { height: 1fr; }
+    """
+
+    class Ready(Message):
+        def __init__(self, frame, error: str | None) -> None:
+            super().__init__()
+            self.frame = frame
+            self.error = error
+
+    def compose(self) -> ComposeResult:
+        yield Static("[b]Frequency table[/b]", id="title")
+        with Horizontal(id="bar"):
+            yield Select(DIMENSIONS, value="code", allow_blank=False, id="rows")
+            yield Select(DIMENSIONS, value="school", allow_blank=False, id="cols")
+            yield Select(COUNTS, value="codings", allow_blank=False, id="count")
+            yield Label("%")
+            yield Switch(False, id="percent")
+        yield DataTable(zebra_stripes=True, id="table")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self.recompute()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.recompute()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.recompute()
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        self.recompute()
+
+    def action_toggle_percent(self) -> None:
+        switch = self.query_one(Switch)
+        switch.value = not switch.value
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#rows", Select).focus()
+
+    def recompute(self) -> None:
+        rows = str(self.query_one("#rows", Select).value)
+        cols = str(self.query_one("#cols", Select).value)
+        count = str(self.query_one("#count", Select).value)
+        percent = self.query_one(Switch).value
+        self.query_one("#title", Static).update(
+            f"[b]Frequency table[/b] · {rows} × {cols}: {count}…"
+        )
+        self.compute(rows, cols, count, percent)
+
+    @work(thread=True, exclusive=True, group="stats")
+    def compute(self, rows: str, cols: str, count: str, percent: bool) -> None:
+        from lfa_qual.analysis import frequency_table
+        from lfa_qual.project import Project
+
+        try:
+            with Project(self.app.project.root) as project:
+                frame = frequency_table(project, rows, cols, count, percent)
+        except LfaError as exc:
+            self.post_message(self.Ready(None, exc.message))
+            return
+        self.post_message(self.Ready(frame, None))
+
+    def on_stats_screen_ready(self, message: Ready) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        title = self.query_one("#title", Static)
+        if message.error:
+            title.update(f"[b]Frequency table[/b] · [red]{message.error}[/red]")
+            return
+        frame = message.frame
+        table.add_column(str(frame.index.name or ""))
+        for col in frame.columns:
+            table.add_column(str(col))
+        for label, row in frame.iterrows():
+            cells = [f"{v:.1f}" if isinstance(v, float) else str(v) for v in row.tolist()]
+            table.add_row(str(label), *cells)
+        rows = self.query_one("#rows", Select).value
+        cols = self.query_one("#cols", Select).value
+        count = self.query_one("#count", Select).value
+        pct = " (percent)" if self.query_one(Switch).value else ""
+        title.update(f"[b]Frequency table[/b] · {rows} × {cols}: {count}{pct}")
