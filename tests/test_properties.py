@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lfa_qual.codebook import parse_codebook
+from lfa_qual.codebook import load_codebook, parse_codebook
 from lfa_qual.errors import LfaError
 from lfa_qual.readers import read_transcript
 from lfa_qual.subtitles import parse_cues
@@ -247,8 +247,8 @@ def test_any_text_as_a_codebook(text):
 @settings(max_examples=30, deadline=None)
 @given(st.integers(41, 2000), st.sampled_from(["[", "{a: ", "- "]))
 def test_deep_nesting_is_refused_not_a_crash(depth, opener):
-    if opener == "- ":
-        text = "".join("  " * i + "- \n" for i in range(depth))
+    if opener == "- ":  # indentation grows quadratically: stay under the 2 MB size limit
+        text = "".join("  " * i + "- \n" for i in range(min(depth, 1000)))
     else:
         closer = "]" if opener == "[" else "}"
         text = opener * depth + closer * depth
@@ -259,3 +259,22 @@ def test_deep_nesting_is_refused_not_a_crash(depth, opener):
 def test_printable_text_without_header_names_the_first_line():
     for ch in string.printable[:20]:
         assert parse_or_error(ch * 3) is None
+
+
+@SETTINGS
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        codebook_documents().map(lambda s: s.encode("utf-8")),
+        codebook_documents().map(lambda s: s.encode("utf-16")),
+    )
+)
+def test_any_bytes_as_a_codebook_file(folder, data):
+    path = folder / "codebook.yaml"
+    path.write_bytes(data)
+    try:
+        cb = load_codebook(path)
+    except LfaError as exc:
+        assert exc.path == str(path) and str(exc)
+        return
+    assert all(c.id in cb.by_id for c in cb.codes)
