@@ -36,7 +36,7 @@ def read_bytes(path: Path) -> bytes:
 def read_text_file(path: Path) -> tuple[str, list[str]]:
     """Decoded, normalised text and any warnings (e.g. a cp1252 fallback)."""
     data = read_bytes(path)
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:8192] and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
         raise TranscriptError("binary file, not a text transcript", path=path, line=1)
     decoded = decode_bytes(data, str(path))
     warnings = list(decoded.warnings)

@@ -27,6 +27,12 @@ def decode_bytes(data: bytes, source: str) -> Decoded:
     cp1252 rather than latin-1 because Windows editors write it, and it is a superset for the
     Danish letters; bytes undefined in cp1252 fall back to latin-1 so reading never fails.
     """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        # Windows editors' "Unicode": UTF-16 with a byte order mark.
+        try:
+            return Decoded(data.decode("utf-16"), "utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return Decoded(data.decode("utf-8-sig"), "utf-8")
     except UnicodeDecodeError:
