@@ -33,7 +33,76 @@ from lfa_qual.export.to_xlsx import write_xlsx
 from lfa_qual.project import Project
 from lfa_qual.store import new_guid, now
 
-WORDS = ["altså", "vi", "har", "jo", "arbejdet", "med", "PIT", "og", "sparring", "i", "teamene", "og", "det", "er", "ikke", "altid", "let", "at", "finde", "tiden", "men", "læringsmiljøet", "i", "klassen", "betyder", "meget", "for", "eleverne", "og", "forældrene", "skal", "have", "en", "kontaktperson", "hvis", "der", "er", "noget", "så", "tager", "vi", "en", "snak", "med", "lederen", "om", "indsatser", "på", "niveau", "to", "holdet", "i", "båndet", "fungerer", "godt", "synes", "jeg", "fordi", "der", "er", "ro", "og", "børnene", "trives", "bedre", "nu", "øh", "ja"]
+WORDS = [
+    "altså",
+    "vi",
+    "har",
+    "jo",
+    "arbejdet",
+    "med",
+    "PIT",
+    "og",
+    "sparring",
+    "i",
+    "teamene",
+    "og",
+    "det",
+    "er",
+    "ikke",
+    "altid",
+    "let",
+    "at",
+    "finde",
+    "tiden",
+    "men",
+    "læringsmiljøet",
+    "i",
+    "klassen",
+    "betyder",
+    "meget",
+    "for",
+    "eleverne",
+    "og",
+    "forældrene",
+    "skal",
+    "have",
+    "en",
+    "kontaktperson",
+    "hvis",
+    "der",
+    "er",
+    "noget",
+    "så",
+    "tager",
+    "vi",
+    "en",
+    "snak",
+    "med",
+    "lederen",
+    "om",
+    "indsatser",
+    "på",
+    "niveau",
+    "to",
+    "holdet",
+    "i",
+    "båndet",
+    "fungerer",
+    "godt",
+    "synes",
+    "jeg",
+    "fordi",
+    "der",
+    "er",
+    "ro",
+    "og",
+    "børnene",
+    "trives",
+    "bedre",
+    "nu",
+    "øh",
+    "ja",
+]
 ROLES = ["Skoleleder", "Skolemedarbejder", "PIT-medarbejder", "Forælder 1", "Elev 2"]
 KINDS = ["individuelt interview", "gruppeinterview", "elevinterview", "forældreinterview"]
 CODES = [
@@ -202,19 +271,22 @@ def main() -> int:
         with Project(root) as p:
             n = p.store.read_one("SELECT count(*) FROM codings")[0]
             m = p.store.read_one("SELECT count(*), sum(words) FROM transcripts")
-        print(f"project: {m[0]} transcripts, {m[1]:,} words, {n:,} codings")
-        print(f"generated/opened in {time.perf_counter() - t0:.1f} s\n")
+        print(f"project: {m[0]} transcripts, {m[1]:,} words, {n:,} codings", flush=True)
+        print(f"generated/opened in {time.perf_counter() - t0:.1f} s\n", flush=True)
         out = Path(tmp)
         floor_s = min(timed(lambda: floor(root)) for _ in range(3))
-        print(f"{'floor: codings into a DataFrame':34} {floor_s:7.2f} s")
+        print(f"{'floor: codings into a DataFrame':34} {floor_s:7.2f} s", flush=True)
         times = {name: timed(fn) for name, fn in tasks(root, out).items()}
         for name, seconds in times.items():
-            print(f"{name:34} {seconds:7.2f} s  {seconds / floor_s:5.1f}× floor")
-        print("\npeak memory (tracemalloc, second pass)")
+            print(f"{name:34} {seconds:7.2f} s  {seconds / floor_s:5.1f}× floor", flush=True)
+        print("\npeak memory (tracemalloc, second pass)", flush=True)
         for name, fn in tasks(root, out).items():
-            print(f"{name:34} {peak_mb(fn):7.0f} MB")
+            print(f"{name:34} {peak_mb(fn):7.0f} MB", flush=True)
         sizes = {p.name: p.stat().st_size for p in out.glob("q.*")}
-        print("\nfile sizes: " + ", ".join(f"{k} {v / 2**20:.1f} MB" for k, v in sizes.items()))
+        print(
+            "\nfile sizes: " + ", ".join(f"{k} {v / 2**20:.1f} MB" for k, v in sizes.items()),
+            flush=True,
+        )
     return 0
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from lfa_qual.analysis import Filters, _attach_locations, _month, code_table, codings_frame
 from lfa_qual.errors import LfaError
-from lfa_qual.export.text import clean_quote, cut_to_words, elide
+from lfa_qual.export.text import cut_to_words, elide, quote_paragraphs
 
 if TYPE_CHECKING:
     from lfa_qual.project import Project
@@ -128,8 +128,9 @@ def build_quotes(
         quotes["memo"] = grouped["memo"].agg(lambda s: " | ".join(m for m in s if m)).to_numpy()
     _attach_locations(project, quotes)
     quotes["month"] = _month(quotes["date"])
+    transcripts = {i: project.transcript(i) for i in texts}
     full = [
-        clean_quote(texts[i][s:e])
+        quote_paragraphs(transcripts[i], s, e)
         for i, s, e in zip(quotes["interview"], quotes["start"], quotes["end"], strict=True)
     ]
     quotes["text"] = [elide(t, max_words) for t in full] if max_words else full

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from lfa_qual.transcript import Transcript
+
 ELISION = "(…)"
 PAGE_LINE_RE = re.compile(r"^[ \t]*\[side[ \t]+\d{1,5}\][ \t]*$", re.IGNORECASE | re.MULTILINE)
 TIMESTAMP_RE = re.compile(r"\[\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\][ \t]*")
@@ -92,6 +94,28 @@ def clean_quote(raw: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+def quote_paragraphs(transcript: Transcript, start: int, end: int) -> str:
+    """The speech in [start, end): the parts of the transcript's paragraphs it covers, so speaker
+    labels, timestamps and page markers between them stay out. A paragraph by another speaker
+    than the first is marked with that speaker's role."""
+    turns = transcript.turns
+    i = transcript.turn_at(start).index - 1
+    first_label = turns[i].label
+    pieces = []
+    for turn in turns[i:]:
+        if turn.start >= end:
+            break
+        for p in turn.paragraphs:
+            if p.end <= start or p.start >= end:
+                continue
+            piece = clean_quote(transcript.text[max(p.start, start) : min(p.end, end)])
+            if piece and turn.label != first_label and (not pieces or p is turn.paragraphs[0]):
+                piece = f"{transcript.speakers[turn.label].role}: {piece}"
+            if piece:
+                pieces.append(piece)
+    return "\n\n".join(pieces) if pieces else clean_quote(transcript.text[start:end])
+
+
 def sentences(paragraph: str) -> list[str]:
     parts, last = [], 0
     for m in SENTENCE_END_RE.finditer(paragraph):
@@ -102,7 +126,8 @@ def sentences(paragraph: str) -> list[str]:
 
 
 def word_count(text: str) -> int:
-    return len(text.split())
+    """Words, not counting omission marks "(…)"."""
+    return sum(1 for w in text.split() if w != ELISION)
 
 
 def elide(text: str, max_words: int | None) -> str:

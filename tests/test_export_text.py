@@ -1,0 +1,94 @@
+"""Quote text: word-boundary cuts, brackets kept whole, markup removed, --max-words elision."""
+
+from __future__ import annotations
+
+import pytest
+
+from lfa_qual.export.text import clean_quote, cut_to_words, elide, sentences
+
+TEXT = "PIT1: Nogle uger går alt til én elev [Elev 3, red.], og så (…) når vi ikke ud."
+
+
+def cut(fragment_start: str, fragment_end: str) -> str:
+    start = TEXT.index(fragment_start)
+    end = TEXT.index(fragment_end) + len(fragment_end)
+    s, e = cut_to_words(TEXT, start, end)
+    return TEXT[s:e]
+
+
+def test_a_span_inside_words_widens_to_whole_words() -> None:
+    assert cut("gle uger", "går a") == "Nogle uger går alt"
+    assert cut("én el", "én el") == "én elev"
+
+
+def test_hyphenated_words_and_danish_letters_stay_whole() -> None:
+    text = "Vi har en PIT-medarbejder på årgangen."
+    s, e = cut_to_words(text, text.index("medarb"), text.index("årg") + 2)
+    assert text[s:e] == "PIT-medarbejder på årgangen"
+
+
+def test_an_editors_insertion_cut_in_half_is_completed() -> None:
+    assert cut("elev [Elev", "elev [Elev") == "elev [Elev 3, red.]"
+    assert cut("red.], og", "red.], og") == "[Elev 3, red.], og"
+
+
+def test_an_omission_mark_is_kept_as_written() -> None:
+    assert cut("så (", "så (") == "så (…)"
+    assert cut("…) når", "når vi") == "(…) når vi"
+
+
+def test_white_space_at_the_edges_is_trimmed() -> None:
+    start = TEXT.index(" og så")
+    s, e = cut_to_words(TEXT, start, start + 4)
+    assert TEXT[s:e] == "og"
+
+
+def test_clean_quote_drops_page_markers_and_timestamps_and_keeps_paragraphs() -> None:
+    # A page marker ends a paragraph in the transcript format, so it stays a paragraph break.
+    raw = "[00:03:10] Vi mødes   hver\ntirsdag.\n[side 2]\nDet virker.\n\n\nNyt [Elev 3, red.] (…)"
+    assert clean_quote(raw) == "Vi mødes hver tirsdag.\n\nDet virker.\n\nNyt [Elev 3, red.] (…)"
+
+
+def test_sentences_do_not_split_at_ordinals_insertions_or_omissions() -> None:
+    paragraph = "Jeg går i 8. klasse. Hun [PIT, red.] hjælper (…) Det er godt! Og så?"
+    assert sentences(paragraph) == [
+        "Jeg går i 8. klasse.",
+        "Hun [PIT, red.] hjælper (…) Det er godt!",
+        "Og så?",
+    ]
+
+
+LONG = "Et to tre. Fire fem seks. Syv otte ni. Ti elleve tolv. Tretten fjorten."
+
+
+def test_a_quote_that_fits_is_unchanged() -> None:
+    assert elide(LONG, 14) == LONG
+    assert elide(LONG, None) == LONG
+
+
+def test_elision_keeps_the_start_and_the_end_at_sentence_boundaries() -> None:
+    assert elide(LONG, 8) == "Et to tre. Fire fem seks. (…) Tretten fjorten."
+    assert elide(LONG, 6) == "Et to tre. Fire fem seks. (…)"
+    assert elide(LONG, 5) == "Et to tre. (…) Tretten fjorten."
+
+
+def test_the_first_sentence_is_kept_even_when_longer_than_the_limit() -> None:
+    assert elide(LONG, 2) == "Et to tre. (…)"
+
+
+def test_elision_never_doubles_an_omission_mark() -> None:
+    text = "Et to tre. Fire fem (…) seks syv otte. Ni ti. (…) Elleve."
+    assert elide(text, 4) == "Et to tre. (…) Elleve."
+    assert "(…) (…)" not in elide("Et to tre (…). Fire fem seks. Syv.", 4)
+
+
+def test_elision_across_paragraphs_keeps_paragraph_breaks() -> None:
+    text = "Et to. Tre fire.\n\nFem seks. Syv otte ni ti elleve."
+    assert elide(text, 6) == "Et to. Tre fire.\n\nFem seks. (…)"
+
+
+@pytest.mark.parametrize("limit", [1, 3, 7, 12])
+def test_elided_quotes_never_exceed_the_limit_except_for_the_first_sentence(limit: int) -> None:
+    out = elide(LONG, limit)
+    words = len(out.replace("(…)", "").split())
+    assert words <= max(limit, 3)
