@@ -132,3 +132,47 @@ def test_killed_during_startup_or_import_leaves_a_usable_store(tmp_path: Path, d
         _, report = project.sync()
         assert project.store.integrity_ok()
         assert len(project.transcript_rows()) == len(list((root / "transcripts").glob("*.md")))
+
+
+def test_sigkill_during_reanchoring_leaves_text_and_codings_consistent(tmp_path: Path):
+    """Kill a process while it re-imports an edited transcript: afterwards the stored text and
+    every coding agree (all old or all re-anchored), and no coding is lost."""
+    root = make_project(tmp_path / "projekt")
+    rng = random.Random(7)
+    passages: dict[int, str] = {}
+    with Project(root) as project:
+        text = project.transcript("skole3-skoleleder").text
+        paras = [p for u in project.transcript("skole3-skoleleder").turns for p in u.paragraphs]
+        for p in paras:
+            for s in range(p.start, p.end - 20, 90):
+                if not text[s].isspace() and not text[s + 19].isspace():
+                    c = project.code("skole3-skoleleder", "pit", start=s, end=s + 20)
+                    passages[c.id] = text[c.start : c.end]
+    path = root / "transcripts" / "skole3-skoleleder.md"
+    script = "import sys; from lfa_qual.project import Project; Project(sys.argv[1]).sync()"
+    for round_no in range(5):
+        # A blank line added (or removed) before the first turn moves every coding.
+        original = path.read_text(encoding="utf-8")
+        edited = (
+            original.replace("\n---\n", "\n---\n\n", 1)
+            if round_no % 2 == 0
+            else (original.replace("\n---\n\n", "\n---\n", 1))
+        )
+        path.write_text(edited, encoding="utf-8")
+        child = subprocess.Popen([sys.executable, "-c", script, str(root)])
+        time.sleep(rng.uniform(0.2, 0.7))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        with Project(root) as project:
+            assert project.store.integrity_ok()
+            stored = project.store.read_one(
+                "SELECT text FROM transcripts WHERE interview = 'skole3-skoleleder'"
+            )["text"]
+            rows = project.store.read("SELECT id, start, end, status FROM codings")
+            assert {r["id"] for r in rows} == set(passages), "no coding lost"
+            for r in rows:
+                assert stored[r["start"] : r["end"]] == passages[r["id"]]
+                assert r["status"] == "ok"
+    with Project(root) as project:
+        project.sync()
+        assert len(project.codings()) == len(passages)
