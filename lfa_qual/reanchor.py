@@ -29,10 +29,12 @@ from lfa_qual.store import Store
 from lfa_qual.transcript import Transcript
 
 # Above these sizes a changed region is not aligned at the finer level (difflib is quadratic in
-# the worst case); the region then counts as replaced, which only ever leads to "review".
+# the worst case); codings in it are then found again by their words, or marked for review.
 MAX_WORD_TOKENS = 60_000
 MAX_CHARS = 4_000
 FUZZY_MIN_SCORE = 75.0
+# A mapped span at least this similar to the old passage is that passage, edited in place.
+EDITED_MIN_SCORE = 60.0
 
 KEPT, MOVED, REVIEW = "kept", "moved", "review"
 # Lines keep the blank lines after them: thousands of identical "\n" tokens would make difflib
@@ -207,7 +209,18 @@ def anchor_span(
         anchor = Anchor(s, e, KEPT if (s, e) == (start, end) else MOVED)
     else:
         hits = _occurrences(text, passage)
-        if len(hits) == 1:
+        edited_here = s < e and fuzz.ratio(text[s:e], passage) >= EDITED_MIN_SCORE
+        if len(hits) == 1 and edited_here and not (hits[0][0] < e and s < hits[0][1]):
+            # The passage is still where it was, edited, and its old words occur elsewhere (a
+            # repeated sentence): stay with the place that was coded, but ask.
+            score = fuzz.ratio(text[s:e], passage)
+            anchor = Anchor(
+                s,
+                e,
+                REVIEW,
+                f"the passage was edited ({score:.0f}% similar); its old words occur elsewhere",
+            )
+        elif len(hits) == 1:
             anchor = Anchor(*hits[0], MOVED)
         elif hits:
             hs, he = min(hits, key=lambda h: abs(h[0] - s))

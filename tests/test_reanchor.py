@@ -301,3 +301,27 @@ def test_alignment_of_a_line_appended_after_a_changed_line():
     # A word-level insertion at the very end of a changed region (found by benchmarks/stress.py).
     al = Alignment("x a\nb\n", "y a\nb\nzz\n")
     assert al.map_start(4) == 4 and al.map_end(5) == 5
+
+
+def test_an_edited_passage_does_not_jump_to_a_repeated_copy_of_its_words(tmp_path):
+    project = make_project(tmp_path)
+    edit(
+        project,
+        "det hjælper lærerne.",
+        "det hjælper lærerne. Vi har sparring med PIT om tirsdagen.",
+    )
+    project.sync()
+    text = project.transcript("skole9-elev").text
+    first = text.index(PASSAGES["pit"])
+    coding = project.code("skole9-elev", "pit", start=first, end=first + len(PASSAGES["pit"]))
+    edit(
+        project,
+        "E2: Vi har sparring med PIT om tirsdagen",
+        "E2: Vi har sparring med PIT om onsdagen",
+    )
+    project.sync()
+    (item,) = needs_review(project.store)
+    assert item.coding_id == coding.id
+    assert item.text == "Vi har sparring med PIT om onsdagen"
+    assert "its old words occur elsewhere" in item.reason
+    project.close()
