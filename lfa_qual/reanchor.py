@@ -17,6 +17,7 @@ deleted (the suggester proposes it again on the new text). Decided suggestions k
 from __future__ import annotations
 
 import bisect
+import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -319,7 +320,8 @@ def reanchor_rows(
         (tid,),
     ).fetchall()
     suggestions = conn.execute(
-        "SELECT id, start, end, status FROM suggestions WHERE transcript_id = ?", (tid,)
+        "SELECT id, start, end, status, evidence FROM suggestions WHERE transcript_id = ?",
+        (tid,),
     ).fetchall()
     if not codings and not suggestions:
         return result
@@ -340,11 +342,14 @@ def reanchor_rows(
         )
         result.codings.append(move)
         if a.outcome == REVIEW:
-            # Keep the text as first coded when a coding needs review a second time.
+            # A coding still waiting for review keeps the text it was coded on; one that was
+            # checked since keeps the text that was checked.
+            pending = c["status"] == "needs_review" and c["old_text"]
+            first_coded = c["old_text"] if pending else passage
             conn.execute(
                 "UPDATE codings SET start=?, end=?, status='needs_review', old_text=?,"
                 " review_note=? WHERE id=?",
-                (a.start, a.end, c["old_text"] or passage, a.reason, c["id"]),
+                (a.start, a.end, first_coded, a.reason, c["id"]),
             )
         elif (a.start, a.end) != (c["start"], c["end"]):
             conn.execute("UPDATE codings SET start=?, end=? WHERE id=?", (a.start, a.end, c["id"]))
@@ -355,10 +360,26 @@ def reanchor_rows(
             result.suggestions_dropped += 1
         elif (a.start, a.end) != (sg["start"], sg["end"]):
             conn.execute(
-                "UPDATE suggestions SET start=?, end=? WHERE id=?", (a.start, a.end, sg["id"])
+                "UPDATE suggestions SET start=?, end=?, evidence=? WHERE id=?",
+                (a.start, a.end, _move_evidence(sg["evidence"], alignment), sg["id"]),
             )
             result.suggestions_moved += 1
     return result
+
+
+def _move_evidence(evidence: str, alignment: Alignment) -> str:
+    """The suggestion's evidence (JSON list of matched words with offsets) on the new text."""
+    try:
+        items = json.loads(evidence)
+        for item in items:
+            if isinstance(item.get("start"), int) and isinstance(item.get("end"), int):
+                start, end = item["start"], item["end"]
+                if start < end:
+                    item["start"] = alignment.map_start(start)
+                    item["end"] = max(item["start"], alignment.map_end(end))
+        return json.dumps(items, ensure_ascii=False)
+    except (ValueError, TypeError, AttributeError):
+        return evidence  # not the format this version writes: leave it as it was
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from pathlib import Path
@@ -183,11 +184,21 @@ def test_review_status_survives_a_second_edit_and_keeps_the_first_text(coded):
     assert mark_reviewed(project.store, [ids["dumme"]]) == 1
     assert state(project)[ids["dumme"]][1] == "ok"
     assert needs_review(project.store) == []
+    # Checked, then edited again: the text to compare with is the one that was checked.
+    checked = state(project)[ids["dumme"]][0]
+    edit(project, "Mange elever siger", "Rigtig mange elever siger")
+    resync(project)
+    assert state(project)[ids["dumme"]][1:] == ("needs_review", checked)
 
 
 def test_open_suggestions_move_or_are_dropped(coded):
     project, ids = coded
     t = project.transcript("skole9-elev")
+
+    def evidence(start: int) -> str:
+        word = {"start": start, "end": start + 3, "word": "PIT", "keyword": "PIT", "kind": "exact"}
+        return json.dumps([word])
+
     with project.store.transaction() as conn:
         tid = conn.execute("SELECT id FROM transcripts").fetchone()[0]
         for quote, status in (("PIT om tirsdagen", "open"), ("dummeholdet", "open")):
@@ -195,15 +206,17 @@ def test_open_suggestions_move_or_are_dropped(coded):
             conn.execute(
                 "INSERT INTO suggestions(guid, transcript_id, start, end, code_id, score, evidence,"
                 " pipeline, created, status) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (quote, tid, s, s + len(quote), "pit", 0.5, "[]", "test", "now", status),
+                (quote, tid, s, s + len(quote), "pit", 0.5, evidence(s), "test", "now", status),
             )
     edit(project, "I: Hvordan er det", "I: Goddag. Hvordan er det")
     edit(project, "dummeholdet", "dumme-holdet")
     result, _ = resync(project)
     assert (result.suggestions_moved, result.suggestions_dropped) == (1, 1)
     text = project.transcript("skole9-elev").text
-    (row,) = project.store.read("SELECT start, end FROM suggestions")
+    (row,) = project.store.read("SELECT start, end, evidence FROM suggestions")
     assert text[row["start"] : row["end"]] == "PIT om tirsdagen"
+    (word,) = json.loads(row["evidence"])
+    assert text[word["start"] : word["end"]] == "PIT"
 
 
 def test_import_refuses_without_reanchor_and_cli_reanchors(coded, capsys):
