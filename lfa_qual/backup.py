@@ -127,6 +127,18 @@ def list_backups(db: Path) -> list[Path]:
     return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
 
 
+def prune(db: Path, label: str, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` automatic backups with `label`; returns those deleted."""
+    db = Path(db)
+    found = sorted(
+        db.parent.glob(f"{db.stem}.{label}-*.db"), key=lambda p: (p.stat().st_mtime, p.name)
+    )
+    old = found[:-keep] if keep > 0 else found
+    for path in old:
+        path.unlink(missing_ok=True)
+    return old
+
+
 def restore(backup_file: Path, db: Path) -> Path | None:
     """Replace the store's content with the backup's; the current state is backed up first.
 

@@ -152,9 +152,11 @@ class Project:
         """Back up the store if importing `transcripts` will move codings; returns the backup."""
         if not self.coded_and_changed(transcripts):
             return None
-        from lfa_qual.backup import backup, default_backup_path
+        from lfa_qual.backup import backup, default_backup_path, prune
 
-        return backup(self.db_path, default_backup_path(self.db_path, "pre-reanchor"))
+        made = backup(self.db_path, default_backup_path(self.db_path, "pre-reanchor"))
+        prune(self.db_path, "pre-reanchor", keep=10)  # one per edit session adds up
+        return made
 
     def coded_and_changed(self, transcripts: list[Transcript]) -> list[str]:
         """Interviews among `transcripts` whose text differs from the stored, coded one."""

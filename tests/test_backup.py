@@ -180,3 +180,16 @@ def test_a_damaged_store_can_be_restored(project, tmp_path, capsys):
     capsys.readouterr()
     assert main(["backup", "--list", "--project", root]) == 0
     assert "before-restore-damaged" in capsys.readouterr().out
+
+
+def test_automatic_backups_before_reanchoring_keep_the_newest_ten(project):
+    path = project.transcripts_dir / "skole1-elev1.md"
+    original = path.read_text(encoding="utf-8")
+    for i in range(12):
+        path.write_text(
+            original.replace("[side 1]", f"[side 1]\n\n# rettelse {i}"), encoding="utf-8"
+        )
+        project.sync()
+    kept = list(project.root.glob("lfa-qual.pre-reanchor-*.db"))
+    assert len(kept) == 10
+    assert all(inspect(p).codings == 1 for p in kept)
