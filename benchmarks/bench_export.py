@@ -276,8 +276,8 @@ def main() -> int:
         out = Path(tmp)
         floor_s = min(timed(lambda: floor(root)) for _ in range(3))
         print(f"{'floor: codings into a DataFrame':34} {floor_s:7.2f} s", flush=True)
-        times = {name: timed(fn) for name, fn in tasks(root, out).items()}
-        for name, seconds in times.items():
+        for name, fn in tasks(root, out).items():
+            seconds = timed(fn)
             print(f"{name:34} {seconds:7.2f} s  {seconds / floor_s:5.1f}× floor", flush=True)
         print("\npeak memory (tracemalloc, second pass)", flush=True)
         for name, fn in tasks(root, out).items():

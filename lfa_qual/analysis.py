@@ -81,8 +81,11 @@ class CitationIndex:
         self.citations = np.array([template.format(**f) for f in fields], dtype=object)
         self.fields = {
             key: np.array([f[key] for f in fields], dtype=object)
-            for key in ("role", "grade", "label", "turn", "page", "locator")
+            for key in ("role", "grade", "label")
         }
+        # Numbers as integers, -1 where there is none (a transcript without page markers).
+        for key in ("turn", "page", "locator"):
+            self.fields[key] = np.array([int(f[key] or -1) for f in fields], dtype=np.int64)
 
     def positions(self, offsets: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.points, offsets, side="right") - 1
@@ -163,7 +166,7 @@ def _read_codings(project: Project, filters: Filters) -> pd.DataFrame:
 
 def _check_known(project: Project, column: str, values: Sequence[str], name: str) -> None:
     table, field = column.split(".")
-    source = "codings" if table == "c" else "transcripts"
+    source = {"c": "codings", "t": "transcripts", "s": "speakers"}[table]
     known = {r[0] for r in project.store.read(f"SELECT DISTINCT {field} FROM {source}")}
     unknown = [v for v in values if v not in known]
     if unknown:
@@ -171,22 +174,34 @@ def _check_known(project: Project, column: str, values: Sequence[str], name: str
         raise LfaError(f"no {field} {unknown[0]!r} in this project; known: {listed}", field=name)
 
 
-def _attach_locations(
-    project: Project, frame: pd.DataFrame, starts_column: str = "start"
-) -> dict[str, Transcript]:
+class Locator:
+    """Transcripts and their citation indexes, each loaded once per export."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.template = project.config.citation
+        self._cache: dict[str, tuple[Transcript, CitationIndex]] = {}
+
+    def get(self, interview: str) -> tuple[Transcript, CitationIndex]:
+        if interview not in self._cache:
+            transcript = self.project.transcript(interview)
+            self._cache[interview] = (transcript, CitationIndex(transcript, self.template))
+        return self._cache[interview]
+
+    def transcript(self, interview: str) -> Transcript:
+        return self.get(interview)[0]
+
+
+def attach_locations(frame: pd.DataFrame, locator: Locator) -> None:
     """Add role, grade, speaker, turn, page, locator and citation for each row's start offset."""
-    template = project.config.citation
     n = len(frame)
-    out = {key: np.empty(n, dtype=object) for key in ("role", "grade", "speaker", "turn")}
-    out.update({key: np.empty(n, dtype=object) for key in ("page", "locator", "citation")})
-    transcripts: dict[str, Transcript] = {}
+    out = {key: np.empty(n, dtype=object) for key in ("role", "grade", "speaker", "citation")}
+    out.update({key: np.full(n, -1, dtype=np.int64) for key in ("turn", "page", "locator")})
     if n:
-        groups = frame.groupby("interview", sort=False).indices
-        for interview, rows in groups.items():
-            transcript = project.transcript(interview)
-            transcripts[interview] = transcript
-            index = CitationIndex(transcript, template)
-            pos = index.positions(frame[starts_column].to_numpy()[rows])
+        starts = frame["start"].to_numpy()
+        for interview, rows in frame.groupby("interview", sort=False).indices.items():
+            _, index = locator.get(interview)
+            pos = index.positions(starts[rows])
             out["citation"][rows] = index.citations[pos]
             for key, field in (
                 ("role", "role"),
@@ -198,18 +213,31 @@ def _attach_locations(
             ):
                 out[key][rows] = index.fields[field][pos]
     for key, values in out.items():
-        frame[key] = values
-    for key in ("turn", "page", "locator"):
-        frame[key] = pd.to_numeric(frame[key].replace("", None), errors="coerce").astype("Int64")
-    frame["grade"] = frame["grade"].fillna("")
-    return transcripts
+        if values.dtype == np.int64:
+            frame[key] = pd.arrays.IntegerArray(values, values < 0)
+        else:
+            frame[key] = values
 
 
-def _month(dates: pd.Series) -> pd.Series:
+def month_names(dates: pd.Series) -> pd.Series:
+    """ "2021-04" → "april 2021" (Danish, lower-case, as in citations)."""
     from lfa_qual.transcript import DANISH_MONTHS
 
     months = {d: f"{DANISH_MONTHS[int(d[5:7]) - 1]} {d[:4]}" for d in dates.unique()}
     return dates.map(months)
+
+
+def codings_base(
+    project: Project, filters: Filters | None = None, locator: Locator | None = None
+) -> pd.DataFrame:
+    """The filtered codings with transcript metadata, speaker and citation, without their text."""
+    filters = filters or Filters()
+    frame = _read_codings(project, filters)
+    attach_locations(frame, locator or Locator(project))
+    if filters.roles is not None:
+        _check_known(project, "s.role", filters.roles, "roles")
+        frame = frame[frame["role"].isin(filters.roles)].reset_index(drop=True)
+    return frame
 
 
 def codings_frame(project: Project, filters: Filters | None = None) -> pd.DataFrame:
@@ -218,25 +246,17 @@ def codings_frame(project: Project, filters: Filters | None = None) -> pd.DataFr
     Columns: see `CODING_COLUMNS`. Rows are ordered by interview and offset. `page` is empty
     (<NA>) for transcripts without page markers; `locator` is then the turn number.
     """
-    filters = filters or Filters()
-    frame = _read_codings(project, filters)
-    transcripts = _attach_locations(project, frame)
-    if filters.roles is not None:
-        known = set(frame["role"])
-        unknown = [r for r in filters.roles if r not in known]
-        if unknown and not frame.empty:
-            listed = ", ".join(sorted(known))
-            raise LfaError(
-                f"no coded passage spoken by {unknown[0]!r}; roles: {listed}", field="roles"
-            )
-        frame = frame[frame["role"].isin(filters.roles)].reset_index(drop=True)
+    locator = Locator(project)
+    frame = codings_base(project, filters, locator)
     codes = code_table(project)
     frame["code_label"] = frame["code"].map(codes["label"])
     frame["parent"] = frame["code"].map(codes["parent"]).fillna("")
-    frame["month"] = _month(frame["date"]) if len(frame) else pd.Series(dtype=object)
+    frame["month"] = month_names(frame["date"]) if len(frame) else pd.Series(dtype=object)
     texts = [
-        transcripts[i].text[s:e]
-        for i, s, e in zip(frame["interview"], frame["start"], frame["end"], strict=True)
+        locator.transcript(i).text[s:e]
+        for i, s, e in zip(
+            frame["interview"].tolist(), frame["start"].tolist(), frame["end"].tolist(), strict=True
+        )
     ]
     frame["text"] = pd.Series(texts, index=frame.index, dtype=object)
     frame["words"] = np.fromiter((len(t.split()) for t in texts), dtype=np.int64, count=len(texts))

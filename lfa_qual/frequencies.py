@@ -24,8 +24,9 @@ from lfa_qual.analysis import (
     COUNTS,
     GROUP_KEYS,
     TOTAL,
+    Locator,
     code_table,
-    codings_frame,
+    codings_base,
     speaker_words,
 )
 from lfa_qual.errors import LfaError
@@ -111,7 +112,8 @@ def build_frequency_table(
     project: Project, rows: str, cols: str, count: str, percent: bool
 ) -> pd.DataFrame:
     check_dimensions(rows, cols, count)
-    frame = codings_frame(project)
+    locator = Locator(project)
+    frame = codings_base(project, locator=locator)
     if count == "passages":
         frame = passages(frame)
     base = speaker_words(project)
@@ -120,7 +122,7 @@ def build_frequency_table(
     table = pd.DataFrame(0.0, index=[*row_labels, TOTAL], columns=[*col_labels, TOTAL])
     table.index.name, table.columns.name = rows, cols
     texts = (
-        {i: project.transcript(i).text for i in frame["interview"].unique()}
+        {i: locator.transcript(i).text for i in frame["interview"].unique()}
         if count == "words"
         else {}
     )
@@ -188,36 +190,40 @@ def build_cooccurrence(project: Project, within: str = "turn") -> pd.DataFrame:
     codes = list(code_table(project).index)
     matrix = pd.DataFrame(0, index=codes, columns=codes, dtype="int64")
     matrix.index.name, matrix.columns.name = "code", "code"
-    frame = codings_frame(project)
+    frame = codings_base(project)
     if frame.empty:
         return matrix
     if within == "turn":
         units = _turn_units(project, frame)
-        onehot = pd.crosstab(units["unit"], units["code"]).clip(upper=1)
-        onehot = onehot.reindex(columns=codes, fill_value=0)
-        product = onehot.T.to_numpy() @ onehot.to_numpy()
+        unit_no, _ = pd.factorize(units["unit"])
+        code_no = units["code"].map({c: i for i, c in enumerate(codes)}).to_numpy()
+        onehot = np.zeros((unit_no.max() + 1, len(codes)), dtype=np.int64)
+        onehot[unit_no, code_no] = 1
+        product = onehot.T @ onehot
         return pd.DataFrame(product, index=matrix.index, columns=matrix.columns)
-    counts = frame["code"].value_counts()
-    for code, n in counts.items():
-        matrix.at[code, code] = n
+    index = {code: i for i, code in enumerate(codes)}
+    counts = np.zeros((len(codes), len(codes)), dtype=np.int64)
     for _, group in frame.groupby("interview", sort=False):
         group = group.sort_values("start")
         starts, ends = group["start"].to_numpy(), group["end"].to_numpy()
-        names = group["code"].to_numpy()
+        names = group["code"].map(index).to_numpy()
+        np.add.at(counts, (names, names), 1)
+        # Each coding overlaps the later-starting codings that start before it ends.
         stops = np.searchsorted(starts, ends, side="left")
-        for i in range(len(group)):
-            for j in range(i + 1, stops[i]):
-                a, b = names[i], names[j]
-                if a != b:
-                    matrix.at[a, b] += 1
-                    matrix.at[b, a] += 1
-    return matrix
+        later = np.maximum(stops - np.arange(len(group)) - 1, 0)
+        first = np.repeat(np.arange(len(group)), later)
+        second = first + 1 + _ramp(later)
+        a, b = names[first], names[second]
+        differ = a != b
+        np.add.at(counts, (a[differ], b[differ]), 1)
+        np.add.at(counts, (b[differ], a[differ]), 1)
+    return pd.DataFrame(counts, index=matrix.index, columns=matrix.columns)
 
 
 def _turn_units(project: Project, frame: pd.DataFrame) -> pd.DataFrame:
-    """(unit, code) rows: one per turn each coding touches; a unit is 'interview#turn'."""
+    """(unit, code) rows: one per turn each coding touches; a unit numbers an interview's turn."""
     parts = []
-    for interview, group in frame.groupby("interview", sort=False):
+    for number, (interview, group) in enumerate(frame.groupby("interview", sort=False)):
         starts = np.array([t.start for t in project.transcript(interview).turns], dtype=np.int64)
         first = np.maximum(np.searchsorted(starts, group["start"].to_numpy(), "right") - 1, 0)
         last = np.maximum(np.searchsorted(starts, group["end"].to_numpy() - 1, "right") - 1, 0)
@@ -226,7 +232,7 @@ def _turn_units(project: Project, frame: pd.DataFrame) -> pd.DataFrame:
         parts.append(
             pd.DataFrame(
                 {
-                    "unit": [f"{interview}#{t}" for t in turn],
+                    "unit": number * 1_000_000 + turn,
                     "code": np.repeat(group["code"].to_numpy(), spans),
                 }
             )
