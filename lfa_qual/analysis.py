@@ -9,6 +9,7 @@ citation `Project.cite` gives.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lfa_qual.citation import citation_fields
-from lfa_qual.errors import LfaError
+from lfa_qual.errors import LfaError, StoreError
 from lfa_qual.transcript import Transcript
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ def _read_codings(project: Project, filters: Filters) -> pd.DataFrame:
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY t.interview, c.start, c.end, c.code_id"
-    rows = project.store.read(sql, tuple(params))
+    rows = _plain_rows(project, sql, tuple(params))
     columns = [
         "id",
         "guid",
@@ -162,6 +163,19 @@ def _read_codings(project: Project, filters: Filters) -> pd.DataFrame:
         "end",
     ]
     return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def _plain_rows(project: Project, sql: str, params: tuple) -> list[tuple]:
+    """Rows as plain tuples: pandas builds a frame from them several times faster than from
+    sqlite3.Row objects, which matters at 100,000 codings."""
+    cursor = project.store.conn.cursor()
+    cursor.row_factory = None
+    try:
+        return cursor.execute(sql, params).fetchall()
+    except sqlite3.Error as exc:
+        raise StoreError(f"the project store failed: {exc}", path=project.store.path) from None
+    finally:
+        cursor.close()
 
 
 def _check_known(project: Project, column: str, values: Sequence[str], name: str) -> None:
