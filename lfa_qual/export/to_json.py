@@ -1,28 +1,14 @@
-"""Quotes as JSON: a list of objects, one per quote, with every column."""
+"""Quotes as JSON: a list of objects, one per quote, with every column (UTF-8, <NA> as null)."""
 
 from __future__ import annotations
 
-import json
-from typing import Any, TextIO
+from typing import TextIO
 
 import pandas as pd
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as plain Python values (pandas' <NA> becomes null)."""
-    columns = list(frame.columns)
-    out = []
-    for row in frame.astype(object).itertuples(index=False, name=None):
-        out.append({c: (None if v is pd.NA else v) for c, v in zip(columns, row, strict=True)})
-    return out
-
-
 def write_json(quotes: pd.DataFrame, stream: TextIO) -> None:
-    json.dump(records(quotes), stream, ensure_ascii=False, indent=1, default=_plain)
+    # pandas' own writer: the standard library's indenting encoder is pure Python and takes
+    # seconds for 100,000 quotes.
+    stream.write(quotes.to_json(orient="records", force_ascii=False, indent=1))
     stream.write("\n")
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")

@@ -1,0 +1,155 @@
+"""The export and stats commands end to end: formats, files, figures, and errors as exit 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from docx import Document
+from matplotlib.image import imread
+from openpyxl import load_workbook
+
+from lfa_qual.cli import main
+from lfa_qual.project import Project
+
+DATA = Path(__file__).parent / "data" / "export"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = tmp_path / "projekt"
+    shutil.copytree(DATA / "transcripts", root / "transcripts")
+    (root / "codebooks").mkdir()
+    shutil.copy(DATA / "codebook.yaml", root / "codebooks" / "lfa.yaml")
+    (root / "lfa-qual.yaml").write_text("coder: forsker1\n", encoding="utf-8")
+    with Project(root) as p:
+        p.sync()
+        p.code("skole1-personale", "pit", quote="Vi mødes hver tirsdag.")
+        p.code("skole1-personale", "pit", quote="hver tirsdag. Så", coder="forsker2")
+        p.code("skole1-personale", "mindset", quote="Vi ser mere på læringsmiljøet nu.")
+        p.code("skole2-elev4", "mindset", quote="Der er ro på holdet. Jeg lærer mere der.")
+        p.code("skole10-foraelder2", "foraeldre", quote="Vi har fået en fast kontaktperson.")
+    return root
+
+
+def run(root: Path, *args: str) -> int:
+    return main([*args, "--project", str(root)])
+
+
+def test_export_quotes_markdown_to_stdout(root: Path, capsys) -> None:
+    assert run(root, "export", "quotes", "--codes", "mindset", "--max-words", "5") == 0
+    assert capsys.readouterr().out == (
+        "# Mindset og børnesyn\n\n"
+        "## Skole 1\n\n"
+        "> Vi ser mere på læringsmiljøet nu. (Skolemedarbejder, Skole 1, april 2021, 2)\n\n"
+        "## Skole 2\n\n"
+        "> Der er ro på holdet. (…) (Elev 4, 8. klasse, Skole 2, august 2021, 1)\n"
+    )
+
+
+def test_filters_combine(root: Path, capsys) -> None:
+    assert run(root, "export", "quotes", "--schools", "Skole 1", "--coder", "forsker2") == 0
+    out = capsys.readouterr().out
+    assert out == (
+        "# PIT – Pædagogisk indsatsteam\n\n## Skole 1\n\n"
+        "> hver tirsdag. Så (PIT-medarbejder, Skole 1, april 2021, 1)\n"
+    )
+    assert run(root, "export", "quotes", "--roles", "Elev 4,Forælder 2", "--by", "role") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Elev 4\n") and "# Forælder 2\n" in out and "Skole 1," not in out
+
+
+def test_format_follows_the_file_extension(root: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "citater.docx"
+    assert run(root, "export", "quotes", "--out", str(out), "--title", "Citater") == 0
+    texts = [p.text for p in Document(str(out)).paragraphs]
+    assert texts[:3] == ["Citater", "Mindset og børnesyn", "Skole 1"]
+    assert "wrote 4 quote(s) in 3 theme(s)" in capsys.readouterr().err
+    xlsx = tmp_path / "citater.xlsx"
+    assert run(root, "export", "quotes", "--out", str(xlsx)) == 0
+    ws = load_workbook(xlsx).active
+    assert ws.max_row == 5 and ws.auto_filter.ref
+    for fmt in ("csv", "json"):
+        path = tmp_path / f"citater.{fmt}"
+        assert run(root, "export", "quotes", "--out", str(path)) == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "citater.csv").read_text("utf-8"))))
+    records = json.loads((tmp_path / "citater.json").read_text("utf-8"))
+    assert [r["text"] for r in rows] == [r["text"] for r in records]
+    assert records[-1]["citation"] == "(Forælder 2, Skole 10, juni 2021, 2)"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "quotes", "--format", "docx"],  # a binary format needs --out
+        ["export", "quotes", "--out", "x.pdf"],
+        ["export", "quotes", "--codes", "ukendt"],
+        ["export", "quotes", "--schools", "Skole 7"],
+        ["export", "quotes", "--by", "theme,side"],
+        ["export", "quotes", "--max-words", "0"],
+        ["export", "frequencies", "--rows", "school", "--cols", "school"],
+    ],
+)
+def test_bad_input_exits_2_with_a_message(root: Path, capsys, args) -> None:
+    assert run(root, *args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lfa-qual: error:") and "Traceback" not in err
+
+
+def test_frequencies_in_every_format(root: Path, tmp_path: Path, capsys) -> None:
+    assert run(root, "export", "frequencies") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["code", "Skole", "1", "Skole", "2", "Skole", "10", "I", "alt"]
+    assert lines[2].split() == ["mindset", "1", "1", "0", "2"]
+    assert lines[-1].split() == ["I", "alt", "3", "1", "1", "5"]
+    assert run(root, "export", "frequencies", "--count", "passages", "--format", "md") == 0
+    md = capsys.readouterr().out.splitlines()
+    assert md[0] == "| code | Skole 1 | Skole 2 | Skole 10 | I alt |"
+    assert md[3] == "| pit | 1 | 0 | 0 | 1 |"
+    out = tmp_path / "f.csv"
+    assert run(root, "export", "frequencies", "--percent", "--out", str(out)) == 0
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[-1] == ["I alt", "100.0", "100.0", "100.0", "100.0"]
+    assert sum(float(r[1]) for r in rows[1:-1]) == pytest.approx(100.0)
+    xlsx = tmp_path / "f.xlsx"
+    assert run(root, "export", "frequencies", "--cols", "role", "--out", str(xlsx)) == 0
+    ws = load_workbook(xlsx).active
+    assert ws.cell(1, 1).value == "code" and ws.cell(ws.max_row, 1).value == "I alt"
+
+
+def test_cooccurrence_matrix(root: Path, capsys) -> None:
+    assert run(root, "export", "cooccurrence", "--format", "csv") == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == ["code", "mindset", "pit", "pit_balance", "foraeldre"]
+    assert rows[2] == ["pit", "0", "1", "0", "0"]
+
+
+def test_figures_are_valid_png_and_svg(root: Path, tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "figurer"
+    assert run(root, "export", "figures", "--out", str(folder)) == 0
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["bars.png", "bars.svg", "heatmap.png", "heatmap.svg"]
+    for png in folder.glob("*.png"):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        image = imread(png)
+        assert image.shape[0] > 100 and image.shape[1] > 100
+    for svg in folder.glob("*.svg"):
+        root_element = ET.parse(svg).getroot()
+        assert root_element.tag == "{http://www.w3.org/2000/svg}svg"
+    heat = (folder / "heatmap.svg").read_text("utf-8")
+    assert "Skole 10" in heat or "Skole" in heat
+
+
+def test_stats_prints_the_tables(root: Path, capsys) -> None:
+    assert run(root, "stats", "--cooccurrence") == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "3 transcripts, 155 words, 5 codings by 2 coder(s)"
+    for title in ("Kodninger", "Interview med temaet", "Dækning", "Samforekomst"):
+        assert title in out
+    assert run(root, "stats", "--count", "words") == 0
+    assert "I alt" in capsys.readouterr().out
