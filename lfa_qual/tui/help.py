@@ -72,7 +72,9 @@ def help_table(app: App) -> Table:
     for title, _, bindings in _sections(app, None):
         table.add_row(Text(title, style="bold underline"), "")
         for b in bindings:
-            if not isinstance(b, Binding) or b.description.startswith("Quick code "):
+            if not isinstance(b, Binding) or b.description.startswith(
+                ("Quick code ", "Pin to key ")
+            ):
                 continue
             keys = b.key_display or ", ".join(
                 app.get_key_display(Binding(k, b.action)) for k in b.key.split(",")

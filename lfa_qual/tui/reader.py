@@ -76,11 +76,23 @@ class TranscriptView(ScrollView, can_focus=True):
         Binding("end", "line_edge(1)", "Line end", show=False),
         Binding("ctrl+home", "doc_edge(0)", "Top", show=False),
         Binding("ctrl+end", "doc_edge(1)", "Bottom", show=False),
-        Binding("w", "extend('word')", "Select word+", show=False, id="select.word"),
-        Binding("s", "extend('sentence')", "Sentence+", show=False, id="select.sentence"),
-        Binding("p", "extend('paragraph')", "Paragraph+", show=False, id="select.paragraph"),
-        Binding("t", "extend('turn')", "Turn+", show=False, id="select.turn"),
-        Binding("v", "mark", "Mark", show=False, id="select.mark"),
+        Binding("w", "extend('word')", "Select word (again: extend)", show=False, id="select.word"),
+        Binding(
+            "s",
+            "extend('sentence')",
+            "Select sentence (again: extend)",
+            show=False,
+            id="select.sentence",
+        ),
+        Binding(
+            "p",
+            "extend('paragraph')",
+            "Select paragraph (again: extend)",
+            show=False,
+            id="select.paragraph",
+        ),
+        Binding("t", "extend('turn')", "Select turn (again: extend)", show=False, id="select.turn"),
+        Binding("v", "mark", "Mark a selection start", show=False, id="select.mark"),
         Binding("escape", "clear", "Clear selection", show=False),
     ]
 

@@ -59,14 +59,14 @@ class ReaderScreen(Screen):
         Binding("x,delete", "uncode", "Remove", id="code.remove"),
         Binding("e", "change_code", "Change code", id="code.change"),
         Binding("m", "coding_memo", "Memo", id="code.memo"),
-        Binding("M", "transcript_memo", "Transcript memo", show=False, id="transcript.memo"),
+        Binding("M", "transcript_memo", "Memo on the transcript", show=False, id="transcript.memo"),
         Binding("u,ctrl+z", "undo", "Undo", id="history.undo"),
         Binding("U,ctrl+y", "redo", "Redo", show=False, id="history.redo"),
         Binding("n", "suggestion(1)", "Next sugg.", id="suggest.next"),
-        Binding("N", "suggestion(-1)", "Prev sugg.", show=False, id="suggest.prev"),
+        Binding("N", "suggestion(-1)", "Previous suggestion", show=False, id="suggest.prev"),
         Binding("a", "accept", "Accept", id="suggest.accept"),
         Binding("d", "reject", "Reject", id="suggest.reject"),
-        Binding("R", "run_nlp", "Run NLP", show=False, id="suggest.run"),
+        Binding("R", "run_nlp", "Run the NLP suggestions", show=False, id="suggest.run"),
     ]
     DEFAULT_CSS = """
     ReaderScreen #title { height: 1; background: $primary-background; color: $text; padding: 0 1; }
