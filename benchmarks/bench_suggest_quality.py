@@ -23,7 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lfa_qual.codebook import load_codebook  # noqa: E402
-from lfa_qual.nlp.learned import LearnedModel  # noqa: E402
 from lfa_qual.nlp.suggest import Options, Suggester  # noqa: E402
 
 
@@ -58,9 +57,12 @@ def line(name: str, f: dict) -> str:
     return f"{name:<34}" + "  ".join(f"{k} {v:.3f}" for k, v in f.items())
 
 
-def run_rules(codebook, gold, model=None) -> tuple[list[list[str]], list[list[str]]]:
-    everything = Suggester(codebook, model=model, options=Options(min_score=0.0, top=0))
-    default = Suggester(codebook, model=model)
+def run_rules(
+    codebook, gold, model=None, codebook_texts: bool = True
+) -> tuple[list[list[str]], list[list[str]]]:
+    opts = {"codebook_texts": codebook_texts}
+    everything = Suggester(codebook, model=model, options=Options(min_score=0.0, top=0, **opts))
+    default = Suggester(codebook, model=model, options=Options(**opts))
     items = [(g["text"], g["role"]) for g in gold]
     rankings = [ranked(s) for s in everything.suggest_passages(items)]
     shown = [ranked(s) for s in default.suggest_passages(items)]
@@ -78,11 +80,12 @@ def cross_validate(codebook, gold, folds: int) -> tuple[dict, dict, float]:
     train_time = 0.0
     for k in range(folds):
         test = [i for i in range(len(gold)) if i % folds == k]
-        model = LearnedModel()
+        model = helper.seeded_model()  # as `suggest` does: codebook texts, then codings
         t0 = time.perf_counter()
         for i in range(len(gold)):
             if i % folds != k:
                 model.add(lemmas[i], gold[i]["codes"])
+        model.explain([])  # builds the scoring table: part of training
         train_time += time.perf_counter() - t0
         for i in test:
             scores = model.explain(lemmas[i])
@@ -110,8 +113,10 @@ def main() -> int:
     gold = yaml.safe_load(args.gold.read_text(encoding="utf-8"))
     codebook = load_codebook(args.codebook)
     print(f"gold set: {len(gold)} passages, {sum(len(g['codes']) for g in gold)} codes")
+    rankings, shown = run_rules(codebook, gold, codebook_texts=False)
+    print(line("keywords and roles only", figures(gold, rankings, shown)))
     rankings, shown = run_rules(codebook, gold)
-    print(line("rules (keywords, roles)", figures(gold, rankings, shown)))
+    print(line("+ codebook-text model (default)", figures(gold, rankings, shown)))
     alone, combined, t = cross_validate(codebook, gold, args.folds)
     print(line(f"learned alone, {args.folds}-fold CV", alone))
     print(line(f"rules + learned, {args.folds}-fold CV", combined))

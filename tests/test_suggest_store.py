@@ -168,3 +168,24 @@ def test_learned_model_improves_a_weak_keyword_score(project):
     score = {s.code: s.score for s in without}["kompetencer"]
     score_m = {s.code: s.score for s in withm}["kompetencer"]
     assert score_m > score
+
+
+def test_codebook_texts_seed_the_learned_model():
+    from lfa_qual.codebook import parse_codebook
+
+    codebook = parse_codebook(
+        "name: t\nversion: '1'\ncodes:\n"
+        "  - id: mad\n    label: Mad og pauser\n"
+        "    description: Frokost i kantinen, madpakker og frikvarterer.\n"
+        "    keywords: [madordning]\n"
+        "  - id: pit\n    label: PIT\n    description: Sparring og vejledning.\n"
+        "    keywords: [sparring]\n"
+    )
+    passage = [("Kantinen serverer frokost, og alle har madpakker med.", "Skoleleder")]
+    off = Suggester(codebook, options=Options(min_score=0.0, top=0, codebook_texts=False))
+    assert next(off.suggest_passages(passage)) == []
+    on = Suggester(codebook, options=Options(min_score=0.0, top=0))
+    [found] = list(on.suggest_passages(passage))
+    assert [s.code for s in found] == ["mad"]
+    learned = {e.keyword for e in found[0].evidence if e.kind == "learned"}
+    assert learned and learned <= {"kantine", "frokost", "madpakke"}

@@ -7,7 +7,9 @@ drove its score — the "learned" evidence a researcher sees. Measured against t
 in benchmarks/bench_suggest_quality.py (k-fold cross-validation on the gold set).
 
 Each training example is a coded passage (positive for its codes, negative for every other
-code) or a rejected suggestion (negative for the rejected code only).
+code) or a rejected suggestion (negative for the rejected code only). The model starts from
+the codebook itself: each code's description and inclusion criteria are its first positive
+examples (`seed=True`), so it can rank codes before the project has any codings.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
 
 MIN_EXAMPLES = 3  # a code needs this many coded passages before the model speaks for it
 ALPHA = 0.5  # Laplace smoothing of document frequencies
 MIN_LEMMA_LEN = 3
 TOP_EVIDENCE = 3
+WORD_EVIDENCE = 0.5  # a word whose log-likelihood ratio for a code is above this speaks for it
 
 
 def _stop_words() -> frozenset[str]:
@@ -47,13 +53,26 @@ class LearnedModel:
         self.df_all: Counter[str] = Counter()  # lemma → number of positive-or-other passages
         self.n_pos: Counter[str] = Counter()  # code → coded passages
         self.df_pos: dict[str, Counter[str]] = {}
+        self.seeded: set[str] = set()  # codes with codebook texts as examples
         self.n_rej: Counter[str] = Counter()  # code → rejected passages
         self.df_rej: dict[str, Counter[str]] = {}
+        self._compiled: tuple[dict[str, np.ndarray], list[str], np.ndarray] | None = None
 
-    def add(self, lemmas: Iterable[str], codes: Iterable[str] = (), rejected: Iterable[str] = ()):
-        """Learn from one passage: coded with `codes`, or rejected for the codes in `rejected`."""
+    def add(
+        self,
+        lemmas: Iterable[str],
+        codes: Iterable[str] = (),
+        rejected: Iterable[str] = (),
+        *,
+        seed: bool = False,
+    ) -> None:
+        """Learn from one passage: coded with `codes`, or rejected for the codes in `rejected`;
+        `seed` marks a codebook text (it counts as an example, and makes the code predicted)."""
         feats = features(lemmas)
         codes, rejected = set(codes), set(rejected)
+        self._compiled = None
+        if seed:
+            self.seeded |= codes
         if codes:
             self.n_docs += 1
             self.df_all.update(feats)
@@ -66,8 +85,8 @@ class LearnedModel:
 
     @property
     def codes(self) -> set[str]:
-        """Codes with enough coded passages to be predicted."""
-        return {c for c, n in self.n_pos.items() if n >= self.min_examples}
+        """Codes with codebook texts or enough coded passages to be predicted."""
+        return {c for c, n in self.n_pos.items() if n >= self.min_examples or c in self.seeded}
 
     def _llr(self, code: str, lemma: str) -> float:
         n_pos = self.n_pos[code]
@@ -79,25 +98,53 @@ class LearnedModel:
         p_neg = (neg + ALPHA) / (n_neg + 2 * ALPHA)
         return math.log(p_pos / p_neg)
 
-    def explain(self, lemmas: list[str]) -> dict[str, tuple[float, list[tuple[int, str]]]]:
-        """Per trained code: a probability-like score in 0–1 and the words that raised it most,
-        as (position in `lemmas`, lemma)."""
-        feats = features(lemmas)
-        known = [f for f in feats if f in self.df_all]
-        if not known:
-            return {}
-        first = {}
+    def _table(self) -> tuple[dict[str, np.ndarray], list[str], np.ndarray]:
+        """Per lemma, its log-likelihood ratio for every predicted code; rebuilt after `add`.
+        Scoring a passage is then a few dictionary lookups and one small matrix sum."""
+        if self._compiled is None:
+            codes = sorted(self.codes)
+            table = {lemma: np.array([self._llr(c, lemma) for c in codes]) for lemma in self.df_all}
+            prior = np.array([math.log(self.n_pos[c] / max(self.n_docs, 1)) for c in codes])
+            self._compiled = (table, codes, prior)
+        return self._compiled
+
+    def score(self, lemmas: list[str]) -> LearnedScores:
+        """Scores of a passage for the predicted codes that at least one of its words speaks
+        for; the words themselves are worked out only for the codes that are shown."""
+        table, codes, prior = self._table()
+        first: dict[str, int] = {}
         for i, lemma in enumerate(lemmas):
-            first.setdefault(lemma, i)
-        out = {}
-        for code in self.codes:
-            llrs = {f: self._llr(code, f) for f in known}
-            # The mean keeps long and short passages comparable; a log-odds of +2 per word
-            # on average is already strong evidence.
-            mean = sum(llrs.values()) / math.sqrt(len(llrs))
-            prior = math.log(self.n_pos[code] / max(self.n_docs, 1))
-            p = 1.0 / (1.0 + math.exp(-(mean + prior)))
-            top = sorted((v, f) for f, v in llrs.items() if v > 0.5)[-TOP_EVIDENCE:]
-            if top:
-                out[code] = (p, [(first[f], f) for _, f in reversed(top)])
-        return out
+            if lemma in table and lemma not in first:
+                first[lemma] = i
+        if not first or not codes:
+            return LearnedScores({}, first, [], None, codes)
+        words = list(first)
+        m = np.array([table[w] for w in words])  # words × codes
+        # Sum over sqrt(n): long and short passages stay comparable.
+        logit = m.sum(axis=0) / math.sqrt(len(words)) + prior
+        p = 1.0 / (1.0 + np.exp(-logit))
+        speaks = np.flatnonzero((m > WORD_EVIDENCE).any(axis=0))
+        return LearnedScores({codes[j]: float(p[j]) for j in speaks}, first, words, m, codes)
+
+    def explain(self, lemmas: list[str]) -> dict[str, tuple[float, list[tuple[int, str]]]]:
+        """Per code that a word speaks for: the score in 0–1 and the words that raised it
+        most, as (position in `lemmas`, lemma)."""
+        scores = self.score(lemmas)
+        return {code: (p, scores.top(code)) for code, p in scores.p.items()}
+
+
+@dataclass
+class LearnedScores:
+    p: dict[str, float]  # code → probability-like score
+    first: dict[str, int]  # lemma → its first position in the passage
+    words: list[str]
+    m: np.ndarray | None
+    codes: list[str]
+
+    def top(self, code: str) -> list[tuple[int, str]]:
+        """The words that raised `code` most, as (position, lemma)."""
+        if self.m is None or code not in self.p:
+            return []
+        col = self.m[:, self.codes.index(code)]
+        order = np.argsort(-col)[:TOP_EVIDENCE]
+        return [(self.first[self.words[k]], self.words[k]) for k in order if col[k] > WORD_EVIDENCE]

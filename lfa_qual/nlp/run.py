@@ -43,7 +43,7 @@ def train_model(project: Project, suggester: Suggester) -> LearnedModel:
         " JOIN transcripts t ON t.id = s.transcript_id WHERE s.status = 'rejected'"
     ):
         passages.setdefault((r[0], r[1], r[2]), (set(), set()))[1].add(r[3])
-    model = LearnedModel()
+    model = suggester.seeded_model() if suggester.options.codebook_texts else LearnedModel()
     keys = sorted(passages)
     texts = (project.transcript(iv).text[a:b] for iv, a, b in keys)
     for key, lemmas in zip(keys, suggester.lemmas(texts), strict=True):

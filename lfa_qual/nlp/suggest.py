@@ -55,6 +55,8 @@ class Options:
     top: int = DEFAULT_TOP
     include_interviewer: bool = False
     batch_size: int = BATCH_SIZE
+    # Start the learned model from the codebook's descriptions and inclusion criteria.
+    codebook_texts: bool = True
 
 
 def _pipeline_table(nlp):
@@ -95,11 +97,21 @@ class Suggester:
         )
         self.codes = [c for c in codebook.codes if codes is None or c.id in codes]
         self.roles = {c.id: c.roles for c in self.codes}
-        self.model = model
         # With lookup lemmas we compute (better) lemmas ourselves, once per word form, so the
         # pipeline's own lemmatizer is switched off; a trained pipeline's lemmas are used as is.
         self.disable = ["lemmatizer"] if self.info.lookup_lemmas else []
         self._by_orth: dict[int, WordInfo] = {}
+        self.model = model
+        if model is None and self.options.codebook_texts:
+            self.model = self.seeded_model()
+
+    def seeded_model(self) -> LearnedModel:
+        """A learned model whose first examples are the codebook's own texts."""
+        model = LearnedModel()
+        texts = [(c.id, f"{c.label}. {c.description} {c.include}") for c in self.codes]
+        for (code, _), lemmas in zip(texts, self.lemmas(t for _, t in texts), strict=True):
+            model.add(lemmas, [code], seed=True)
+        return model
 
     @property
     def pipeline_label(self) -> str:
@@ -242,11 +254,12 @@ class Suggester:
         by_code: dict[str, list[tuple[Keyword, Evidence]]] = {}
         for kw, ev in found:
             by_code.setdefault(kw.code, []).append((kw, ev))
-        learned: dict[str, tuple[float, list[tuple[int, str]]]] = {}
+        learned = None
         if self.model is not None and self.model.codes:
-            learned = self.model.explain([i.lemma for i in infos])
-        results = []
-        for code in set(by_code) | set(learned):
+            learned = self.model.score([i.lemma for i in infos])
+        ps = learned.p if learned is not None else {}
+        candidates = []
+        for code in set(by_code) | set(ps):
             raw, evidence = self._raw(by_code.get(code, []))
             if raw > 0:
                 role = role_matches(unit.role, self.roles.get(code, ()))
@@ -258,18 +271,23 @@ class Suggester:
                     else:  # a loose passage has no speaker label in its text: an empty span
                         evidence.append(Evidence(unit.start, unit.start, "", role, "role"))
             score = 1.0 - math.exp(-raw / SCALE) if raw > 0 else 0.0
-            if code in learned:
-                p, top = learned[code]
+            if code in ps:
                 n = self.model.n_pos[code]
                 weight = LEARNED_MAX * n / (n + LEARNED_HALF)
-                score = (1 - weight) * score + weight * p
-                for i, lemma in top:
+                score = (1 - weight) * score + weight * ps[code]
+            if score >= self.options.min_score and (evidence or code in ps):
+                candidates.append((score, code, evidence))
+        candidates.sort(key=lambda c: (-c[0], c[1]))
+        if self.options.top > 0:
+            candidates = candidates[: self.options.top]
+        results = []
+        for score, code, evidence in candidates:
+            if code in ps:  # the learned model's words, worked out only for what is shown
+                for i, lemma in learned.top(code):
                     s, word = unit.start + offsets[i], infos[i].word
                     evidence.append(Evidence(s, s + len(word), word, lemma, "learned"))
-            if score >= self.options.min_score and evidence:
-                results.append(NewSuggestion(0, 0, code, score, tuple(evidence)))
-        results.sort(key=lambda s: (-s.score, s.code))
-        return results[: self.options.top] if self.options.top > 0 else results
+            results.append(NewSuggestion(0, 0, code, score, tuple(evidence)))
+        return results
 
     @staticmethod
     def _raw(items: list[tuple[Keyword, Evidence]]) -> tuple[float, list[Evidence]]:
