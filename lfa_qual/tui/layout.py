@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from lfa_qual.transcript import Transcript
 
 WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
-# A sentence ends at . ! ? or … followed by white space or the end of the paragraph.
-SENTENCE_END_RE = re.compile(r"[.!?…]+[\"”»)]*(?=\s|$)")
+# A sentence ends at . ! or ? followed by white space or the end of the paragraph. Not at "…":
+# transcripts use it for a pause inside a sentence ("Øh … det er meget godt").
+SENTENCE_END_RE = re.compile(r"[.!?]+[\"”»)]*(?=\s|$)")
 
 
 def body_start(text: str) -> int:
@@ -47,7 +48,7 @@ class Layout:
             else:
                 s = pos
                 while line_end - s > width:
-                    cut = text.rfind(" ", s, s + width + 1)
+                    cut = text.rfind(" ", s, s + width)
                     cut = s + width if cut <= s else cut + 1
                     starts.append(s)
                     ends.append(cut)
