@@ -101,6 +101,8 @@ class Suggester:
         # pipeline's own lemmatizer is switched off; a trained pipeline's lemmas are used as is.
         self.disable = ["lemmatizer"] if self.info.lookup_lemmas else []
         self._by_orth: dict[int, WordInfo] = {}
+        self._weights_key: tuple | None = None
+        self._weights: dict[str, float] = {}
         self.model = model
         if model is None and self.options.codebook_texts:
             self.model = self.seeded_model()
@@ -226,11 +228,11 @@ class Suggester:
         return out
 
     # -- scoring ---------------------------------------------------------------------------
-    def evidence(
-        self, infos: list[WordInfo], offsets: list[int], base: int, text: str
-    ) -> list[tuple[Keyword, Evidence]]:
+    # Matches travel as plain tuples (keyword, start, end, word, kind); Evidence records are
+    # made only for the suggestions that are kept: most matches score codes that are not shown.
+    def evidence(self, infos: list[WordInfo], offsets: list[int], base: int, text: str) -> list:
         """Every keyword match in a window, with offsets `base` + position in `text`."""
-        found: list[tuple[Keyword, Evidence]] = []
+        found: list[tuple[Keyword, int, int, str, str]] = []
         for i, info in enumerate(infos):
             if not info.hit:
                 continue
@@ -238,77 +240,99 @@ class Suggester:
                 s = base + offsets[i]
                 e = s + len(info.word)
                 for kw, kind in info.matches:
-                    found.append((kw, Evidence(s, e, info.word, kw.text, kind)))
+                    found.append((kw, s, e, info.word, kind))
             if not info.phrase_next:
                 continue
             for kw in self.matcher.phrases_at(infos, i):
                 j = i + len(kw.keys) - 1
                 a, b = offsets[i], offsets[j] + len(infos[j].word)
-                found.append((kw, Evidence(base + a, base + b, text[a:b], kw.text, "phrase")))
+                found.append((kw, base + a, base + b, text[a:b], "phrase"))
         return found
 
     def _score(
         self, infos: list[WordInfo], offsets: list[int], unit: Unit, doc_text: str
     ) -> list[NewSuggestion]:
-        found = self.evidence(infos, offsets, unit.start, doc_text)
-        by_code: dict[str, list[tuple[Keyword, Evidence]]] = {}
-        for kw, ev in found:
-            by_code.setdefault(kw.code, []).append((kw, ev))
+        by_code: dict[str, list] = {}
+        for match in self.evidence(infos, offsets, unit.start, doc_text):
+            by_code.setdefault(match[0].code, []).append(match)
         learned = None
         if self.model is not None and self.model.codes:
             learned = self.model.score([i.lemma for i in infos])
         ps = learned.p if learned is not None else {}
         candidates = []
+        weights = self._learned_weights()
+        min_score = self.options.min_score
         for code in set(by_code) | set(ps):
-            raw, evidence = self._raw(by_code.get(code, []))
+            matches = by_code.get(code, ())
+            if not matches and weights.get(code, 0.0) * ps[code] < min_score:
+                continue  # the model alone cannot lift this code to the threshold
+            raw = self._raw(matches)
+            role = None
             if raw > 0:
                 role = role_matches(unit.role, self.roles.get(code, ()))
                 if role is not None:
                     raw += ROLE
-                    if unit.label_start >= 0:
-                        s = unit.label_start
-                        evidence.append(Evidence(s, s + len(unit.label), unit.label, role, "role"))
-                    else:  # a loose passage has no speaker label in its text: an empty span
-                        evidence.append(Evidence(unit.start, unit.start, "", role, "role"))
             score = 1.0 - math.exp(-raw / SCALE) if raw > 0 else 0.0
             if code in ps:
-                n = self.model.n_pos[code]
-                weight = LEARNED_MAX * n / (n + LEARNED_HALF)
+                weight = weights[code]
                 score = (1 - weight) * score + weight * ps[code]
-            if score >= self.options.min_score and (evidence or code in ps):
-                candidates.append((score, code, evidence))
+            if score > 0 and score >= min_score:
+                candidates.append((score, code, matches, role))
         candidates.sort(key=lambda c: (-c[0], c[1]))
         if self.options.top > 0:
             candidates = candidates[: self.options.top]
         results = []
-        for score, code, evidence in candidates:
+        for score, code, matches, role in candidates:
+            evidence = [
+                # an exclude keyword is shown with a minus: it made the code less likely
+                Evidence(s, e, word, f"-{kw.text}" if kw.exclude else kw.text, kind)
+                for kw, s, e, word, kind in sorted(matches, key=lambda m: m[1])
+            ]
+            if role is not None:
+                if unit.label_start >= 0:
+                    s = unit.label_start
+                    evidence.append(Evidence(s, s + len(unit.label), unit.label, role, "role"))
+                else:  # a loose passage has no speaker label in its text: an empty span
+                    evidence.append(Evidence(unit.start, unit.start, "", role, "role"))
             if code in ps:  # the learned model's words, worked out only for what is shown
                 for i, lemma in learned.top(code):
                     s, word = unit.start + offsets[i], infos[i].word
                     evidence.append(Evidence(s, s + len(word), word, lemma, "learned"))
-            results.append(NewSuggestion(0, 0, code, score, tuple(evidence)))
+            if evidence:
+                results.append(NewSuggestion(0, 0, code, score, tuple(evidence)))
         return results
 
+    def _learned_weights(self) -> dict[str, float]:
+        """How much the model counts per code; it grows with the code's coded passages."""
+        model = self.model
+        if model is None:
+            return {}
+        key = (id(model), model.n_docs, sum(model.n_pos.values()))
+        if self._weights_key != key:
+            self._weights_key = key
+            self._weights = {
+                c: LEARNED_MAX * n / (n + LEARNED_HALF) for c, n in model.n_pos.items()
+            }
+        return self._weights
+
     @staticmethod
-    def _raw(items: list[tuple[Keyword, Evidence]]) -> tuple[float, list[Evidence]]:
+    def _raw(matches) -> float:
+        """The keyword sum of one code in one window (before the role and the model)."""
         best: dict[str, float] = {}
         seen: dict[str, int] = {}
         excluded: set[str] = set()
-        evidence: list[Evidence] = []
-        for kw, ev in sorted(items, key=lambda x: x[1].start):
+        for kw, _, _, _, kind in matches:
             if kw.exclude:
-                # Shown with a minus: this word made the code less likely.
-                evidence.append(Evidence(ev.start, ev.end, ev.word, f"-{kw.text}", ev.kind))
                 excluded.add(kw.text)
                 continue
-            evidence.append(ev)
-            weight = WEIGHTS[ev.kind]
+            weight = WEIGHTS[kind]
             seen[kw.text] = seen.get(kw.text, 0) + 1
-            best[kw.text] = max(best.get(kw.text, 0.0), weight)
+            if weight > best.get(kw.text, 0.0):
+                best[kw.text] = weight
         raw = sum(best.values())
         raw += REPEAT * sum(min(n - 1, MAX_REPEATS) for n in seen.values())
         raw -= EXCLUDE * len(excluded)
-        return max(raw, 0.0), evidence
+        return max(raw, 0.0)
 
 
 def spans(results: list[UnitSuggestions]) -> list[NewSuggestion]:
