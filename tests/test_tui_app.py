@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 from pathlib import Path
@@ -433,3 +434,32 @@ async def test_frequency_table_counts_codings_by_school(project) -> None:
         rows = {table.get_row_at(i)[0]: table.get_row_at(i)[1:] for i in range(table.row_count)}
         assert header[1:] == ["Skole 1", "Skole 2", "I alt"]
         assert rows["pit"] == ["2", "1", "3"]
+
+
+async def test_a_store_error_escaping_a_handler_ends_the_app_with_the_message(
+    project, monkeypatch
+) -> None:
+    from lfa_qual.errors import StoreError
+    from lfa_qual.tui import reader_screen
+
+    s, e = span(project, "skole2-elev2", "Det er fint.")
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, "skole2-elev2")
+        reader.query_one(TranscriptView).select(s, e)
+        await pilot.press("1")
+        await pilot.pause()
+
+        def locked(*args, **kw):
+            raise StoreError("the project store is busy", path=project.db_path)
+
+        monkeypatch.setattr(reader_screen, "list_codings", locked)
+        # As a key press would: the undo commits, then re-reading the codings fails.
+        reader.call_later(reader.action_undo)
+        for _ in range(50):
+            if app.domain_error is not None:
+                break
+            await asyncio.sleep(0.02)
+    assert isinstance(app.domain_error, StoreError)
+    assert app.return_code == 2
+    assert coded(project) == []  # the undo was committed before the failure

@@ -10,6 +10,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from lfa_qual.errors import LfaError
 from lfa_qual.project import Project
 from lfa_qual.tui.help import HelpScreen, binding_rows
 from lfa_qual.tui.overview import OverviewScreen
@@ -34,6 +35,18 @@ class LfaApp(App):
     def __init__(self, project: Project) -> None:
         super().__init__()
         self.project = project
+        self.domain_error: LfaError | None = None
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Screens catch the errors a user can act on where they happen; one that still escapes
+        # (say, the store stayed locked by another process) ends the app with the message, as
+        # the CLI prints it, instead of a traceback. Everything shown as done was committed.
+        # (Textual's private hook: Textual is pinned to 8.x in pyproject.toml.)
+        if isinstance(error, LfaError):
+            self.domain_error = error
+            self.exit(return_code=2)
+            return
+        super()._handle_exception(error)
 
     def on_mount(self) -> None:
         # Parse the codebook now (≈0.2 s for the LFA codebook) rather than on the first open.
@@ -122,7 +135,10 @@ def run_app(args: argparse.Namespace) -> int:
     project = Project(args.project, coder=getattr(args, "coder", None))
     try:
         project.sync()
-        LfaApp(project).run()
+        app = LfaApp(project)
+        app.run()
     finally:
         project.close()
-    return 0
+    if app.domain_error is not None:
+        raise app.domain_error  # printed by the CLI: "lfa-qual: error: …", exit status 2
+    return app.return_code or 0

@@ -281,6 +281,13 @@ class ReaderScreen(Screen):
 
         self.app.push_screen(CodePicker(self.codebook), done)
 
+    def _coding_label(self, c: Coding) -> Text:
+        code = self.codebook.by_id.get(c.code)
+        extra = f"{c.coder} {c.start}..{c.end}"
+        if code is None:  # a code no longer in the codebook file
+            return Text(f"■ {c.code}  (not in the codebook)  {extra}")
+        return code_prompt(code, extra)
+
     def _with_coding(self, verb: str, then) -> None:
         here = self.codings_here()
         if not here:
@@ -288,10 +295,7 @@ class ReaderScreen(Screen):
         elif len(here) == 1:
             then(here[0])
         else:
-            items = [
-                (str(c.id), code_prompt(self.codebook.get(c.code), f"{c.coder} {c.start}..{c.end}"))
-                for c in here
-            ]
+            items = [(str(c.id), self._coding_label(c)) for c in here]
 
             def chosen(key: str | None) -> None:
                 if key:
