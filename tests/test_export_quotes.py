@@ -205,10 +205,13 @@ def test_xlsx_never_turns_text_into_a_formula(tmp_path: Path) -> None:
     import pandas as pd
 
     path = tmp_path / "t.xlsx"
-    write_xlsx(pd.DataFrame({"text": ["=SUM(A1)"], "memo": ["=1+1"], "n": [3]}), path)
+    frame = pd.DataFrame({"text": ["=SUM(A1)", "a < b & æøå"], "memo": ["=1+1", None], "n": [3, 4]})
+    write_xlsx(frame, path)
     ws = load_workbook(path).active
     assert [c.value for c in ws[2]] == ["=SUM(A1)", "=1+1", 3]
     assert [c.data_type for c in ws[2]] == ["s", "s", "n"]
+    assert [c.value for c in ws[3]] == ["a < b & æøå", None, 4]
+    assert ws["A2"].alignment.wrap_text and not ws["B2"].alignment.wrap_text
 
 
 def test_csv_and_json_read_back_with_danish_characters(coded: Project) -> None:
