@@ -32,5 +32,5 @@ class KeyBar(Widget):
             label = binding.key_display or self.app.get_key_display(binding)
             style = "bold" if active.enabled else "dim"
             text.append(f" {label} ", style=f"{style} reverse")
-            text.append(f" {binding.description} ", style="" if active.enabled else "dim")
+            text.append(f" {binding.description}  ", style="" if active.enabled else "dim")
         return text

@@ -56,16 +56,17 @@ class ReaderScreen(Screen):
         Binding("1", "quick(1)", "Quick code", key_display="1-9", id="code.quick"),
         *[Binding(str(n), f"quick({n})", f"Quick code {n}", show=False) for n in range(2, 10)],
         Binding("c", "pick_code", "Code…", id="code.pick"),
-        Binding("x,delete", "uncode", "Remove", id="code.remove"),
-        Binding("e", "change_code", "Change code", id="code.change"),
-        Binding("m", "coding_memo", "Memo", id="code.memo"),
-        Binding("M", "transcript_memo", "Memo on the transcript", show=False, id="transcript.memo"),
-        Binding("u,ctrl+z", "undo", "Undo", id="history.undo"),
-        Binding("U,ctrl+y", "redo", "Redo", show=False, id="history.redo"),
+        # The keys for suggestions come early: an 80-column key bar shows them.
         Binding("n", "suggestion(1)", "Next sugg.", id="suggest.next"),
         Binding("N", "suggestion(-1)", "Previous suggestion", show=False, id="suggest.prev"),
         Binding("a", "accept", "Accept", id="suggest.accept"),
         Binding("d", "reject", "Reject", id="suggest.reject"),
+        Binding("u,ctrl+z", "undo", "Undo", id="history.undo"),
+        Binding("U,ctrl+y", "redo", "Redo", show=False, id="history.redo"),
+        Binding("x,delete", "uncode", "Remove", id="code.remove"),
+        Binding("e", "change_code", "Change code", id="code.change"),
+        Binding("m", "coding_memo", "Memo", id="code.memo"),
+        Binding("M", "transcript_memo", "Memo on the transcript", show=False, id="transcript.memo"),
         Binding("R", "run_nlp", "Run the NLP suggestions", show=False, id="suggest.run"),
     ]
     DEFAULT_CSS = """
