@@ -242,12 +242,16 @@ def month_names(dates: pd.Series) -> pd.Series:
 
 
 def codings_base(
-    project: Project, filters: Filters | None = None, locator: Locator | None = None
+    project: Project,
+    filters: Filters | None = None,
+    locator: Locator | None = None,
+    locate: bool = True,
 ) -> pd.DataFrame:
-    """The filtered codings with transcript metadata, speaker and citation, without their text."""
+    """The filtered codings with transcript metadata, and (`locate`) speaker and citation."""
     filters = filters or Filters()
     frame = _read_codings(project, filters)
-    attach_locations(frame, locator or Locator(project))
+    if locate or filters.roles is not None:
+        attach_locations(frame, locator or Locator(project))
     if filters.roles is not None:
         _check_known(project, "s.role", filters.roles, "roles")
         frame = frame[frame["role"].isin(filters.roles)].reset_index(drop=True)

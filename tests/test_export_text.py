@@ -92,3 +92,19 @@ def test_elided_quotes_never_exceed_the_limit_except_for_the_first_sentence(limi
     out = elide(LONG, limit)
     words = len(out.replace("(…)", "").split())
     assert words <= max(limit, 3)
+
+
+def test_needs_cut_flags_exactly_the_spans_cut_to_words_would_change() -> None:
+    import numpy as np
+
+    from lfa_qual.export.text import needs_cut
+
+    text = "PIT1: Vi  mødes [PIT, red.] hver tirsdag (…) – også i år.\nE4: Ja!"
+    spans = [(s, e) for s in range(len(text)) for e in range(s + 1, len(text) + 1)]
+    starts = np.array([s for s, _ in spans])
+    ends = np.array([e for _, e in spans])
+    flagged = needs_cut(text, starts, ends)
+    for (s, e), flag in zip(spans, flagged, strict=True):
+        if not flag:
+            assert cut_to_words(text, s, e) == (s, e)
+    assert flagged.any() and not flagged.all()

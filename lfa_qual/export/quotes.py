@@ -24,7 +24,7 @@ from lfa_qual.analysis import (
     month_names,
 )
 from lfa_qual.errors import LfaError
-from lfa_qual.export.text import cut_to_words, elide, quote_paragraphs, word_count
+from lfa_qual.export.text import cut_to_words, elide, needs_cut, quote_paragraphs, word_count
 
 if TYPE_CHECKING:
     from lfa_qual.project import Project
@@ -110,6 +110,17 @@ def join_per_quote(
     return out
 
 
+def cut_spans(codings: pd.DataFrame, locator: Locator) -> tuple[np.ndarray, np.ndarray]:
+    """Every coding's span widened to whole words and brackets (see `cut_to_words`)."""
+    starts = codings["start"].to_numpy(dtype=np.int64).copy()
+    ends = codings["end"].to_numpy(dtype=np.int64).copy()
+    for interview, rows in codings.groupby("interview", sort=False).indices.items():
+        text = locator.transcript(interview).text
+        for row in rows[needs_cut(text, starts[rows], ends[rows])]:
+            starts[row], ends[row] = cut_to_words(text, int(starts[row]), int(ends[row]))
+    return starts, ends
+
+
 def build_quotes(
     project: Project, filters: Filters, by: Sequence[str] | str, max_words: int | None
 ) -> pd.DataFrame:
@@ -117,25 +128,16 @@ def build_quotes(
     if max_words is not None and max_words < 1:
         raise LfaError("--max-words must be at least 1", field="max-words")
     locator = Locator(project)
-    codings = codings_base(project, filters, locator)
+    codings = codings_base(project, filters, locator, locate=False)
     if codings.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
-    texts = {i: locator.transcript(i).text for i in codings["interview"].unique()}
-    spans = [
-        cut_to_words(texts[i], s, e)
-        for i, s, e in zip(
-            codings["interview"].tolist(),
-            codings["start"].tolist(),
-            codings["end"].tolist(),
-            strict=True,
-        )
-    ]
+    starts, ends = cut_spans(codings, locator)
     work = pd.DataFrame(
         {
             "interview": codings["interview"],
             "code": codings["code"],
-            "start": np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans)),
-            "end": np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans)),
+            "start": starts,
+            "end": ends,
             "id": codings["id"],
             "coder": codings["coder"],
             "memo": codings["memo"],

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from lfa_qual.transcript import Transcript
 
 ELISION = "(…)"
@@ -23,6 +25,7 @@ SPACE_RE = re.compile(r"\s+")
 SENTENCE_END_RE = re.compile(r"([.!?…][\"»”]?)\s+(?=[A-ZÆØÅÄÖÉÜ0-9\"«»(\[–])")
 PAIRS = {"(": ")", "[": "]"}
 WORD_EXTRA = frozenset("_-'’")  # characters inside words besides letters and digits
+BRACKET_POINTS = [ord(c) for c in "()[]"]
 
 
 def cut_to_words(text: str, start: int, end: int) -> tuple[int, int]:
@@ -47,6 +50,27 @@ def cut_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def needs_cut(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Which spans `cut_to_words` would change: they start or end inside a word, contain a
+    bracket or start or end with white space. Vectorised, so that the character-level work
+    runs only for those (most codings made by selecting words need none)."""
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if not len(points):
+        return np.zeros(len(starts), dtype=bool)
+    unique = np.unique(points)
+    word_points = [c for c in unique.tolist() if chr(c).isalnum() or chr(c) in WORD_EXTRA]
+    space_points = [c for c in unique.tolist() if chr(c).isspace()]
+    word = np.isin(points, word_points)
+    space = np.isin(points, space_points)
+    brackets = np.concatenate([[0], np.cumsum(np.isin(points, BRACKET_POINTS))])
+    n = len(points)
+    inside_start = (starts > 0) & word[np.minimum(starts, n - 1)] & word[np.maximum(starts - 1, 0)]
+    inside_end = (ends < n) & word[np.minimum(ends, n - 1)] & word[np.maximum(ends - 1, 0)]
+    has_bracket = brackets[ends] - brackets[starts] > 0
+    edge_space = space[np.minimum(starts, n - 1)] | space[np.maximum(ends - 1, 0)]
+    return inside_start | inside_end | has_bracket | edge_space
 
 
 def _complete_brackets(text: str, start: int, end: int) -> tuple[int, int]:
@@ -107,6 +131,9 @@ def quote_paragraphs(transcript: Transcript, start: int, end: int) -> str:
     """The speech in [start, end): the parts of the transcript's paragraphs it covers, so speaker
     labels, timestamps and page markers between them stay out. A paragraph by another speaker
     than the first is marked with that speaker's role."""
+    para = transcript.paragraph_at(start)
+    if para is not None and para.start <= start and end <= para.end:  # the common case
+        return " ".join(transcript.text[start:end].split())
     turns = transcript.turns
     i = transcript.turn_at(start).index - 1
     first_label = turns[i].label
