@@ -54,9 +54,10 @@ class LearnedModel:
         self.n_pos: Counter[str] = Counter()  # code → coded passages
         self.df_pos: dict[str, Counter[str]] = {}
         self.seeded: set[str] = set()  # codes with codebook texts as examples
+        self.version = 0  # bumped by every `add`: lets users cache what they derive
         self.n_rej: Counter[str] = Counter()  # code → rejected passages
         self.df_rej: dict[str, Counter[str]] = {}
-        self._compiled: tuple[dict[str, np.ndarray], list[str], np.ndarray] | None = None
+        self._compiled: tuple[dict[str, int], np.ndarray, list[str], np.ndarray] | None = None
 
     def add(
         self,
@@ -71,6 +72,7 @@ class LearnedModel:
         feats = features(lemmas)
         codes, rejected = set(codes), set(rejected)
         self._compiled = None
+        self.version += 1
         if seed:
             self.seeded |= codes
         if codes:
@@ -98,32 +100,35 @@ class LearnedModel:
         p_neg = (neg + ALPHA) / (n_neg + 2 * ALPHA)
         return math.log(p_pos / p_neg)
 
-    def _table(self) -> tuple[dict[str, np.ndarray], list[str], np.ndarray]:
-        """Per lemma, its log-likelihood ratio for every predicted code; rebuilt after `add`.
-        Scoring a passage is then a few dictionary lookups and one small matrix sum."""
+    def _table(self) -> tuple[dict[str, int], np.ndarray, list[str], np.ndarray]:
+        """Per lemma (a row), its log-likelihood ratio for every predicted code (the columns);
+        rebuilt after `add`. Scoring a passage is then dictionary lookups and one matrix sum."""
         if self._compiled is None:
             codes = sorted(self.codes)
-            table = {lemma: np.array([self._llr(c, lemma) for c in codes]) for lemma in self.df_all}
+            rows = {lemma: n for n, lemma in enumerate(self.df_all)}
+            matrix = np.array(
+                [[self._llr(c, lemma) for c in codes] for lemma in rows], dtype=float
+            ).reshape(len(rows), len(codes))
             prior = np.array([math.log(self.n_pos[c] / max(self.n_docs, 1)) for c in codes])
-            self._compiled = (table, codes, prior)
+            self._compiled = (rows, matrix, codes, prior)
         return self._compiled
 
     def score(self, lemmas: list[str]) -> LearnedScores:
         """Scores of a passage for the predicted codes that at least one of its words speaks
         for; the words themselves are worked out only for the codes that are shown."""
-        table, codes, prior = self._table()
+        rows, matrix, codes, prior = self._table()
         first: dict[str, int] = {}
         for i, lemma in enumerate(lemmas):
-            if lemma in table and lemma not in first:
+            if lemma in rows and lemma not in first:
                 first[lemma] = i
         if not first or not codes:
             return LearnedScores({}, first, [], None, codes)
         words = list(first)
-        m = np.array([table[w] for w in words])  # words × codes
+        m = matrix[[rows[w] for w in words]]  # words × codes
         # Sum over sqrt(n): long and short passages stay comparable.
         logit = m.sum(axis=0) / math.sqrt(len(words)) + prior
         p = 1.0 / (1.0 + np.exp(-logit))
-        speaks = np.flatnonzero((m > WORD_EVIDENCE).any(axis=0))
+        speaks = np.flatnonzero(m.max(axis=0) > WORD_EVIDENCE).tolist()
         return LearnedScores({codes[j]: float(p[j]) for j in speaks}, first, words, m, codes)
 
     def explain(self, lemmas: list[str]) -> dict[str, tuple[float, list[tuple[int, str]]]]:
@@ -145,6 +150,6 @@ class LearnedScores:
         """The words that raised `code` most, as (position, lemma)."""
         if self.m is None or code not in self.p:
             return []
-        col = self.m[:, self.codes.index(code)]
-        order = np.argsort(-col)[:TOP_EVIDENCE]
+        col = self.m[:, self.codes.index(code)].tolist()  # a few dozen words: plain Python
+        order = sorted(range(len(col)), key=col.__getitem__, reverse=True)[:TOP_EVIDENCE]
         return [(self.first[self.words[k]], self.words[k]) for k in order if col[k] > WORD_EVIDENCE]

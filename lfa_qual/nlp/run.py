@@ -113,16 +113,7 @@ def records(transcript: Transcript, results: list[UnitSuggestions], pipeline: st
                     "end": u.end,
                     "code": s.code,
                     "score": round(s.score, 4),
-                    "evidence": [
-                        {
-                            "start": e.start,
-                            "end": e.end,
-                            "word": e.word,
-                            "keyword": e.keyword,
-                            "kind": e.kind,
-                        }
-                        for e in s.evidence
-                    ],
+                    "evidence": [vars(e) for e in s.evidence],  # read-only: no copy needed
                     "pipeline": pipeline,
                     "text": transcript.text[u.start : u.end],
                 }

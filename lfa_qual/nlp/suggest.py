@@ -8,8 +8,10 @@ matched words with their offsets in the transcript text.
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from spacy.attrs import IDX, ORTH, SENT_START
@@ -57,6 +59,19 @@ class Options:
     batch_size: int = BATCH_SIZE
     # Start the learned model from the codebook's descriptions and inclusion criteria.
     codebook_texts: bool = True
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run with rarer garbage collections: a run allocates millions of short-lived objects,
+    and each full collection re-scans the long-lived pipeline, lemma table and caches
+    (measured: about a fifth of the run time)."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], 50_000), max(old[1], 20), max(old[2], 100))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def _pipeline_table(nlp):
@@ -134,7 +149,7 @@ class Suggester:
                     yield transcript.text[unit.start : unit.end], (n, unit)
 
         next_out = 0
-        with self.nlp.select_pipes(disable=self.disable):
+        with self.nlp.select_pipes(disable=self.disable), fewer_collections():
             docs = self.nlp.pipe(units(), as_tuples=True, batch_size=self.options.batch_size)
             for doc, (n, unit) in docs:
                 transcript, done, total = pending[n]
@@ -256,7 +271,7 @@ class Suggester:
         for match in self.evidence(infos, offsets, unit.start, doc_text):
             by_code.setdefault(match[0].code, []).append(match)
         learned = None
-        if self.model is not None and self.model.codes:
+        if self.model is not None:
             learned = self.model.score([i.lemma for i in infos])
         ps = learned.p if learned is not None else {}
         candidates = []
@@ -307,7 +322,7 @@ class Suggester:
         model = self.model
         if model is None:
             return {}
-        key = (id(model), model.n_docs, sum(model.n_pos.values()))
+        key = (id(model), model.version)
         if self._weights_key != key:
             self._weights_key = key
             self._weights = {
