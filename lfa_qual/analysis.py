@@ -92,6 +92,26 @@ class CitationIndex:
         return np.searchsorted(self.points, offsets, side="right") - 1
 
 
+class WordIndex:
+    """The number of words in any span of a text, as `len(text[s:e].split())` counts them, for
+    whole arrays of spans at once (a prefix sum of word starts)."""
+
+    def __init__(self, text: str) -> None:
+        points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        spaces = [c for c in np.unique(points).tolist() if chr(c).isspace()]
+        self.solid = ~np.isin(points, spaces)
+        starts = self.solid.copy()
+        starts[1:] &= ~self.solid[:-1]
+        self.cum = np.concatenate([[0], np.cumsum(starts)])
+
+    def count(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        if not len(self.solid):
+            return np.zeros(len(starts), dtype=np.int64)
+        inner = self.cum[ends] - self.cum[np.minimum(starts + 1, ends)]
+        first = self.solid[np.minimum(starts, len(self.solid) - 1)] & (ends > starts)
+        return inner + first
+
+
 def code_table(project: Project) -> pd.DataFrame:
     """The codes in codebook order (pre-order: parents before children) with label and parent."""
     rows = project.store.read("SELECT id, parent, label, color, position FROM codes")
@@ -195,6 +215,7 @@ class Locator:
         self.project = project
         self.template = project.config.citation
         self._cache: dict[str, tuple[Transcript, CitationIndex]] = {}
+        self._words: dict[str, WordIndex] = {}
 
     def get(self, interview: str) -> tuple[Transcript, CitationIndex]:
         if interview not in self._cache:
@@ -204,6 +225,11 @@ class Locator:
 
     def transcript(self, interview: str) -> Transcript:
         return self.get(interview)[0]
+
+    def words(self, interview: str) -> WordIndex:
+        if interview not in self._words:
+            self._words[interview] = WordIndex(self.transcript(interview).text)
+        return self._words[interview]
 
 
 def attach_locations(frame: pd.DataFrame, locator: Locator) -> None:
@@ -258,6 +284,15 @@ def codings_base(
     return frame
 
 
+def count_words(frame: pd.DataFrame, locator: Locator) -> np.ndarray:
+    """Words in each row's [start, end) span of its interview."""
+    out = np.zeros(len(frame), dtype=np.int64)
+    starts, ends = frame["start"].to_numpy(), frame["end"].to_numpy()
+    for interview, rows in frame.groupby("interview", sort=False).indices.items():
+        out[rows] = locator.words(interview).count(starts[rows], ends[rows])
+    return out
+
+
 def codings_frame(project: Project, filters: Filters | None = None) -> pd.DataFrame:
     """One row per coding with its transcript's metadata, speaker, page, code, text and citation.
 
@@ -277,7 +312,7 @@ def codings_frame(project: Project, filters: Filters | None = None) -> pd.DataFr
         )
     ]
     frame["text"] = pd.Series(texts, index=frame.index, dtype=object)
-    frame["words"] = np.fromiter((len(t.split()) for t in texts), dtype=np.int64, count=len(texts))
+    frame["words"] = count_words(frame, locator)
     return frame[CODING_COLUMNS]
 
 

@@ -27,6 +27,7 @@ from lfa_qual.analysis import (
     Locator,
     code_table,
     codings_base,
+    count_words,
     speaker_words,
 )
 from lfa_qual.errors import LfaError
@@ -61,7 +62,7 @@ def passages(frame: pd.DataFrame) -> pd.DataFrame:
     return work.loc[~merge_overlaps(work).duplicated()]
 
 
-def union_words(frame: pd.DataFrame, keys: list[str], texts: dict[str, str]) -> pd.Series:
+def union_words(frame: pd.DataFrame, keys: list[str], locator: Locator) -> pd.Series:
     """Coded words per group of `keys`, overlapping spans within an interview counted once."""
     group = list(dict.fromkeys([*keys, "interview"]))
     work = frame[[*group, "start", "end"]].sort_values([*group, "start"], kind="stable")
@@ -74,20 +75,17 @@ def union_words(frame: pd.DataFrame, keys: list[str], texts: dict[str, str]) -> 
     spans = work.groupby("span", sort=False).agg(
         **{k: (k, "first") for k in group}, start=("start", "min"), end=("end", "max")
     )
-    spans["words"] = [
-        len(texts[i][s:e].split())
-        for i, s, e in zip(spans["interview"], spans["start"], spans["end"], strict=True)
-    ]
+    spans["words"] = count_words(spans, locator)
     if not keys:
         return pd.Series({(): spans["words"].sum()})
     return spans.groupby(keys)["words"].sum()
 
 
 def _aggregate(
-    frame: pd.DataFrame, keys: list[str], count: str, texts: dict[str, str]
+    frame: pd.DataFrame, keys: list[str], count: str, locator: Locator
 ) -> pd.Series | float:
     if count == "words":
-        result = union_words(frame, keys, texts)
+        result = union_words(frame, keys, locator)
         return result.iloc[0] if not keys else result
     if count == "interviews":
         return frame.groupby(keys)["interview"].nunique() if keys else frame["interview"].nunique()
@@ -121,14 +119,8 @@ def build_frequency_table(
     col_labels = labels(project, cols, frame, base)
     table = pd.DataFrame(0.0, index=[*row_labels, TOTAL], columns=[*col_labels, TOTAL])
     table.index.name, table.columns.name = rows, cols
-    texts = (
-        {i: locator.transcript(i).text for i in frame["interview"].unique()}
-        if count == "words"
-        else {}
-    )
-
     if not frame.empty:
-        _fill(table, rows, cols, lambda keys: _aggregate(frame, keys, count, texts))
+        _fill(table, rows, cols, lambda keys: _aggregate(frame, keys, count, locator))
     if not percent:
         return table.astype("int64")
     if count in ("codings", "passages"):

@@ -200,3 +200,19 @@ def test_cooccurrence_within_turns_and_overlaps(coded: Project) -> None:
 
 def _interviews(project: Project) -> list[str]:
     return [r.interview for r in project.transcript_rows()]
+
+
+def test_word_index_counts_like_str_split() -> None:
+    import numpy as np
+
+    from lfa_qual.analysis import WordIndex
+
+    text = " Vi  mødes\thver tirsdag.\n\nPIT-teamet [Elev 3, red.]\u00a0og (…) å "
+    spans = [(s, e) for s in range(len(text) + 1) for e in range(s, len(text) + 1)]
+    counts = WordIndex(text).count(np.array([s for s, _ in spans]), np.array([e for _, e in spans]))
+    assert counts.tolist() == [len(text[s:e].split()) for s, e in spans]
+
+
+def test_codings_frame_counts_words_of_the_coded_text(coded: Project) -> None:
+    frame = codings_frame(coded)
+    assert frame["words"].tolist() == [len(t.split()) for t in frame["text"]]
