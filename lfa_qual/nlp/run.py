@@ -9,6 +9,7 @@ result records cross process boundaries — cheaper than shipping spaCy Docs bac
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from lfa_qual.codebook import Codebook
 from lfa_qual.errors import LfaError
 from lfa_qual.nlp.learned import LearnedModel
+from lfa_qual.nlp.pipeline import load_pipeline
 from lfa_qual.nlp.suggest import Options, Suggester, UnitSuggestions, spans
 from lfa_qual.suggestions import replace_open_suggestions
 from lfa_qual.transcript import Transcript
@@ -174,12 +176,21 @@ def suggest_files(
             read_transcript(p)  # the reader's own "no such file" message
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
-    with ctx.Pool(processes, _init_worker, (codebook, pipeline, options)) as pool:
-        for n, (interview, found, error) in enumerate(
-            pool.imap(_suggest_file, paths, chunksize=1), start=1
-        ):
-            if error is not None:
-                raise LfaError(error)
-            if on_progress is not None:
-                on_progress(n, total)
-            yield interview, found
+    if method == "fork":
+        # Load the pipeline once, before forking, so the workers share its memory; freeze the
+        # heap so the workers' garbage collections do not touch (and copy) the shared pages.
+        load_pipeline(pipeline)
+        gc.freeze()
+    try:
+        with ctx.Pool(processes, _init_worker, (codebook, pipeline, options)) as pool:
+            for n, (interview, found, error) in enumerate(
+                pool.imap(_suggest_file, paths, chunksize=1), start=1
+            ):
+                if error is not None:
+                    raise LfaError(error)
+                if on_progress is not None:
+                    on_progress(n, total)
+                yield interview, found
+    finally:
+        if method == "fork":
+            gc.unfreeze()
