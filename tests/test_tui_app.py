@@ -11,7 +11,7 @@ import pytest
 
 from lfa_qual.codings import get_memo, list_codings
 from lfa_qual.project import Project
-from lfa_qual.store import new_guid, now
+from lfa_qual.store import Store, new_guid, now
 from lfa_qual.tui.app import LfaApp
 from lfa_qual.tui.codebook_screen import CodebookScreen
 from lfa_qual.tui.help import HelpScreen, binding_rows, help_text
@@ -63,10 +63,16 @@ def add_suggestion(project: Project, interview: str, quote: str, code: str, word
 
 
 def coded(project: Project) -> list[tuple[str, str, str]]:
-    """(interview, code, text) of every coding, read back from the store."""
+    """(interview, code, text) of every coding, read through a second connection to the store.
+
+    A second connection sees only committed transactions: what the UI showed as done must be
+    there even if the app were killed now.
+    """
     out = []
-    for c in list_codings(project.store):
-        out.append((c.interview, c.code, project.transcript(c.interview).text[c.start : c.end]))
+    with Store(project.db_path) as other:
+        for c in list_codings(other):
+            text = project.transcript(c.interview).text
+            out.append((c.interview, c.code, text[c.start : c.end]))
     return out
 
 
