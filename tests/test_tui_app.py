@@ -395,6 +395,8 @@ async def test_help_lists_every_key_and_the_palette_every_action(project) -> Non
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for action in ("Accept", "Reject", "Undo", "Code…", "Memo", "Retrieve", "Search"):
             assert action in titles
+        assert "Select sentence (again: extend)" in titles  # the reader view's own keys
+        assert "Jump to passage" not in titles  # the retrieve screen's: not runnable here
 
 
 async def test_palette_runs_an_action(project) -> None:

@@ -117,7 +117,8 @@ class LfaApp(App):
         seen: set[str] = set()
         for section, target, binding in binding_rows(self, screen):
             key = f"{section}:{binding.action}"
-            if key in seen or binding.action == "command_palette":
+            # Only actions that can run here: the app's, this screen's and its reader's.
+            if target is None or key in seen or binding.action == "command_palette":
                 continue
             seen.add(key)
             yield SystemCommand(
