@@ -236,3 +236,16 @@ def test_outline_repeats_lower_headings_when_a_higher_one_changes(coded: Project
     items = list(outline(quotes, KEYS))
     assert isinstance(items[0], Heading) and isinstance(items[2], Quote)
     assert items[-2] == Heading(2, "Skole 1")
+
+
+def test_json_writes_nulls_numbers_and_slashes_plainly() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"text": ["og/eller æ", None], "page": pd.array([3, None], dtype="Int64")})
+    out = io.StringIO()
+    write_json(frame, out)
+    assert "og/eller æ" in out.getvalue()
+    assert json.loads(out.getvalue()) == [
+        {"text": "og/eller æ", "page": 3},
+        {"text": None, "page": None},
+    ]
