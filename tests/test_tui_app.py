@@ -324,6 +324,8 @@ async def test_search_exact_and_fuzzy_then_code_all_hits(project) -> None:
         assert len(screen.hits) == 2  # "sparring" and "Sparringen"? no: exact finds the word twice
         await pilot.press("ctrl+k", *"pit", "enter")
         await pilot.pause()
+        await pilot.press("r")  # not a way out of the question: navigation waits for it
+        assert type(app.screen).__name__ == "Confirm"
         await pilot.press("n")  # the confirmation: no
         await pilot.pause()
         assert coded(project) == []

@@ -8,7 +8,7 @@ from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from lfa_qual.errors import LfaError
 from lfa_qual.project import Project
@@ -52,6 +52,12 @@ class LfaApp(App):
         # Parse the codebook now (≈0.2 s for the LFA codebook) rather than on the first open.
         self.project.codebook()
         self.push_screen(OverviewScreen())
+
+    NAVIGATION = {"overview", "codebook", "retrieve", "search", "review", "stats", "back", "help"}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A dialog (code picker, memo, confirmation) is answered or cancelled first.
+        return not (action in self.NAVIGATION and isinstance(self.screen, ModalScreen))
 
     # -- navigation -------------------------------------------------------------------
     def open_transcript(self, interview: str, select: tuple[int, int] | None = None) -> None:
