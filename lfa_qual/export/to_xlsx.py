@@ -86,28 +86,44 @@ def _sheet(xml: str, frame: pd.DataFrame, columns: list[str], last: str) -> Iter
 
 
 def _rows(frame: pd.DataFrame, columns: list[str], wrap: set[int], style: str) -> Iterator[str]:
-    letters = [get_column_letter(i + 1) for i in range(len(columns))]
-    values = [frame[c].astype(object).tolist() for c in frame.columns]
-    for r, row in enumerate(zip(*values, strict=True), start=2):
-        cells = []
-        for i, value in enumerate(row):
-            cell = _cell(f"{letters[i]}{r}", value, style if i in wrap else None)
-            if cell:
-                cells.append(cell)
-        yield f'<row r="{r}">{"".join(cells)}</row>'
+    """The data rows, built column by column: the type test runs once per column, not per cell."""
+    cells = [
+        _column(frame.iloc[:, i], get_column_letter(i + 1), style if i in wrap else None)
+        for i in range(len(columns))
+    ]
+    for r, row in enumerate(zip(*cells, strict=True), start=2):
+        yield f'<row r="{r}">{"".join(row)}</row>'
 
 
-def _cell(ref: str, value: object, style: str | None) -> str:
-    if value is None or value is pd.NA:
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int | float | np.integer | np.floating):
-        if isinstance(value, float | np.floating) and not math.isfinite(value):
-            return ""
-        return f'<c r="{ref}"><v>{value}</v></c>'
-    text = escape(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-    if not text:
-        return ""
+def _column(series: pd.Series, letter: str, style: str | None) -> list[str]:
+    """Each row's cell of one column ("" for an empty cell), with its reference like "C17"."""
+    values = series.astype(object).tolist()
+    rows = range(2, len(values) + 2)
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return [
+            "" if _missing(v) else f'<c r="{letter}{r}" t="b"><v>{int(v)}</v></c>'
+            for r, v in zip(rows, values, strict=True)
+        ]
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        return [
+            "" if _missing(v) else f'<c r="{letter}{r}"><v>{v}</v></c>'
+            for r, v in zip(rows, values, strict=True)
+        ]
     s = f' s="{style}"' if style else ""
-    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{text}</t></is></c>'
+    texts = ["" if _missing(v) else str(v) for v in values]
+    if ILLEGAL_CHARACTERS_RE.search("".join(texts)):
+        texts = [ILLEGAL_CHARACTERS_RE.sub("", t) for t in texts]
+    return [
+        f'<c r="{letter}{r}" t="inlineStr"{s}><is><t xml:space="preserve">{escape(t)}</t></is></c>'
+        if t
+        else ""
+        for r, t in zip(rows, texts, strict=True)
+    ]
+
+
+def _missing(value: object) -> bool:
+    return (
+        value is None
+        or value is pd.NA
+        or (isinstance(value, float | np.floating) and not math.isfinite(value))
+    )
