@@ -1,25 +1,44 @@
-"""Quotes as JSON: a list of objects, one per quote and line, every column (UTF-8, <NA> as null)."""
+"""Quotes as JSON: a list of objects, one per quote and line, every column (UTF-8, <NA> as null).
+
+Encoded column by column with the standard library's C string encoder: the indenting
+`json.dump` is pure Python and takes seconds for 100,000 quotes, and pandas' own writer escapes
+every "/" as "\\/".
+"""
 
 from __future__ import annotations
 
-import json
-from typing import Any, TextIO
+import math
+from json.encoder import encode_basestring
+from typing import TextIO
 
+import numpy as np
 import pandas as pd
 
 
 def write_json(quotes: pd.DataFrame, stream: TextIO) -> None:
-    # One compact object per line: the standard library's indenting encoder is pure Python and
-    # takes seconds for 100,000 quotes, and pandas' own writer escapes every "/" as "\/".
-    plain = quotes.astype(object).where(quotes.notna(), None)
+    keys = [encode_basestring(str(c)) + ": " for c in quotes.columns]
+    columns = [_column(quotes.iloc[:, i]) for i in range(len(keys))]
     stream.write("[")
-    for i, record in enumerate(plain.to_dict("records")):
+    for i, row in enumerate(zip(*columns, strict=True)):
         stream.write(",\n " if i else "\n ")
-        stream.write(json.dumps(record, ensure_ascii=False, default=_plain))
+        stream.write("{" + ", ".join(k + v for k, v in zip(keys, row, strict=True)) + "}")
     stream.write("\n]\n")
 
 
-def _plain(value: Any) -> Any:
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+def _column(series: pd.Series) -> list[str]:
+    values = series.astype(object).tolist()
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return ["null" if _missing(v) else ("true" if v else "false") for v in values]
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return ["null" if _missing(v) else str(int(v)) for v in values]
+    if pd.api.types.is_float_dtype(series.dtype):
+        return ["null" if _missing(v) else repr(float(v)) for v in values]
+    return ["null" if _missing(v) else encode_basestring(str(v)) for v in values]
+
+
+def _missing(value: object) -> bool:
+    return (
+        value is None
+        or value is pd.NA
+        or (isinstance(value, float | np.floating) and not math.isfinite(value))
+    )
