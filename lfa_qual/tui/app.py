@@ -12,8 +12,13 @@ from textual.screen import ModalScreen, Screen
 
 from lfa_qual.errors import LfaError
 from lfa_qual.project import Project
+from lfa_qual.tui.codebook_screen import CodebookScreen
 from lfa_qual.tui.help import HelpScreen, binding_rows
 from lfa_qual.tui.overview import OverviewScreen
+from lfa_qual.tui.reader_screen import ReaderScreen
+from lfa_qual.tui.retrieve import REVIEW, RetrieveScreen
+from lfa_qual.tui.search import SearchScreen
+from lfa_qual.tui.stats import StatsScreen
 
 
 class LfaApp(App):
@@ -61,8 +66,6 @@ class LfaApp(App):
 
     # -- navigation -------------------------------------------------------------------
     def open_transcript(self, interview: str, select: tuple[int, int] | None = None) -> None:
-        from lfa_qual.tui.reader_screen import ReaderScreen
-
         self.push_screen(ReaderScreen(interview, select))
 
     def current_interview(self) -> str | None:
@@ -90,31 +93,21 @@ class LfaApp(App):
         return type(self.screen).__name__
 
     def action_codebook(self) -> None:
-        from lfa_qual.tui.codebook_screen import CodebookScreen
-
         if not isinstance(self.screen, CodebookScreen):
             self.push_screen(CodebookScreen(self.current_interview()))
 
     def action_retrieve(self, code: str | None = None) -> None:
-        from lfa_qual.tui.retrieve import RetrieveScreen
-
         if not isinstance(self.screen, RetrieveScreen):
             self.push_screen(RetrieveScreen(code))
 
     def action_review(self) -> None:
-        from lfa_qual.tui.retrieve import REVIEW, RetrieveScreen
-
         self.push_screen(RetrieveScreen(REVIEW))
 
     def action_stats(self) -> None:
-        from lfa_qual.tui.stats import StatsScreen
-
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen())
 
     def action_search(self) -> None:
-        from lfa_qual.tui.search import SearchScreen
-
         if not isinstance(self.screen, SearchScreen):
             self.push_screen(SearchScreen())
 
