@@ -11,7 +11,6 @@ import math
 from json.encoder import encode_basestring
 from typing import TextIO
 
-import numpy as np
 import pandas as pd
 
 
@@ -27,18 +26,11 @@ def write_json(quotes: pd.DataFrame, stream: TextIO) -> None:
 
 def _column(series: pd.Series) -> list[str]:
     values = series.astype(object).tolist()
+    pairs = zip(values, series.isna().tolist(), strict=True)
     if pd.api.types.is_bool_dtype(series.dtype):
-        return ["null" if _missing(v) else ("true" if v else "false") for v in values]
+        return ["null" if m else ("true" if v else "false") for v, m in pairs]
     if pd.api.types.is_integer_dtype(series.dtype):
-        return ["null" if _missing(v) else str(int(v)) for v in values]
+        return ["null" if m else str(int(v)) for v, m in pairs]
     if pd.api.types.is_float_dtype(series.dtype):
-        return ["null" if _missing(v) else repr(float(v)) for v in values]
-    return ["null" if _missing(v) else encode_basestring(str(v)) for v in values]
-
-
-def _missing(value: object) -> bool:
-    return (
-        value is None
-        or value is pd.NA
-        or (isinstance(value, float | np.floating) and not math.isfinite(value))
-    )
+        return ["null" if m or not math.isfinite(v) else repr(float(v)) for v, m in pairs]
+    return ["null" if m else encode_basestring(str(v)) for v, m in pairs]

@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -57,7 +56,8 @@ def write_xlsx(
     try:
         with (
             zipfile.ZipFile(skeleton) as source,
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+            # Level 1: a third of the time of the default for a file 10 % larger.
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
         ):
             for item in source.infolist():
                 data = source.read(item.filename)
@@ -98,32 +98,28 @@ def _rows(frame: pd.DataFrame, columns: list[str], wrap: set[int], style: str) -
 def _column(series: pd.Series, letter: str, style: str | None) -> list[str]:
     """Each row's cell of one column ("" for an empty cell), with its reference like "C17"."""
     values = series.astype(object).tolist()
+    missing = series.isna().tolist()
     rows = range(2, len(values) + 2)
     if pd.api.types.is_bool_dtype(series.dtype):
         return [
-            "" if _missing(v) else f'<c r="{letter}{r}" t="b"><v>{int(v)}</v></c>'
-            for r, v in zip(rows, values, strict=True)
+            "" if m else f'<c r="{letter}{r}" t="b"><v>{int(v)}</v></c>'
+            for r, v, m in zip(rows, values, missing, strict=True)
         ]
     if pd.api.types.is_numeric_dtype(series.dtype):
         return [
-            "" if _missing(v) else f'<c r="{letter}{r}"><v>{v}</v></c>'
-            for r, v in zip(rows, values, strict=True)
+            "" if m or not math.isfinite(v) else f'<c r="{letter}{r}"><v>{v}</v></c>'
+            for r, v, m in zip(rows, values, missing, strict=True)
         ]
     s = f' s="{style}"' if style else ""
-    texts = ["" if _missing(v) else str(v) for v in values]
-    if ILLEGAL_CHARACTERS_RE.search("".join(texts)):
+    texts = ["" if m else str(v) for v, m in zip(values, missing, strict=True)]
+    joined = "".join(texts)
+    if ILLEGAL_CHARACTERS_RE.search(joined):
         texts = [ILLEGAL_CHARACTERS_RE.sub("", t) for t in texts]
+    if "&" in joined or "<" in joined or ">" in joined:
+        texts = [escape(t) for t in texts]
     return [
-        f'<c r="{letter}{r}" t="inlineStr"{s}><is><t xml:space="preserve">{escape(t)}</t></is></c>'
+        f'<c r="{letter}{r}" t="inlineStr"{s}><is><t xml:space="preserve">{t}</t></is></c>'
         if t
         else ""
         for r, t in zip(rows, texts, strict=True)
     ]
-
-
-def _missing(value: object) -> bool:
-    return (
-        value is None
-        or value is pd.NA
-        or (isinstance(value, float | np.floating) and not math.isfinite(value))
-    )
