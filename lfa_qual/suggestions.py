@@ -188,8 +188,10 @@ def replace_open_suggestions(
 ) -> int:
     """Store a transcript's new open suggestions in place of its old open ones.
 
-    Spans rejected for a code, and spans already coded with it (overlapping), are left out:
-    the researcher has decided on them. Returns the number stored.
+    An open suggestion suggested again (same span and code) keeps its id and guid, with the
+    new score and evidence, so ids shown to the researcher survive a re-run. Spans rejected
+    for a code, and spans already coded with it (overlapping), are left out: the researcher
+    has decided on them. Returns the number stored.
     """
     with store.transaction() as conn:
         row = conn.execute("SELECT id FROM transcripts WHERE interview=?", (interview,)).fetchone()
@@ -204,27 +206,35 @@ def replace_open_suggestions(
         ):
             decided.setdefault(r["code_id"], []).append((r["start"], r["end"]))
         known = {r["id"] for r in conn.execute("SELECT id FROM codes")}
-        conn.execute("DELETE FROM suggestions WHERE transcript_id=? AND status='open'", (tid,))
-        stamp, count = now(), 0
+        old = {
+            (r["start"], r["end"], r["code_id"]): r["id"]
+            for r in conn.execute(
+                "SELECT id, start, end, code_id FROM suggestions"
+                " WHERE transcript_id=? AND status='open'",
+                (tid,),
+            )
+        }
+        stamp, count, kept = now(), 0, set()
         for s in suggestions:
             if s.code not in known:
                 continue
             if any(a < s.end and s.start < b for a, b in decided.get(s.code, ())):
                 continue
-            conn.execute(
-                "INSERT INTO suggestions(guid, transcript_id, start, end, code_id, score, evidence,"
-                " pipeline, created) VALUES (?,?,?,?,?,?,?,?,?)",
-                (
-                    new_guid(),
-                    tid,
-                    s.start,
-                    s.end,
-                    s.code,
-                    round(s.score, 4),
-                    evidence_json(s.evidence),
-                    pipeline,
-                    stamp,
-                ),
-            )
+            values = (round(s.score, 4), evidence_json(s.evidence), pipeline)
+            same = old.get((s.start, s.end, s.code))
+            if same is not None and same not in kept:
+                conn.execute(
+                    "UPDATE suggestions SET score=?, evidence=?, pipeline=?, created=? WHERE id=?",
+                    (*values, stamp, same),
+                )
+                kept.add(same)
+            else:
+                conn.execute(
+                    "INSERT INTO suggestions(guid, transcript_id, start, end, code_id, score,"
+                    " evidence, pipeline, created) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (new_guid(), tid, s.start, s.end, s.code, *values, stamp),
+                )
             count += 1
+        gone = [i for i in old.values() if i not in kept]
+        conn.executemany("DELETE FROM suggestions WHERE id=?", [(i,) for i in gone])
     return count

@@ -53,8 +53,25 @@ def test_suggest_project_stores_open_suggestions_in_order(project):
 
 def test_rerun_replaces_open_suggestions_instead_of_adding(project):
     first = suggest_project(project)
+    ids = [s.id for s in list_suggestions(project.store)]
     second = suggest_project(project)
     assert first == second == len(list_suggestions(project.store))
+    # Suggested again, a suggestion keeps its id: what the researcher saw still names it.
+    assert [s.id for s in list_suggestions(project.store)] == ids
+
+
+def test_rerun_with_a_changed_codebook_drops_what_is_no_longer_suggested(project):
+    suggest_project(project)
+    assert [s for s in list_suggestions(project.store) if s.code == "foraeldre"]
+    path = project.codebook_path
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("[forældre, kontaktperson]", "[forældremøde]"),
+        encoding="utf-8",
+    )
+    project.sync_codebook()
+    suggest_project(project)
+    found = list_suggestions(project.store)
+    assert found and not [s for s in found if s.code == "foraeldre"]
 
 
 def test_only_the_named_transcripts_are_replaced(project):
