@@ -473,3 +473,17 @@ async def test_a_store_error_escaping_a_handler_ends_the_app_with_the_message(
     assert isinstance(app.domain_error, StoreError)
     assert app.return_code == 2
     assert coded(project) == []  # the undo was committed before the failure
+
+
+async def test_the_coder_from_the_command_line_signs_the_codings(project) -> None:
+    other = Project(project.root, coder="forsker2")  # as `lfa-qual --coder forsker2`
+    app = LfaApp(other)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "coder forsker2" in str(app.screen.query_one("#title").render())
+        reader = await open_reader(pilot, "skole2-elev2")
+        reader.query_one(TranscriptView).select(*span(project, "skole2-elev2", "Det er fint."))
+        await pilot.press("2")
+        await pilot.pause()
+    other.close()
+    assert [(c.code, c.coder) for c in list_codings(project.store)] == [("mindset", "forsker2")]
