@@ -8,6 +8,7 @@ matched words with their offsets in the transcript text.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import math
 from collections.abc import Iterable, Iterator
@@ -115,6 +116,12 @@ class Suggester:
         # With lookup lemmas we compute (better) lemmas ourselves, once per word form, so the
         # pipeline's own lemmatizer is switched off; a trained pipeline's lemmas are used as is.
         self.disable = ["lemmatizer"] if self.info.lookup_lemmas else []
+        # Sentences are needed only to split long paragraphs into windows: the sentencizer
+        # runs on those alone (it costs a quarter of the pipeline on every paragraph).
+        self._sentencizer = None
+        if self.nlp.has_pipe("sentencizer"):
+            self._sentencizer = self.nlp.get_pipe("sentencizer")
+            self.disable.append("sentencizer")
         self._by_orth: dict[int, WordInfo] = {}
         self._weights_key: tuple | None = None
         self._weights: dict[str, float] = {}
@@ -199,10 +206,10 @@ class Suggester:
         # Token attributes come as one array, and word analyses are cached by the word's hash:
         # creating a Python Token per word would cost more than the whole matching.
         if self.info.lookup_lemmas:
-            arr = doc.to_array([ORTH, IDX, SENT_START]).tolist()
+            arr = doc.to_array([ORTH, IDX]).tolist()
             cache, strings, info_of = self._by_orth, doc.vocab.strings, self.matcher.info
-            infos, offsets, sent_starts = [], [], []
-            for orth, idx, sent in arr:
+            infos, offsets = [], []
+            for orth, idx in arr:
                 info = cache.get(orth)
                 if info is None:
                     info = info_of(strings[orth])
@@ -211,19 +218,15 @@ class Suggester:
                 if not info.space:
                     infos.append(info)
                     offsets.append(idx)
-                    sent_starts.append(sent == 1)
         else:  # a trained pipeline's lemmas depend on context: analyse per token
-            infos, offsets, sent_starts = [], [], []
+            infos, offsets = [], []
             for tok in doc:
                 if not tok.is_space:
                     infos.append(self.matcher.info(tok.text, tok.lemma_.lower()))
                     offsets.append(tok.idx)
-                    sent_starts.append(bool(tok.is_sent_start))
         n = len(infos)
         if n > LONG_PARAGRAPH_TOKENS:
-            starts = [i for i, flag in enumerate(sent_starts) if flag] or [0]
-            if starts[0] != 0:
-                starts.insert(0, 0)
+            starts = self._sentence_starts(doc, offsets)
             bounds = list(zip(starts, starts[1:] + [n], strict=True))
             spans_ = windows(bounds, n)
         else:
@@ -241,6 +244,18 @@ class Suggester:
             if found:
                 out.append(UnitSuggestions(unit, start, end, tuple(found)))
         return out
+
+    def _sentence_starts(self, doc, offsets: list[int]) -> list[int]:
+        """Positions (in our space-free token list) where sentences start; the first is 0."""
+        if self._sentencizer is not None and not doc.has_annotation("SENT_START"):
+            doc = self._sentencizer(doc)
+        found = {
+            bisect.bisect_left(offsets, idx)
+            for idx, start in doc.to_array([IDX, SENT_START]).tolist()
+            if start == 1
+        }
+        starts = sorted(i for i in found if 0 < i < len(offsets))
+        return [0, *starts]
 
     # -- scoring ---------------------------------------------------------------------------
     # Matches travel as plain tuples (keyword, start, end, word, kind); Evidence records are
