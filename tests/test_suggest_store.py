@@ -188,21 +188,23 @@ def test_learned_model_improves_a_weak_keyword_score(project):
 
 
 def test_codebook_texts_seed_the_learned_model():
+    """The codebook's descriptions break a tie between two codes with one keyword each."""
     from lfa_qual.codebook import parse_codebook
 
     codebook = parse_codebook(
         "name: t\nversion: '1'\ncodes:\n"
-        "  - id: mad\n    label: Mad og pauser\n"
+        "  - id: spisning\n    label: Mad og pauser\n"
         "    description: Frokost i kantinen, madpakker og frikvarterer.\n"
         "    keywords: [madordning]\n"
-        "  - id: pit\n    label: PIT\n    description: Sparring og vejledning.\n"
+        "  - id: pit\n    label: PIT\n    description: Sparring og vejledning af lærere.\n"
         "    keywords: [sparring]\n"
     )
-    passage = [("Kantinen serverer frokost, og alle har madpakker med.", "Skoleleder")]
+    passage = [("Til sparring talte vi om madordning, kantinen og frokost.", "Skoleleder")]
     off = Suggester(codebook, options=Options(min_score=0.0, top=0, codebook_texts=False))
-    assert next(off.suggest_passages(passage)) == []
+    [plain] = list(off.suggest_passages(passage))
+    assert [s.code for s in plain] == ["pit", "spisning"]  # a tie, broken by the code id
+    assert plain[0].score == plain[1].score
     on = Suggester(codebook, options=Options(min_score=0.0, top=0))
-    [found] = list(on.suggest_passages(passage))
-    assert [s.code for s in found] == ["mad"]
-    learned = {e.keyword for e in found[0].evidence if e.kind == "learned"}
-    assert learned and learned <= {"kantine", "frokost", "madpakke"}
+    [seeded] = list(on.suggest_passages(passage))
+    assert [s.code for s in seeded] == ["spisning", "pit"]
+    assert seeded[0].score > seeded[1].score

@@ -39,6 +39,7 @@ SCALE = 1.5  # score = 1 - exp(-raw / SCALE): one keyword ≈ 0.49, two ≈ 0.74
 # handful of passages is noisy (see benchmarks/bench_suggest_quality.py).
 LEARNED_MAX = 0.6
 LEARNED_HALF = 20
+LEARNED_SHOWN = 0.05  # list the model's words when it adds at least this much to a score
 DEFAULT_MIN_SCORE = 0.3
 DEFAULT_TOP = 3
 BATCH_SIZE = 256
@@ -324,7 +325,9 @@ class Suggester:
                     evidence.append(Evidence(s, s + len(unit.label), unit.label, role, "role"))
                 else:  # a loose passage has no speaker label in its text: an empty span
                     evidence.append(Evidence(unit.start, unit.start, "", role, "role"))
-            if code in ps:  # the learned model's words, worked out only for what is shown
+            # The learned model's words, worked out only for what is shown, and only when the
+            # model moved the score noticeably (the codebook-text model alone barely does).
+            if code in ps and weights[code] * ps[code] >= LEARNED_SHOWN:
                 for i, lemma in learned.top(code):
                     s, word = unit.start + offsets[i], infos[i].word
                     evidence.append(Evidence(s, s + len(word), word, lemma, "learned"))
