@@ -208,3 +208,9 @@ def test_codebook_texts_seed_the_learned_model():
     [seeded] = list(on.suggest_passages(passage))
     assert [s.code for s in seeded] == ["spisning", "pit"]
     assert seeded[0].score > seeded[1].score
+    # The codebook texts moved the score too little to list their words next to the keyword.
+    assert [e.kind for e in seeded[0].evidence] == ["exact"]
+    # Where the model's words are the only explanation, they are listed.
+    [alone] = list(on.suggest_passages([("Kantinen har frokost og madpakker.", "Skoleleder")]))
+    assert [s.code for s in alone] == ["spisning"]
+    assert {e.kind for e in alone[0].evidence} == {"learned"}

@@ -325,9 +325,10 @@ class Suggester:
                     evidence.append(Evidence(s, s + len(unit.label), unit.label, role, "role"))
                 else:  # a loose passage has no speaker label in its text: an empty span
                     evidence.append(Evidence(unit.start, unit.start, "", role, "role"))
-            # The learned model's words, worked out only for what is shown, and only when the
-            # model moved the score noticeably (the codebook-text model alone barely does).
-            if code in ps and weights[code] * ps[code] >= LEARNED_SHOWN:
+            # The learned model's words, worked out only for what is shown: when the model
+            # moved the score noticeably (the codebook-text model alone barely does), or when
+            # they are the only explanation there is.
+            if code in ps and (not evidence or weights[code] * ps[code] >= LEARNED_SHOWN):
                 for i, lemma in learned.top(code):
                     s, word = unit.start + offsets[i], infos[i].word
                     evidence.append(Evidence(s, s + len(word), word, lemma, "learned"))
