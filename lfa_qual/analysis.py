@@ -216,6 +216,7 @@ class Locator:
         self.template = project.config.citation
         self._cache: dict[str, tuple[Transcript, CitationIndex]] = {}
         self._words: dict[str, WordIndex] = {}
+        self._paragraphs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def get(self, interview: str) -> tuple[Transcript, CitationIndex]:
         if interview not in self._cache:
@@ -225,6 +226,16 @@ class Locator:
 
     def transcript(self, interview: str) -> Transcript:
         return self.get(interview)[0]
+
+    def paragraphs(self, interview: str) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end offsets of the transcript's paragraphs, in text order."""
+        if interview not in self._paragraphs:
+            paras = [p for turn in self.transcript(interview).turns for p in turn.paragraphs]
+            self._paragraphs[interview] = (
+                np.array([p.start for p in paras], dtype=np.int64),
+                np.array([p.end for p in paras], dtype=np.int64),
+            )
+        return self._paragraphs[interview]
 
     def words(self, interview: str) -> WordIndex:
         if interview not in self._words:

@@ -249,3 +249,26 @@ def test_json_writes_nulls_numbers_and_slashes_plainly() -> None:
         {"text": "og/eller æ", "page": 3},
         {"text": None, "page": None},
     ]
+
+
+def test_a_quote_across_speakers_names_the_other_speaker(coded: Project) -> None:
+    t = coded.transcript("skole1-personale").text
+    start = t.index("Det fungerer godt")
+    end = t.index("når jeg spørger.") + len("når jeg spørger.")
+    coded.code("skole1-personale", "foraeldre", start=start, end=end)
+    quote = quotes_frame(coded, Filters(codes=("foraeldre",))).iloc[0]
+    assert quote["text"] == (
+        "Det fungerer godt, synes jeg.\n\nSkolemedarbejder: Jeg får sparring, når jeg spørger."
+    )
+    assert quote["citation"] == "(PIT-medarbejder, Skole 1, april 2021, 1)"
+
+
+def test_words_column_counts_the_quote_without_omission_marks(coded: Project) -> None:
+    from lfa_qual.export.text import word_count
+
+    coded.code("skole1-personale", "foraeldre", quote="Men det tager tid (…) og tiden er knap.")
+    for max_words in (None, 3):
+        quotes = quotes_frame(coded, max_words=max_words)
+        assert quotes["words"].tolist() == [word_count(t) for t in quotes["text"]]
+    quote = quotes_frame(coded, Filters(codes=("foraeldre",))).iloc[0]
+    assert (quote["text"], quote["words"]) == ("Men det tager tid (…) og tiden er knap.", 8)

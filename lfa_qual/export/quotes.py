@@ -24,7 +24,14 @@ from lfa_qual.analysis import (
     month_names,
 )
 from lfa_qual.errors import LfaError
-from lfa_qual.export.text import cut_to_words, elide, needs_cut, quote_paragraphs, word_count
+from lfa_qual.export.text import (
+    ELISION,
+    cut_to_words,
+    elide,
+    needs_cut,
+    quote_paragraphs,
+    word_count,
+)
 
 if TYPE_CHECKING:
     from lfa_qual.project import Project
@@ -121,6 +128,43 @@ def cut_spans(codings: pd.DataFrame, locator: Locator) -> tuple[np.ndarray, np.n
     return starts, ends
 
 
+def quote_texts(
+    quotes: pd.DataFrame, locator: Locator, max_words: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each quote's text (see `quote_paragraphs`, `elide`) and its number of words.
+
+    Most quotes lie inside one paragraph: that is found for all of them at once, their text is
+    the span with white space normalised and their words come from the word index; only the
+    others go through `quote_paragraphs`.
+    """
+    texts = np.empty(len(quotes), dtype=object)
+    words = np.full(len(quotes), -1, dtype=np.int64)
+    starts, ends = quotes["start"].to_numpy(), quotes["end"].to_numpy()
+    for interview, rows in quotes.groupby("interview", sort=False).indices.items():
+        transcript = locator.transcript(interview)
+        p_starts, p_ends = locator.paragraphs(interview)
+        s, e = starts[rows], ends[rows]
+        if not len(p_starts):
+            single = np.zeros(len(rows), dtype=bool)
+        else:
+            inside = np.searchsorted(p_starts, s, side="right") - 1
+            single = (inside >= 0) & (e <= p_ends[np.maximum(inside, 0)])
+        words[rows] = np.where(single, locator.words(interview).count(s, e), -1)
+        text = transcript.text
+        for row, a, b, one in zip(
+            rows.tolist(), s.tolist(), e.tolist(), single.tolist(), strict=True
+        ):
+            texts[row] = " ".join(text[a:b].split()) if one else quote_paragraphs(transcript, a, b)
+    for row in range(len(texts)):  # "(…)" is not a word
+        if words[row] < 0 or ELISION in texts[row]:
+            words[row] = word_count(texts[row])
+    if max_words:
+        for row in np.flatnonzero(words > max_words):
+            texts[row] = elide(texts[row], max_words)
+            words[row] = word_count(texts[row])
+    return texts, words
+
+
 def build_quotes(
     project: Project, filters: Filters, by: Sequence[str] | str, max_words: int | None
 ) -> pd.DataFrame:
@@ -164,17 +208,7 @@ def build_quotes(
     quotes["memo"] = join_per_quote(number[memo], work["memo"][memo], len(quotes), " | ")
     attach_locations(quotes, locator)
     quotes["month"] = month_names(quotes["date"])
-    full = [
-        quote_paragraphs(locator.transcript(i), s, e)
-        for i, s, e in zip(
-            quotes["interview"].tolist(),
-            quotes["start"].tolist(),
-            quotes["end"].tolist(),
-            strict=True,
-        )
-    ]
-    quotes["text"] = [elide(t, max_words) for t in full] if max_words else full
-    quotes["words"] = [word_count(t) for t in quotes["text"]]
+    quotes["text"], quotes["words"] = quote_texts(quotes, locator, max_words)
     _add_theme(project, quotes)
     return _order(quotes, keys)[QUOTE_COLUMNS]
 
