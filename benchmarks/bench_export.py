@@ -18,6 +18,7 @@ import argparse
 import gc
 import io
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -296,6 +297,8 @@ def main() -> int:
         print("\npeak memory (tracemalloc, second pass)", flush=True)
         for name, fn in tasks(root, out).items():
             print(f"{name:34} {peak_mb(fn):7.0f} MB", flush=True)
+        peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"{'process peak RSS (whole run)':34} {peak_rss:7.0f} MB", flush=True)
         sizes = {p.name: p.stat().st_size for p in out.glob("q.*")}
         print(
             "\nfile sizes: " + ", ".join(f"{k} {v / 2**20:.1f} MB" for k, v in sizes.items()),
