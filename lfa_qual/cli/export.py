@@ -1,6 +1,7 @@
 """Export and statistics commands: `export quotes|frequencies|cooccurrence|figures` and `stats`.
 
-pandas, python-docx, openpyxl and matplotlib are imported inside the handlers, so that
+Each command first brings the store up to date with the codebook and the transcripts folder
+(`Project.sync`). pandas, python-docx, openpyxl and matplotlib are imported inside the handlers, so that
 `lfa-qual --help` and the other commands do not pay for them.
 """
 
@@ -161,7 +162,7 @@ def cmd_export_quotes(args: argparse.Namespace) -> int:
         interviews=_many(args.interviews),
     )
     with open_project(args) as project:
-        project.sync_codebook()
+        project.sync()  # the codebook and the transcripts folder, as `import` would
         quotes = quotes_frame(project, filters, keys, args.max_words)
         write_quotes(quotes, keys, fmt, args.out, args.title)
     if args.out is not None:
@@ -222,7 +223,7 @@ def cmd_export_frequencies(args: argparse.Namespace) -> int:
 
     fmt = output_format(args, TABLE_FORMATS)
     with open_project(args) as project:
-        project.sync_codebook()
+        project.sync()
         table = frequency_table(project, args.rows, args.cols, args.count, args.percent)
     write_table(table, fmt, args.out, args.percent, sheet="Frekvenser")
     return 0
@@ -233,7 +234,7 @@ def cmd_export_cooccurrence(args: argparse.Namespace) -> int:
 
     fmt = output_format(args, TABLE_FORMATS)
     with open_project(args) as project:
-        project.sync_codebook()
+        project.sync()
         matrix = cooccurrence(project, args.within)
     write_table(matrix, fmt, args.out, False, sheet="Samforekomst")
     return 0
@@ -243,7 +244,7 @@ def cmd_export_figures(args: argparse.Namespace) -> int:
     from lfa_qual.export.figures import write_figures
 
     with open_project(args) as project:
-        project.sync_codebook()
+        project.sync()
         paths = write_figures(project, args.out, cols=args.cols, count=args.count)
     for path in paths:
         print(path)
@@ -262,7 +263,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from lfa_qual.export.tables import render_text
 
     with open_project(args) as project:
-        project.sync_codebook()
+        project.sync()
         meta = transcripts_frame(project)
         n = project.store.read_one(
             "SELECT count(*) AS n, count(DISTINCT coder) AS coders FROM codings"
