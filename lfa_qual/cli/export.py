@@ -16,8 +16,8 @@ from typing import TextIO
 
 from lfa_qual.cli.core import open_project
 from lfa_qual.errors import LfaError
+from lfa_qual.export import QUOTE_FORMATS
 
-QUOTE_FORMATS = ("md", "docx", "xlsx", "csv", "json")
 TABLE_FORMATS = ("table", "md", "csv", "xlsx")
 BINARY = ("docx", "xlsx")
 DIMENSIONS = ("code", "school", "role", "interview", "kind")
