@@ -1,7 +1,8 @@
 """Persistent undo and redo of coding actions, kept in the store's `actions` table.
 
 Each action function here does the work through the domain functions in `codings` (and
-`suggestions`), each of which commits, and then logs what changed in a second short transaction.
+`suggestions`) and logs what changed, all inside one transaction: the domain functions' own
+transactions become savepoints of it, so an action and its undo entry commit together.
 A log entry holds the state of every touched coding and suggestion before and after the action,
 keyed by guid, so undo and redo are "make these records look like this again" and survive a
 restart. Undo and redo change only the fields the action changed: a re-anchoring of a coding's
@@ -13,9 +14,12 @@ A new action drops that coder's redo list, as in any editor.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from lfa_qual import codings as ops
 from lfa_qual.codings import Coding
@@ -226,6 +230,21 @@ def _apply_suggestion(conn: sqlite3.Connection, guid: str, expected: State, want
 
 
 # -- actions: do the work through the domain functions, then log it ----------------------
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _atomic(func: F) -> F:
+    """Run an action and its log entry in one transaction of the store (the first argument)."""
+
+    @functools.wraps(func)
+    def wrapper(store: Store, *args: Any, **kwargs: Any) -> Any:
+        with store.transaction():
+            return func(store, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@_atomic
 def code(
     store: Store, interview: str, start: int, end: int, code_id: str, coder: str, memo: str = ""
 ) -> Coding:
@@ -240,6 +259,7 @@ def code(
     return coding
 
 
+@_atomic
 def code_many(
     store: Store, spans: list[tuple[str, int, int]], code_id: str, coder: str
 ) -> tuple[list[Coding], list[str]]:
@@ -265,6 +285,7 @@ def code_many(
     return done, skipped
 
 
+@_atomic
 def uncode(store: Store, coding_id: int, coder: str) -> Coding:
     coding = ops.remove_coding(store, coding_id)
     record(
@@ -277,6 +298,7 @@ def uncode(store: Store, coding_id: int, coder: str) -> Coding:
     return coding
 
 
+@_atomic
 def change_code(store: Store, coding_id: int, code_id: str, coder: str) -> Coding:
     before = ops.get_coding(store, coding_id)
     after = ops.change_coding_code(store, coding_id, code_id)
@@ -290,6 +312,7 @@ def change_code(store: Store, coding_id: int, code_id: str, coder: str) -> Codin
     return after
 
 
+@_atomic
 def set_memo(store: Store, coding_id: int, memo: str, coder: str) -> Coding:
     before = ops.get_coding(store, coding_id)
     after = ops.set_coding_memo(store, coding_id, memo)
@@ -303,6 +326,7 @@ def set_memo(store: Store, coding_id: int, memo: str, coder: str) -> Coding:
     return after
 
 
+@_atomic
 def accept(
     store: Store, suggestion_id: int, coder: str, start: int | None = None, end: int | None = None
 ) -> Coding:
@@ -325,6 +349,7 @@ def accept(
     return coding
 
 
+@_atomic
 def reject(store: Store, suggestion_id: int, coder: str) -> None:
     from lfa_qual.suggestions import reject_suggestion
 

@@ -173,6 +173,7 @@ class Store:
         before_migration: Callable[[Path], None] | None = None,
     ) -> None:
         self.path = Path(path)
+        self._depth = 0  # nesting of transaction() blocks
         try:
             self.conn = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
@@ -237,11 +238,19 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, committed (durably) when the block ends without an error."""
+        """One write transaction, committed (durably) when the block ends without an error.
+
+        Nested blocks become savepoints of the outer transaction, so that an action made of
+        several domain calls (a coding and its undo entry) commits as one.
+        """
+        if self._depth:
+            yield from self._savepoint()
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise _explain(exc, self.path) from None
+        self._depth = 1
         try:
             yield self.conn
         except sqlite3.Error as exc:
@@ -250,11 +259,28 @@ class Store:
         except BaseException:
             self._rollback()
             raise
+        finally:
+            self._depth = 0
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
             raise _explain(exc, self.path) from None
+
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        name = f"lfa_{self._depth}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        self._depth += 1
+        try:
+            yield self.conn
+        except BaseException:
+            with suppress(sqlite3.Error):
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+            raise
+        finally:
+            self._depth -= 1
+        self.conn.execute(f"RELEASE {name}")
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:

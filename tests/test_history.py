@@ -136,3 +136,17 @@ def test_undo_accept_reopens_the_suggestion(project: Project) -> None:
     history.redo(project.store, "tester")
     row = project.store.read_one("SELECT status, coding_id FROM suggestions WHERE id=?", (sid,))
     assert row["status"] == "accepted" and row["coding_id"] == list_codings(project.store)[0].id
+
+
+def test_an_action_and_its_undo_entry_commit_together(small_project, monkeypatch):
+    from lfa_qual import history
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("crash between the coding and its log entry")
+
+    monkeypatch.setattr(history, "record", fail)
+    t = small_project.transcript("skole9-skoleleder")
+    start = t.text.index("Vi flytter")
+    with pytest.raises(RuntimeError):
+        history.code(small_project.store, "skole9-skoleleder", start, start + 10, "mindset", "a")
+    assert small_project.codings() == []

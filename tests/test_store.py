@@ -160,3 +160,21 @@ def test_memos(small_project):
     assert get_memo(small_project.store, "code", "pit") == "Husk PIT-netværket"
     set_memo(small_project.store, "code", "pit", "", "tester")
     assert get_memo(small_project.store, "code", "pit") == ""
+
+
+def test_nested_transactions_are_savepoints(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        with store.transaction() as conn:
+            conn.execute("INSERT INTO meta VALUES ('a', '1')")
+            with pytest.raises(LfaError), store.transaction() as inner:
+                inner.execute("INSERT INTO meta VALUES ('b', '2')")
+                raise LfaError("inner action refused")
+            with store.transaction() as inner:
+                inner.execute("INSERT INTO meta VALUES ('c', '3')")
+        assert [r[0] for r in store.read("SELECT key FROM meta ORDER BY key")] == ["a", "c"]
+        with pytest.raises(RuntimeError), store.transaction() as conn:
+            conn.execute("INSERT INTO meta VALUES ('d', '4')")
+            with store.transaction() as inner:
+                inner.execute("INSERT INTO meta VALUES ('e', '5')")
+            raise RuntimeError("outer fails after the inner block finished")
+        assert [r[0] for r in store.read("SELECT key FROM meta ORDER BY key")] == ["a", "c"]
