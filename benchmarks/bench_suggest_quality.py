@@ -1,4 +1,8 @@
-"""Quality of code suggestions on the gold set (tests/data/gold_passages.yaml).
+"""Quality of code suggestions on a set of coded passages (by default the gold set).
+
+Two sets: `tests/data/dev_passages.yaml` is the development set (tune on it: `--gold` it, and
+`--misses`/`--confusion` show where the suggester goes wrong); `tests/data/gold_passages.yaml`
+is held out (run it for the aggregate figures only: the per-passage options refuse it).
 
 Prints, for the keyword rules alone and for the learned model in k-fold cross-validation:
 - top-1:        the best-scored code is the passage's primary code (first listed);
@@ -8,6 +12,7 @@ Prints, for the keyword rules alone and for the learned model in k-fold cross-va
 - micro P/R/F1: of what `lfa-qual suggest` would show with its defaults (min score, top K).
 
     .venv/bin/python benchmarks/bench_suggest_quality.py [--codebook PATH] [--folds K]
+        [--gold PATH] [--misses] [--confusion]
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -24,6 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from lfa_qual.codebook import load_codebook  # noqa: E402
 from lfa_qual.nlp.suggest import Options, Suggester  # noqa: E402
+
+HELD_OUT = ROOT / "tests" / "data" / "gold_passages.yaml"
 
 
 def ranked(suggestions) -> list[str]:
@@ -51,6 +59,24 @@ def figures(gold: list[dict], rankings: list[list[str]], shown: list[list[str]])
         "R": rec,
         "F1": f1,
     }
+
+
+def confusion(gold: list[dict], rankings: list[list[str]]) -> str:
+    """Per primary code: how often it is ranked first, in the top 3, and what beat it."""
+    rows = {}
+    for g, r in zip(gold, rankings, strict=True):
+        code = g["codes"][0]
+        row = rows.setdefault(code, {"n": 0, "top1": 0, "r3": 0, "instead": Counter()})
+        row["n"] += 1
+        row["top1"] += r[:1] == [code]
+        row["r3"] += code in r[:3]
+        if r[:1] != [code]:
+            row["instead"][r[0] if r else "-"] += 1
+    lines = [f"{'primary code':<16}{'n':>3}{'top1':>6}{'top3':>6}  ranked first instead"]
+    for code, row in sorted(rows.items()):
+        instead = ", ".join(f"{c} {n}" for c, n in row["instead"].most_common())
+        lines.append(f"{code:<16}{row['n']:>3}{row['top1']:>6}{row['r3']:>6}  {instead}")
+    return "\n".join(lines)
 
 
 def line(name: str, f: dict) -> str:
@@ -106,13 +132,18 @@ def cross_validate(codebook, gold, folds: int) -> tuple[dict, dict, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--codebook", type=Path, default=ROOT / "codebooks" / "lfa.yaml")
-    ap.add_argument("--gold", type=Path, default=ROOT / "tests" / "data" / "gold_passages.yaml")
+    ap.add_argument("--gold", type=Path, default=HELD_OUT, help="the coded passages")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--misses", action="store_true", help="list passages whose top-1 is wrong")
+    ap.add_argument(
+        "--confusion", action="store_true", help="per code: primary code → best-scored code"
+    )
     args = ap.parse_args()
+    if (args.misses or args.confusion) and args.gold.resolve() == HELD_OUT.resolve():
+        ap.error("the gold set is held out: --misses/--confusion only on the development set")
     gold = yaml.safe_load(args.gold.read_text(encoding="utf-8"))
     codebook = load_codebook(args.codebook)
-    print(f"gold set: {len(gold)} passages, {sum(len(g['codes']) for g in gold)} codes")
+    print(f"{args.gold.name}: {len(gold)} passages, {sum(len(g['codes']) for g in gold)} codes")
     rankings, shown = run_rules(codebook, gold, codebook_texts=False)
     print(line("keywords and roles only", figures(gold, rankings, shown)))
     rankings, shown = run_rules(codebook, gold)
@@ -127,6 +158,8 @@ def main() -> int:
         for g, r in zip(gold, rankings, strict=True):
             if r[:1] != g["codes"][:1]:
                 print(f"  {g['id']} gold {g['codes']} got {r[:3]}")
+    if args.confusion:
+        print(confusion(gold, rankings))
     return 0
 
 

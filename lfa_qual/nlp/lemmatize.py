@@ -21,6 +21,26 @@ from functools import lru_cache
 # ("kulturkrigen" must not be read as "kulturkri" + "gen").
 MIN_ENDING = 3
 MIN_HEAD = 3
+# Inflectional endings of Danish nouns, adjectives and verbs: a word whose inflected forms the
+# table maps back to it is a lemma itself ("videns" → viden), even when the table maps the word
+# to another lemma ("viden" → vide, "voksen" → voks, "klar" → klare).
+ENDINGS = (
+    "s",
+    "e",
+    "n",
+    "r",
+    "t",
+    "en",
+    "et",
+    "ne",
+    "er",
+    "es",
+    "ene",
+    "ens",
+    "ets",
+    "erne",
+    "ere",
+)
 
 
 def fold(word: str) -> str:
@@ -66,6 +86,10 @@ class Lemmatizer:
             if lower != word:
                 found = self._get(lower)
         return fold(found) if found is not None else None
+
+    def is_lemma(self, word: str) -> bool:
+        """Does the table map an inflected form of `word` back to `word`?"""
+        return any(self.known(word + e) == word for e in ENDINGS)
 
     def _lemma(self, word: str) -> str:
         found = self.known(word)

@@ -16,13 +16,14 @@ Multi-word keywords match as phrases, token by token, each token by its form or 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
 from lfa_qual.codebook import Codebook
 from lfa_qual.nlp.learned import STOP
-from lfa_qual.nlp.lemmatize import fold
+from lfa_qual.nlp.lemmatize import ENDINGS, fold
+from lfa_qual.nlp.specificity import common_weight, document_frequencies, shared_weight
 
 # Compound parts shorter than this match too much by accident (PIT only matches as a hyphen part).
 MIN_COMPOUND_KEYWORD = 4
@@ -62,6 +63,14 @@ SUFFIXES = frozenset(
 FUZZY_MIN_LEN = 7
 FUZZY_CUTOFF = 85.0
 WORD_CACHE_LIMIT = 500_000
+# A small number in a keyword also matches it written as a word ("niveau 3", "niveau tre").
+NUMBERS = {
+    "1": ("en", "et"),
+    "2": ("to",),
+    "3": ("tre",),
+    "4": ("fire",),
+    "5": ("fem",),
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,9 @@ class Keyword:
     text: str  # as written in the codebook
     exclude: bool  # an exclude_keyword: lowers the code's score
     keys: tuple[frozenset[str], ...]  # per token: the forms it matches (folded form, lemma)
+    # How specific the keyword is (see `specificity`): 1.0 for a rare word of one code, less
+    # for a word several codes list or one that is common in all interview talk.
+    weight: float = field(default=1.0, compare=False)
 
     @property
     def phrase(self) -> bool:
@@ -104,8 +116,10 @@ class KeywordMatcher:
         tokenize: Callable[[str], Iterable[str]],
         lemma: Callable[[str], str],
         codes: set[str] | None = None,
+        specificity: bool = True,
     ) -> None:
-        """`tokenize` splits a keyword the way the pipeline splits text; `lemma` lemmatises a word."""
+        """`tokenize` splits a keyword the way the pipeline splits text; `lemma` lemmatises a
+        word; `specificity` weights keywords by how specific they are (else all count 1.0)."""
         self.lemma = lemma
         self.keywords: list[Keyword] = []
         for code in codebook.codes:
@@ -116,11 +130,9 @@ class KeywordMatcher:
             ]:
                 tokens = [t for t in tokenize(text) if t.strip()]
                 if tokens:
-                    keys = tuple(
-                        frozenset({norm(t)} if norm(t) in STOP else {norm(t), lemma(t)})
-                        for t in tokens
-                    )
+                    keys = tuple(self._keys(t) for t in tokens)
                     self.keywords.append(Keyword(code.id, text, exclude, keys))
+        self.keywords = self._weighted(self.keywords, specificity)
         self.single: dict[str, list[Keyword]] = {}
         self.phrase_first: dict[str, list[Keyword]] = {}
         for kw in self.keywords:
@@ -129,6 +141,46 @@ class KeywordMatcher:
                 target.setdefault(key, []).append(kw)
         self.fuzzy_forms = sorted(k for k in self.single if len(k) >= FUZZY_MIN_LEN)
         self._cache: dict[str, WordInfo] = {}
+
+    def _keys(self, token: str) -> frozenset[str]:
+        """The forms a keyword token matches: itself and its lemma. A function word matches
+        only itself, and so does a word that is a lemma itself: the table's lemma of "viden"
+        is "vide" (to know), of "voksen" "voks", which would match other words."""
+        form = norm(token)
+        if form in NUMBERS:  # "niveau 4" also as "niveau fire"
+            return frozenset({form, *NUMBERS[form]})
+        is_lemma = getattr(self.lemma, "is_lemma", None)
+        if form in STOP or (is_lemma is not None and is_lemma(form)):
+            return frozenset({form})
+        return frozenset({form, self.lemma(token)})
+
+    @staticmethod
+    def _weighted(keywords: list[Keyword], on: bool) -> list[Keyword]:
+        """The keywords with their specificity weights: shared by several codes (by any of a
+        single word's forms, or a phrase's words), or common in the example transcripts."""
+        if not on:
+            return keywords
+
+        def ids(kw: Keyword) -> list[tuple]:
+            return [kw.keys] if kw.phrase else [(k,) for k in kw.keys[0]]
+
+        codes_of: dict[tuple, set[str]] = {}
+        for kw in keywords:
+            if not kw.exclude:
+                for key in ids(kw):
+                    codes_of.setdefault(key, set()).add(kw.code)
+        n_docs, df = document_frequencies()
+        out = []
+        for kw in keywords:
+            if kw.exclude:
+                out.append(kw)
+                continue
+            shared = max(len(codes_of[k]) for k in ids(kw))
+            common = 1.0
+            if not kw.phrase:  # a phrase is specific as a whole
+                common = min(common_weight([k], n_docs, df) for k in kw.keys[0])
+            out.append(replace(kw, weight=shared_weight(shared) * common))
+        return out
 
     def info(self, word: str, lemma: str | None = None) -> WordInfo:
         found = self._cache.get(word)
@@ -163,6 +215,19 @@ class KeywordMatcher:
             found[kw] = "exact" if norm(kw.text) == lower else "lemma"
         for kw in self.single.get(lemma, ()):
             found.setdefault(kw, "lemma")
+        if not found:
+            # An inflected form of a keyword the table lemmatises elsewhere: "vejlederne" for
+            # vejleder (both → "vejlede"), but not "holde" for hold (a lemma of its own).
+            for e in ENDINGS:
+                stem = lower[: -len(e)]
+                if (
+                    lower.endswith(e)
+                    and len(stem) >= MIN_COMPOUND_KEYWORD
+                    and stem in self.single
+                    and self.lemma(stem) == lemma
+                ):
+                    for kw in self.single[stem]:
+                        found.setdefault(kw, "lemma")
         if found:  # a whole-word match says more than any part of the word
             return tuple(found.items())
         for kw in self._compound_parts(lower, lemma):

@@ -39,6 +39,16 @@ SCALE = 1.5  # score = 1 - exp(-raw / SCALE): one keyword ≈ 0.49, two ≈ 0.74
 # handful of passages is noisy (see benchmarks/bench_suggest_quality.py).
 LEARNED_MAX = 0.6
 LEARNED_HALF = 20
+# A code with only the codebook's own texts as examples: how much the model of those texts counts.
+SEED_WEIGHT = 0.6 / 21
+SEED_KEYWORDS = False  # the codebook-text model also reads the code's keywords
+# Parent and child codes: evidence for a child supports its parent a little, and the parent's
+# evidence supports a child that has evidence of its own (the child is the more specific code).
+CHILD_TO_PARENT = 0.0
+PARENT_TO_CHILD = 0.0
+# Codes with many keywords find more of them by accident: the keyword sum is scaled by
+# (median keyword count / the code's keyword count) ** CALIBRATION.
+CALIBRATION = 0.0
 LEARNED_SHOWN = 0.05  # list the model's words when it adds at least this much to a score
 DEFAULT_MIN_SCORE = 0.3
 DEFAULT_TOP = 3
@@ -114,6 +124,14 @@ class Suggester:
         )
         self.codes = [c for c in codebook.codes if codes is None or c.id in codes]
         self.roles = {c.id: c.roles for c in self.codes}
+        ids = {c.id for c in self.codes}
+        self.parent = {c.id: c.parent for c in self.codes if c.parent in ids}
+        counts = sorted(len(c.keywords) for c in self.codes if c.keywords)
+        median = counts[len(counts) // 2] if counts else 1
+        self.calibration = {
+            c.id: (median / len(c.keywords)) ** CALIBRATION if c.keywords else 1.0
+            for c in self.codes
+        }
         # With lookup lemmas we compute (better) lemmas ourselves, once per word form, so the
         # pipeline's own lemmatizer is switched off; a trained pipeline's lemmas are used as is.
         self.disable = ["lemmatizer"] if self.info.lookup_lemmas else []
@@ -133,10 +151,17 @@ class Suggester:
     def seeded_model(self) -> LearnedModel:
         """A learned model whose first examples are the codebook's own texts."""
         model = LearnedModel()
-        texts = [(c.id, f"{c.label}. {c.description} {c.include}") for c in self.codes]
+        texts = [
+            (c.id, f"{c.label}. {c.description} {c.include}" + self._seed_keywords(c))
+            for c in self.codes
+        ]
         for (code, _), lemmas in zip(texts, self.lemmas(t for _, t in texts), strict=True):
             model.add(lemmas, [code], seed=True)
         return model
+
+    @staticmethod
+    def _seed_keywords(code) -> str:
+        return (" " + ". ".join(code.keywords)) if SEED_KEYWORDS else ""
 
     @property
     def pipeline_label(self) -> str:
@@ -293,11 +318,14 @@ class Suggester:
         candidates = []
         weights = self._learned_weights()
         min_score = self.options.min_score
+        raws = {code: self._raw(m) * self.calibration.get(code, 1.0) for code, m in by_code.items()}
+        if self.parent and (CHILD_TO_PARENT or PARENT_TO_CHILD):
+            raws, by_code = self._family(raws, by_code)
         for code in set(by_code) | set(ps):
             matches = by_code.get(code, ())
             if not matches and weights.get(code, 0.0) * ps[code] < min_score:
                 continue  # the model alone cannot lift this code to the threshold
-            raw = self._raw(matches)
+            raw = raws.get(code, 0.0)
             role = None
             if raw > 0:
                 role = role_matches(unit.role, self.roles.get(code, ()))
@@ -336,6 +364,22 @@ class Suggester:
                 results.append(NewSuggestion(0, 0, code, score, tuple(evidence)))
         return results
 
+    def _family(self, raws: dict[str, float], by_code: dict[str, list]):
+        """Parent and child support each other: a child's evidence counts a little for its
+        parent (shown as the parent's evidence too), and a child with evidence of its own gains
+        from its parent's, so that the more specific code can rank first."""
+        out = dict(raws)
+        by_code = dict(by_code)
+        for child, parent in self.parent.items():
+            rc, rp = raws.get(child, 0.0), raws.get(parent, 0.0)
+            if rc <= 0:
+                continue
+            out[parent] = out.get(parent, 0.0) + CHILD_TO_PARENT * rc
+            if CHILD_TO_PARENT and parent not in by_code:
+                by_code[parent] = list(by_code[child])
+            out[child] = out[child] + PARENT_TO_CHILD * rp
+        return out, by_code
+
     def _learned_weights(self) -> dict[str, float]:
         """How much the model counts per code; it grows with the code's coded passages."""
         model = self.model
@@ -344,8 +388,12 @@ class Suggester:
         key = (id(model), model.version)
         if self._weights_key != key:
             self._weights_key = key
+            # The codebook texts count as one example (as the first coding would).
             self._weights = {
-                c: LEARNED_MAX * n / (n + LEARNED_HALF) for c, n in model.n_pos.items()
+                c: max(
+                    SEED_WEIGHT if c in model.seeded else 0.0, LEARNED_MAX * n / (n + LEARNED_HALF)
+                )
+                for c, n in model.n_pos.items()
             }
         return self._weights
 
@@ -354,17 +402,19 @@ class Suggester:
         """The keyword sum of one code in one window (before the role and the model)."""
         best: dict[str, float] = {}
         seen: dict[str, int] = {}
+        specific: dict[str, float] = {}
         excluded: set[str] = set()
         for kw, _, _, _, kind in matches:
             if kw.exclude:
                 excluded.add(kw.text)
                 continue
-            weight = WEIGHTS[kind]
+            weight = WEIGHTS[kind] * kw.weight
             seen[kw.text] = seen.get(kw.text, 0) + 1
+            specific[kw.text] = kw.weight
             if weight > best.get(kw.text, 0.0):
                 best[kw.text] = weight
         raw = sum(best.values())
-        raw += REPEAT * sum(min(n - 1, MAX_REPEATS) for n in seen.values())
+        raw += REPEAT * sum(min(n - 1, MAX_REPEATS) * specific[k] for k, n in seen.items())
         raw -= EXCLUDE * len(excluded)
         return max(raw, 0.0)
 
