@@ -31,3 +31,23 @@ def small_project(tmp_path: Path):
     project.sync()
     yield project
     project.close()
+
+
+@pytest.fixture
+def project_from(tmp_path: Path):
+    """Open a copy of a fixture project folder under tests/data (e.g. "tui"), synced."""
+    from lfa_qual.project import Project
+
+    opened: list[Project] = []
+
+    def make(name: str) -> Project:
+        root = tmp_path / "projekt"
+        shutil.copytree(DATA / name, root)
+        project = Project(root)
+        project.sync()
+        opened.append(project)
+        return project
+
+    yield make
+    for project in opened:
+        project.close()

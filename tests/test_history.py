@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from lfa_qual import history
@@ -13,17 +10,10 @@ from lfa_qual.errors import LfaError
 from lfa_qual.project import Project
 from lfa_qual.store import new_guid, now
 
-DATA = Path(__file__).parent / "data" / "tui"
-
 
 @pytest.fixture
-def project(tmp_path: Path):
-    root = tmp_path / "projekt"
-    shutil.copytree(DATA, root)
-    project = Project(root)
-    project.sync()
-    yield project
-    project.close()
+def project(project_from) -> Project:
+    return project_from("tui")
 
 
 def span(project: Project, interview: str, quote: str) -> tuple[int, int]:

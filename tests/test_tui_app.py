@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -20,7 +18,6 @@ from lfa_qual.tui.reader_screen import ReaderScreen
 from lfa_qual.tui.retrieve import RetrieveScreen
 from lfa_qual.tui.search import SearchScreen
 
-DATA = Path(__file__).parent / "data" / "tui"
 SIZE = (120, 40)
 pytestmark = pytest.mark.anyio
 
@@ -31,13 +28,8 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def project(tmp_path: Path):
-    root = tmp_path / "projekt"
-    shutil.copytree(DATA, root)
-    project = Project(root)
-    project.sync()
-    yield project
-    project.close()
+def project(project_from) -> Project:
+    return project_from("tui")
 
 
 def span(project: Project, interview: str, quote: str) -> tuple[int, int]:

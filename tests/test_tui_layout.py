@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -68,13 +67,8 @@ def test_extend_selects_the_unit_then_grows_by_the_next() -> None:
 
 
 @pytest.fixture
-def project(tmp_path: Path):
-    root = tmp_path / "projekt"
-    shutil.copytree(DATA, root)
-    project = Project(root)
-    project.sync()
-    yield project
-    project.close()
+def project(project_from) -> Project:
+    return project_from("tui")
 
 
 def test_exact_search_ignores_case_and_line_breaks_and_skips_front_matter(project) -> None:
