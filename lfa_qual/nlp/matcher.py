@@ -30,6 +30,10 @@ MIN_COMPOUND_KEYWORD = 4
 MIN_REST = 3  # the other part of a compound must be a plausible word
 # Danish linking letters between compound parts: "forældre|samarbejde", "skole|s|leder".
 LINKS = ("s", "e")
+# Prefixes that make a derived verb or noun, not a compound: "for|deler" is not "deler".
+PREFIXES = frozenset(
+    ["for", "und", "mis", "gen", "sam", "ind", "til", "fra", "over", "ned", "frem", "bag", "mod"]
+)
 # Endings that make a derived word, not a compound: "larm|ende" is not "larm" + a word.
 SUFFIXES = frozenset(
     [
@@ -250,6 +254,8 @@ class KeywordMatcher:
             return out
         for i in range(MIN_REST, len(word) - MIN_COMPOUND_KEYWORD + 1):
             # last part: "klasse|fællesskab" (the lemma carries the inflection)
+            if word[:i] in PREFIXES:
+                continue
             out += [
                 k for k in self.single.get(word[i:], ()) if len(word) - i >= MIN_COMPOUND_KEYWORD
             ]

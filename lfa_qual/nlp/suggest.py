@@ -40,12 +40,12 @@ SCALE = 1.5  # score = 1 - exp(-raw / SCALE): one keyword ≈ 0.49, two ≈ 0.74
 LEARNED_MAX = 0.6
 LEARNED_HALF = 20
 # A code with only the codebook's own texts as examples: how much the model of those texts counts.
-SEED_WEIGHT = 0.6 / 21
-SEED_KEYWORDS = False  # the codebook-text model also reads the code's keywords
+SEED_WEIGHT = 0.3
+SEED_KEYWORDS = True  # the codebook-text model also reads the code's keywords
 # Parent and child codes: evidence for a child supports its parent a little, and the parent's
 # evidence supports a child that has evidence of its own (the child is the more specific code).
 CHILD_TO_PARENT = 0.0
-PARENT_TO_CHILD = 0.0
+PARENT_TO_CHILD = 0.4
 # Codes with many keywords find more of them by accident: the keyword sum is scaled by
 # (median keyword count / the code's keyword count) ** CALIBRATION.
 CALIBRATION = 0.0
