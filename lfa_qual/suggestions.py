@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from lfa_qual.codings import Coding, get_coding, trim_span
+from lfa_qual.codings import Coding, add_coding
 from lfa_qual.errors import LfaError
 from lfa_qual.store import Store, new_guid, now
 
@@ -136,39 +136,25 @@ def accept_suggestion(
         raise LfaError("a decision needs a coder name", field="coder")
     with store.transaction() as conn:
         row = _open(conn, suggestion_id)
-        text = row["text"]
-        start = row["start"] if start is None else start
-        end = row["end"] if end is None else end
-        if not (0 <= start < end <= len(text)):
-            raise LfaError(
-                f"offsets {start}..{end} fall outside the transcript (0..{len(text)})",
-                field="start/end",
-            )
-        start, end = trim_span(text, start, end)
-        if start == end:
-            raise LfaError("the selected span has no text", field="start/end")
-        dup = conn.execute(
-            "SELECT id FROM codings WHERE transcript_id=? AND start=? AND end=? AND code_id=?",
-            (row["transcript_id"], start, end, row["code_id"]),
-        ).fetchone()
-        if dup is not None:
-            raise LfaError(
-                f"that passage already has code {row['code_id']!r} (coding {dup['id']})",
-                field="suggestion",
-            )
-        stamp = now()
-        cur = conn.execute(
-            "INSERT INTO codings(guid, transcript_id, start, end, code_id, coder, created, source)"
-            " VALUES (?,?,?,?,?,?,?, 'suggestion')",
-            (new_guid(), row["transcript_id"], start, end, row["code_id"], coder, stamp),
+        interview = conn.execute(
+            "SELECT interview FROM transcripts WHERE id = ?", (row["transcript_id"],)
+        ).fetchone()["interview"]
+        # The same rules as any coding (offsets, white space, duplicates), in this transaction.
+        coding = add_coding(
+            store,
+            interview,
+            row["start"] if start is None else start,
+            row["end"] if end is None else end,
+            row["code_id"],
+            coder,
+            source="suggestion",
         )
-        coding_id = int(cur.lastrowid)
         conn.execute(
             "UPDATE suggestions SET status='accepted', decided_by=?, decided_at=?, coding_id=?"
             " WHERE id=?",
-            (coder, stamp, coding_id, suggestion_id),
+            (coder, coding.created, coding.id, suggestion_id),
         )
-    return get_coding(store, coding_id)
+    return coding
 
 
 def reject_suggestion(store: Store, suggestion_id: int, coder: str) -> None:
