@@ -80,7 +80,7 @@ def confusion(gold: list[dict], rankings: list[list[str]]) -> str:
 
 
 def line(name: str, f: dict) -> str:
-    return f"{name:<34}" + "  ".join(f"{k} {v:.3f}" for k, v in f.items())
+    return f"{name:<44}" + "  ".join(f"{k} {v:.3f}" for k, v in f.items())
 
 
 def run_rules(
@@ -95,8 +95,16 @@ def run_rules(
     return rankings, shown
 
 
-def cross_validate(codebook, gold, folds: int) -> tuple[dict, dict, float]:
-    """Train on k-1 folds, predict the held-out fold: the learned model alone, and combined."""
+def self_trained(codebook, transcripts, model=None):
+    """The model after self-training on uncoded transcripts, as `suggest` does in a project."""
+    helper = Suggester(codebook, model=model)
+    helper.self_train(transcripts)
+    return helper.model
+
+
+def cross_validate(codebook, gold, folds: int, transcripts=()) -> tuple[dict, dict, float]:
+    """Train on k-1 folds, predict the held-out fold: the learned model alone, and combined
+    (with self-training on `transcripts` when given, as in a project)."""
     helper = Suggester(codebook)
     lemmas = list(helper.lemmas(g["text"] for g in gold))
     alone: list[list[str]] = [[] for _ in gold]
@@ -113,6 +121,8 @@ def cross_validate(codebook, gold, folds: int) -> tuple[dict, dict, float]:
                 model.add(lemmas[i], gold[i]["codes"])
         model.explain([])  # builds the scoring table: part of training
         train_time += time.perf_counter() - t0
+        if transcripts:
+            model = self_trained(codebook, transcripts, model)
         for i in test:
             scores = model.explain(lemmas[i])
             order = sorted(scores, key=lambda c: (-scores[c][0], c))
@@ -134,6 +144,12 @@ def main() -> int:
     ap.add_argument("--codebook", type=Path, default=ROOT / "codebooks" / "lfa.yaml")
     ap.add_argument("--gold", type=Path, default=HELD_OUT, help="the coded passages")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument(
+        "--unlabelled",
+        type=Path,
+        default=ROOT / "transcripts",
+        help="uncoded transcripts to self-train on, as in a project ('' for none)",
+    )
     ap.add_argument("--misses", action="store_true", help="list passages whose top-1 is wrong")
     ap.add_argument(
         "--confusion", action="store_true", help="per code: primary code → best-scored code"
@@ -147,8 +163,17 @@ def main() -> int:
     rankings, shown = run_rules(codebook, gold, codebook_texts=False)
     print(line("keywords and roles only", figures(gold, rankings, shown)))
     rankings, shown = run_rules(codebook, gold)
-    print(line("+ codebook-text model (default)", figures(gold, rankings, shown)))
-    alone, combined, t = cross_validate(codebook, gold, args.folds)
+    print(line("+ codebook-text model", figures(gold, rankings, shown)))
+    transcripts = []
+    if str(args.unlabelled) not in ("", "."):
+        from lfa_qual.readers import read_transcript
+
+        transcripts = [read_transcript(p) for p in sorted(args.unlabelled.glob("*.md"))]
+        model = self_trained(codebook, transcripts)
+        rankings, shown = run_rules(codebook, gold, model)
+        name = f"+ self-trained on {len(transcripts)} transcripts"
+        print(line(f"{name} (default)", figures(gold, rankings, shown)))
+    alone, combined, t = cross_validate(codebook, gold, args.folds, transcripts)
     print(line(f"learned alone, {args.folds}-fold CV", alone))
     print(line(f"rules + learned, {args.folds}-fold CV", combined))
     print(

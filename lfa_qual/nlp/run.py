@@ -54,6 +54,12 @@ def train_model(project: Project, suggester: Suggester) -> LearnedModel:
     return model
 
 
+def all_interviews(project: Project) -> list[str]:
+    return [
+        r[0] for r in project.store.read("SELECT interview FROM transcripts ORDER BY interview")
+    ]
+
+
 def suggest_project(
     project: Project,
     interviews: list[str] | None = None,
@@ -69,9 +75,7 @@ def suggest_project(
     codebook = codebook or project.codebook()
     known = {r[0] for r in project.store.read("SELECT id FROM codes")}
     if interviews is None:
-        interviews = [
-            r[0] for r in project.store.read("SELECT interview FROM transcripts ORDER BY interview")
-        ]
+        interviews = all_interviews(project)
     suggester = Suggester(
         codebook,
         pipeline if pipeline is not None else project.config.pipeline,
@@ -79,6 +83,8 @@ def suggest_project(
         options=options,
     )
     suggester.model = train_model(project, suggester)
+    # The model also learns from the project's own uncoded talk (see Suggester.self_train).
+    suggester.self_train(project.transcript(iv) for iv in all_interviews(project))
     total, stored = len(interviews), 0
     if on_progress is not None:
         on_progress(0, total)

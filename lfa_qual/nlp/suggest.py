@@ -13,7 +13,7 @@ import gc
 import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.attrs import IDX, ORTH, SENT_START
 
@@ -42,6 +42,9 @@ LEARNED_HALF = 20
 # A code with only the codebook's own texts as examples: how much the model of those texts counts.
 SEED_WEIGHT = 0.3
 SEED_KEYWORDS = True  # the codebook-text model also reads the code's keywords
+# Self-training on a project's own uncoded text: a paragraph whose best code scores at least
+# this (with keyword evidence) is one more example of that code for the learned model.
+SELF_TRAIN_MIN = 0.65
 # Parent and child codes: evidence for a child supports its parent a little, and the parent's
 # evidence supports a child that has evidence of its own (the child is the more specific code).
 CHILD_TO_PARENT = 0.0
@@ -158,6 +161,29 @@ class Suggester:
         for (code, _), lemmas in zip(texts, self.lemmas(t for _, t in texts), strict=True):
             model.add(lemmas, [code], seed=True)
         return model
+
+    def self_train(self, transcripts: Iterable[Transcript]) -> int:
+        """Self-training on uncoded text (a project's transcripts): each paragraph or window
+        whose best code scores SELF_TRAIN_MIN or more on keyword evidence becomes an example of
+        that code for the learned model, which so learns the words that go with a theme's
+        keywords in this project's talk. Returns the number of examples added."""
+        if self.model is None:
+            self.model = self.seeded_model() if self.options.codebook_texts else LearnedModel()
+        options = self.options
+        self.options = replace(options, min_score=SELF_TRAIN_MIN, top=1)
+        picked: list[tuple[str, str]] = []
+        try:
+            for transcript, results in self.run(transcripts):
+                for u in results:
+                    best = u.suggestions[0]
+                    if any(e.kind != "learned" for e in best.evidence):
+                        picked.append((transcript.text[u.start : u.end], best.code))
+        finally:
+            self.options = options
+        texts = (text for text, _ in picked)
+        for (_, code), lemmas in zip(picked, self.lemmas(texts), strict=True):
+            self.model.add(lemmas, [code])
+        return len(picked)
 
     @staticmethod
     def _seed_keywords(code) -> str:
