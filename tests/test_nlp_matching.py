@@ -147,3 +147,72 @@ def test_long_paragraph_is_split_into_sentence_windows(codebook):
         for s in u.suggestions:
             for e in s.evidence:
                 assert t.text[e.start : e.end] == e.word
+
+
+# -- specificity, lemma guards, families ------------------------------------------------------
+
+FAMILY = """name: t
+version: '1'
+codes:
+  - id: pit
+    label: PIT
+    keywords: [sparring, vejleder, fælles]
+    children:
+      - id: balance
+        label: Balance
+        keywords: [prioritering, fælles]
+  - id: viden
+    label: Viden
+    keywords: [viden, klar, "niveau 4"]
+"""
+
+
+@pytest.fixture(scope="module")
+def family():
+    from lfa_qual.codebook import parse_codebook
+
+    # Keywords alone: the codebook-text model would add its own (learned) evidence.
+    options = Options(min_score=0.0, top=0, codebook_texts=False)
+    return Suggester(parse_codebook(FAMILY), options=options)
+
+
+def codes_of(suggester, text, role="Skolemedarbejder"):
+    [found] = list(suggester.suggest_passages([(text, role)]))
+    return {s.code: s for s in found}
+
+
+def test_a_keyword_that_is_a_lemma_is_not_matched_by_the_tables_other_word(family):
+    # The lookup table lemmatises "viden" (knowledge) as "vide" (to know).
+    assert "viden" not in codes_of(family, "Jeg ved det ikke, og jeg vidste det ikke.")
+    assert "viden" in codes_of(family, "Vi mangler viden om autisme.")
+    # An inflected form of such a keyword still matches: "vejlederne" (table: → "vejlede").
+    assert "pit" in codes_of(family, "Vejlederne kom forbi.")
+
+
+def test_verb_prefix_is_not_a_compound_part(family):
+    assert "viden" not in codes_of(family, "Hun kunne forklare det.")
+
+
+def test_number_words_match_digits_in_keywords(family):
+    found = codes_of(family, "Han er på niveau fire nu.")
+    assert [e.kind for e in found["viden"].evidence] == ["phrase"]
+
+
+def test_a_keyword_of_several_codes_counts_less(family):
+    shared = codes_of(family, "Det er en fælles opgave.")
+    own = codes_of(family, "Det handler om prioritering.")
+    assert shared["balance"].score < own["balance"].score
+
+
+def test_parent_evidence_supports_a_child_with_its_own(family):
+    found = codes_of(family, "Sparring eller prioritering af tiden?")
+    alone = codes_of(family, "Prioritering af tiden?")
+    assert found["balance"].score > alone["balance"].score
+
+
+def test_self_training_adds_examples_from_uncoded_text(codebook, transcript):
+    s = Suggester(codebook, options=Options(min_score=0.0, top=0))
+    before = sum(s.model.n_pos.values())
+    added = s.self_train([transcript])
+    assert added > 0
+    assert sum(s.model.n_pos.values()) == before + added

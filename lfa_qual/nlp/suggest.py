@@ -383,9 +383,11 @@ class Suggester:
             # moved the score noticeably (the codebook-text model alone barely does), or when
             # they are the only explanation there is.
             if code in ps and (not evidence or weights[code] * ps[code] >= LEARNED_SHOWN):
+                shown = {e.start for e in evidence}
                 for i, lemma in learned.top(code):
                     s, word = unit.start + offsets[i], infos[i].word
-                    evidence.append(Evidence(s, s + len(word), word, lemma, "learned"))
+                    if s not in shown:  # a keyword already explains this word
+                        evidence.append(Evidence(s, s + len(word), word, lemma, "learned"))
             if evidence:
                 results.append(NewSuggestion(0, 0, code, score, tuple(evidence)))
         return results
