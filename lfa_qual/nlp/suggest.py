@@ -49,9 +49,6 @@ SELF_TRAIN_MIN = 0.65
 # evidence supports a child that has evidence of its own (the child is the more specific code).
 CHILD_TO_PARENT = 0.0
 PARENT_TO_CHILD = 0.4
-# Codes with many keywords find more of them by accident: the keyword sum is scaled by
-# (median keyword count / the code's keyword count) ** CALIBRATION.
-CALIBRATION = 0.0
 LEARNED_SHOWN = 0.05  # list the model's words when it adds at least this much to a score
 DEFAULT_MIN_SCORE = 0.3
 DEFAULT_TOP = 3
@@ -129,12 +126,6 @@ class Suggester:
         self.roles = {c.id: c.roles for c in self.codes}
         ids = {c.id for c in self.codes}
         self.parent = {c.id: c.parent for c in self.codes if c.parent in ids}
-        counts = sorted(len(c.keywords) for c in self.codes if c.keywords)
-        median = counts[len(counts) // 2] if counts else 1
-        self.calibration = {
-            c.id: (median / len(c.keywords)) ** CALIBRATION if c.keywords else 1.0
-            for c in self.codes
-        }
         # With lookup lemmas we compute (better) lemmas ourselves, once per word form, so the
         # pipeline's own lemmatizer is switched off; a trained pipeline's lemmas are used as is.
         self.disable = ["lemmatizer"] if self.info.lookup_lemmas else []
@@ -344,7 +335,7 @@ class Suggester:
         candidates = []
         weights = self._learned_weights()
         min_score = self.options.min_score
-        raws = {code: self._raw(m) * self.calibration.get(code, 1.0) for code, m in by_code.items()}
+        raws = {code: self._raw(m) for code, m in by_code.items()}
         if self.parent and (CHILD_TO_PARENT or PARENT_TO_CHILD):
             raws, by_code = self._family(raws, by_code)
         for code in set(by_code) | set(ps):
@@ -396,17 +387,18 @@ class Suggester:
         """Parent and child support each other: a child's evidence counts a little for its
         parent (shown as the parent's evidence too), and a child with evidence of its own gains
         from its parent's, so that the more specific code can rank first."""
-        out = dict(raws)
-        by_code = dict(by_code)
+        out = None
         for child, parent in self.parent.items():
             rc, rp = raws.get(child, 0.0), raws.get(parent, 0.0)
             if rc <= 0:
                 continue
+            if out is None:  # most windows have no child code: no copies for them
+                out, by_code = dict(raws), dict(by_code)
             out[parent] = out.get(parent, 0.0) + CHILD_TO_PARENT * rc
             if CHILD_TO_PARENT and parent not in by_code:
                 by_code[parent] = list(by_code[child])
             out[child] = out[child] + PARENT_TO_CHILD * rp
-        return out, by_code
+        return (raws if out is None else out), by_code
 
     def _learned_weights(self) -> dict[str, float]:
         """How much the model counts per code; it grows with the code's coded passages."""
