@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from lfa_qual.analysis import codings_frame, cooccurrence, frequency_table, quotes_frame
+from lfa_qual.codebook import load_codebook
 from lfa_qual.export.figures import write_figures
 from lfa_qual.export.to_csv import write_csv
 from lfa_qual.export.to_docx import write_docx
@@ -110,22 +111,8 @@ WORDS = [
 ]
 ROLES = ["Skoleleder", "Skolemedarbejder", "PIT-medarbejder", "Forælder 1", "Elev 2"]
 KINDS = ["individuelt interview", "gruppeinterview", "elevinterview", "forældreinterview"]
-CODES = [
-    "implementering",
-    "mindset",
-    "pit",
-    "pit_balance",
-    "indsatser",
-    "hold_vs_klasse",
-    "timer_37",
-    "foraeldre",
-    "samarbejde",
-    "kompetencer",
-    "maalsaetninger",
-    "visitation",
-    "tydelighed",
-    "videndeling",
-]
+CODEBOOK = Path(__file__).resolve().parents[1] / "codebooks" / "lfa.yaml"
+CODES = [code.id for code in load_codebook(CODEBOOK).codes]
 
 
 def sentence(rng: random.Random) -> str:
@@ -168,7 +155,7 @@ def generate(root: Path, transcripts: int, codings: int, seed: int = 5) -> Proje
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
     Project.init(root, coder="bench").close()
-    codebook = Path(__file__).resolve().parents[1] / "codebooks" / "lfa.yaml"
+    codebook = CODEBOOK
     (root / "codebooks" / "lfa.yaml").write_text(codebook.read_text("utf-8"), "utf-8")
     for n in range(transcripts):
         (root / "transcripts" / f"gen-{n:03d}.md").write_text(transcript_text(rng, n), "utf-8")
