@@ -19,7 +19,8 @@ import pandas as pd
 
 from lfa_qual.citation import citation_fields
 from lfa_qual.errors import LfaError, StoreError
-from lfa_qual.transcript import Transcript
+from lfa_qual.importer import load_transcripts
+from lfa_qual.transcript import Paragraph, Transcript
 
 if TYPE_CHECKING:
     from lfa_qual.project import Project
@@ -73,12 +74,14 @@ class CitationIndex:
     """The citation fields of one transcript at each offset where they can change."""
 
     def __init__(self, transcript: Transcript, template: str) -> None:
-        points = {0}
-        for turn in transcript.turns:
-            points.add(turn.start)
-            points.update(p.start for p in turn.paragraphs)
-        self.points = np.array(sorted(points), dtype=np.int64)
-        fields = [citation_fields(transcript, int(p)) for p in self.points]
+        turns = transcript.turns
+        paras = [(i, p) for i, turn in enumerate(turns) for p in turn.paragraphs]
+        starts = [0, *(t.start for t in turns), *(p.start for _, p in paras)]
+        self.points = np.unique(np.array(starts, dtype=np.int64))
+        if not turns:  # nothing to cite; keeps `citation_fields`' own error for such a text
+            fields = [citation_fields(transcript, int(p)) for p in self.points]
+        else:
+            fields = _point_fields(transcript, self.points, paras)
         self.citations = np.array([template.format(**f) for f in fields], dtype=object)
         self.fields = {
             key: np.array([f[key] for f in fields], dtype=object)
@@ -90,6 +93,63 @@ class CitationIndex:
 
     def positions(self, offsets: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.points, offsets, side="right") - 1
+
+
+def _point_fields(
+    transcript: Transcript, points: np.ndarray, paras: list[tuple[int, Paragraph]]
+) -> list[dict[str, str]]:
+    """`citation_fields` at each of the sorted `points`, with the turn and paragraph lookups
+    done for all points at once (one call per point costs most of an export's loading time).
+
+    `paras` is every paragraph with its turn's position, in text order.
+    """
+    turns = transcript.turns
+    t_starts = np.array([t.start for t in turns], dtype=np.int64)
+    t_ends = np.array([t.end for t in turns], dtype=np.int64)
+    # Transcript.turn_at: the turn starting at or before the offset; past its end (a label, a
+    # page marker), the next one.
+    i = np.searchsorted(t_starts, points, side="right") - 1
+    past = (i < 0) | ((points >= t_ends[np.maximum(i, 0)]) & (i + 1 < len(turns)))
+    i = np.where(past, i + 1, i)
+    # Transcript.paragraph_at: the turn's last paragraph starting at or before the offset.
+    # Paragraphs are in text order, so that is the last such paragraph overall, if it is the
+    # turn's.
+    p_starts = np.array([p.start for _, p in paras], dtype=np.int64)
+    p_turns = np.array([t for t, _ in paras], dtype=np.int64)
+    j = np.searchsorted(p_starts, points, side="right") - 1
+    found = (j >= 0) & (p_turns[np.maximum(j, 0)] == i) if len(paras) else np.zeros_like(i, bool)
+    has_pages = transcript.has_pages
+    month, year = transcript.month_year.split()
+    common = {
+        "school": transcript.school,
+        "month": month,
+        "year": year,
+        "date": transcript.date,
+        "interview": transcript.interview,
+        "kind": transcript.kind,
+    }
+    out = []
+    for turn_no, para_no, has_para in zip(i.tolist(), j.tolist(), found.tolist(), strict=True):
+        turn = turns[turn_no]
+        speaker = transcript.speakers[turn.label]
+        if has_pages:
+            page = paras[para_no][1].page if has_para else turn.page
+            locator = page or 1
+        else:
+            locator = turn.index
+        out.append(
+            {
+                "speaker": f"{speaker.role}, {speaker.grade}" if speaker.grade else speaker.role,
+                "role": speaker.role,
+                "grade": speaker.grade or "",
+                "label": speaker.label,
+                **common,
+                "locator": str(locator),
+                "page": str(locator) if has_pages else "",
+                "turn": str(turn.index),
+            }
+        )
+    return out
 
 
 class WordIndex:
@@ -142,47 +202,112 @@ def expand_codes(project: Project, codes: Iterable[str]) -> list[str]:
     return out
 
 
-def _read_codings(project: Project, filters: Filters) -> pd.DataFrame:
+BASE_COLUMNS = [
+    "id",
+    "guid",
+    "interview",
+    "school",
+    "kind",
+    "date",
+    "code",
+    "coder",
+    "source",
+    "status",
+    "created",
+    "memo",
+    "start",
+    "end",
+]
+LEAN_COLUMNS = [c for c in BASE_COLUMNS if c not in ("guid", "source", "status", "created")]
+
+
+def transcript_meta(project: Project) -> pd.DataFrame:
+    """id, interview, school, kind, date of every transcript, in interview order (row i is the
+    transcript numbered i in a codings frame's `_t` column)."""
+    rows = _plain_rows(
+        project, "SELECT id, interview, school, kind, date FROM transcripts ORDER BY interview", ()
+    )
+    return pd.DataFrame.from_records(rows, columns=["id", "interview", "school", "kind", "date"])
+
+
+def _read_codings(project: Project, filters: Filters, full: bool = True) -> pd.DataFrame:
+    """The filtered codings ordered by interview, start, end, code (then id), with the transcript
+    metadata; `_t` numbers the transcript (see `transcript_meta`). Without `full`, the columns a
+    report does not show (guid, source, status, created) are left out.
+
+    The codings are read from their own table alone and the transcript columns are taken from
+    the 200-odd transcript rows by number, and sorted with numpy: a join repeating four strings
+    per coding and SQLite's sort cost more than the rest of reading 100,000 codings.
+    """
     where, params = [], []
     if filters.codes is not None:
         codes = expand_codes(project, filters.codes)
         where.append(f"c.code_id IN ({','.join('?' * len(codes))})")
         params += codes
+    meta = transcript_meta(project)
+    keep = np.ones(len(meta), dtype=bool)
     for column, values, name in (
         ("t.school", filters.schools, "schools"),
         ("c.coder", filters.coders, "coders"),
         ("t.interview", filters.interviews, "interviews"),
     ):
-        if values is not None:
-            _check_known(project, column, values, name)
+        if values is None:
+            continue
+        _check_known(project, column, values, name)
+        if column.startswith("t."):
+            keep &= meta[column[2:]].isin(values).to_numpy()
+        else:
             where.append(f"{column} IN ({','.join('?' * len(values))})")
             params += list(values)
-    sql = (
-        "SELECT c.id, c.guid, t.interview, t.school, t.kind, t.date, c.code_id AS code, c.coder,"
-        " c.source, c.status, c.created, c.memo, c.start, c.end"
-        " FROM codings c JOIN transcripts t ON t.id = c.transcript_id"
+    if not keep.all():
+        ids = meta["id"].to_numpy()[keep].tolist()
+        where.append(f"c.transcript_id IN ({','.join(map(str, ids))})")
+    extra = ["guid", "source", "status", "created"] if full else []
+    sql = "SELECT " + ", ".join(
+        f"c.{c}"
+        for c in ["id", "transcript_id", "code_id", "coder", "memo", "start", "end", *extra]
     )
+    sql += " FROM codings c"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY t.interview, c.start, c.end, c.code_id"
     rows = _plain_rows(project, sql, tuple(params))
-    columns = [
-        "id",
-        "guid",
-        "interview",
-        "school",
-        "kind",
-        "date",
-        "code",
-        "coder",
-        "source",
-        "status",
-        "created",
-        "memo",
-        "start",
-        "end",
-    ]
-    return pd.DataFrame.from_records(rows, columns=columns)
+    columns = BASE_COLUMNS if full else LEAN_COLUMNS
+    if not rows:
+        return pd.DataFrame.from_records(rows, columns=[*columns, "_t"])
+    values = dict(
+        zip(
+            ["id", "tid", "code", "coder", "memo", "start", "end", *extra],
+            zip(*rows, strict=True),
+            strict=True,
+        )
+    )
+    # Transcript number of each coding: ids → position in interview order.
+    ids = meta["id"].to_numpy()
+    by_id = np.argsort(ids)
+    tid = np.array(values.pop("tid"), dtype=np.int64)
+    t = by_id[np.searchsorted(ids[by_id], tid)]
+    numbers = {key: np.array(values[key], dtype=np.int64) for key in ("id", "start", "end")}
+    code = np.array(values["code"], dtype=object)
+    code_no, code_values = pd.factorize(code)
+    code_rank = np.empty(len(code_values), dtype=np.int64)
+    code_rank[np.argsort(np.array(code_values, dtype=str), kind="stable")] = np.arange(
+        len(code_values)
+    )
+    # ORDER BY interview, start, end, code; ties in the order SQLite gave them (by id).
+    order = np.lexsort((numbers["id"], code_rank[code_no], numbers["end"], numbers["start"], t))
+    t = t[order]
+    data: dict[str, np.ndarray] = {}
+    for key in columns:
+        if key in ("interview", "school", "kind", "date"):
+            data[key] = meta[key].to_numpy(dtype=object)[t]
+        elif key in numbers:
+            data[key] = numbers[key][order]
+        elif key == "code":
+            data[key] = code[order]
+        else:
+            data[key] = np.array(values[key], dtype=object)[order]
+    data["_t"] = t
+    return pd.DataFrame(data)
 
 
 def _plain_rows(project: Project, sql: str, params: tuple) -> list[tuple]:
@@ -217,10 +342,16 @@ class Locator:
         self._cache: dict[str, tuple[Transcript, CitationIndex]] = {}
         self._words: dict[str, WordIndex] = {}
         self._paragraphs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._loaded: dict[str, Transcript] | None = None
 
     def get(self, interview: str) -> tuple[Transcript, CitationIndex]:
         if interview not in self._cache:
-            transcript = self.project.transcript(interview)
+            if self._loaded is None:
+                # The first transcript asked for loads them all, in four queries: an export
+                # nearly always needs every transcript, and one query per table and transcript
+                # costs more than loading the few it does not need.
+                self._loaded = load_transcripts(self.project.store)
+            transcript = self._loaded.get(interview) or self.project.transcript(interview)
             self._cache[interview] = (transcript, CitationIndex(transcript, self.template))
         return self._cache[interview]
 
@@ -243,6 +374,23 @@ class Locator:
         return self._words[interview]
 
 
+def interview_rows(interviews: pd.Series) -> dict[str, np.ndarray]:
+    """The row numbers of each interview, in order of first appearance: what
+    `groupby("interview", sort=False).indices` gives, found from the runs of equal values
+    (frames here are sorted by interview), which is several times faster than hashing 100,000
+    strings each time."""
+    values = interviews.to_numpy(dtype=object)
+    if not len(values):
+        return {}
+    bounds = np.flatnonzero(values[1:] != values[:-1]) + 1
+    starts = np.r_[0, bounds]
+    stops = np.r_[bounds, len(values)]
+    runs: dict[str, list[np.ndarray]] = {}
+    for a, b in zip(starts.tolist(), stops.tolist(), strict=True):
+        runs.setdefault(values[a], []).append(np.arange(a, b, dtype=np.intp))
+    return {k: v[0] if len(v) == 1 else np.concatenate(v) for k, v in runs.items()}
+
+
 def attach_locations(frame: pd.DataFrame, locator: Locator) -> None:
     """Add role, grade, speaker, turn, page, locator and citation for each row's start offset."""
     n = len(frame)
@@ -250,7 +398,7 @@ def attach_locations(frame: pd.DataFrame, locator: Locator) -> None:
     out.update({key: np.full(n, -1, dtype=np.int64) for key in ("turn", "page", "locator")})
     if n:
         starts = frame["start"].to_numpy()
-        for interview, rows in frame.groupby("interview", sort=False).indices.items():
+        for interview, rows in interview_rows(frame["interview"]).items():
             _, index = locator.get(interview)
             pos = index.positions(starts[rows])
             out["citation"][rows] = index.citations[pos]
@@ -274,8 +422,13 @@ def month_names(dates: pd.Series) -> pd.Series:
     """ "2021-04" → "april 2021" (Danish, lower-case, as in citations)."""
     from lfa_qual.transcript import DANISH_MONTHS
 
-    months = {d: f"{DANISH_MONTHS[int(d[5:7]) - 1]} {d[:4]}" for d in dates.unique()}
-    return dates.map(months)
+    numbers, uniques = pd.factorize(dates)
+    months = np.array(
+        [f"{DANISH_MONTHS[int(d[5:7]) - 1]} {d[:4]}" for d in uniques] + [np.nan], dtype=object
+    )
+    # Taken by number rather than with Series.map (a dict lookup per row); -1 (a missing date)
+    # takes the NaN at the end, as map gives.
+    return pd.Series(months[numbers], index=dates.index, name=dates.name)
 
 
 def codings_base(
@@ -283,10 +436,12 @@ def codings_base(
     filters: Filters | None = None,
     locator: Locator | None = None,
     locate: bool = True,
+    full: bool = True,
 ) -> pd.DataFrame:
-    """The filtered codings with transcript metadata, and (`locate`) speaker and citation."""
+    """The filtered codings with transcript metadata, and (`locate`) speaker and citation;
+    without `full`, only the columns an export or a table needs (see `_read_codings`)."""
     filters = filters or Filters()
-    frame = _read_codings(project, filters)
+    frame = _read_codings(project, filters, full)
     if locate or filters.roles is not None:
         attach_locations(frame, locator or Locator(project))
     if filters.roles is not None:
@@ -299,7 +454,7 @@ def count_words(frame: pd.DataFrame, locator: Locator) -> np.ndarray:
     """Words in each row's [start, end) span of its interview."""
     out = np.zeros(len(frame), dtype=np.int64)
     starts, ends = frame["start"].to_numpy(), frame["end"].to_numpy()
-    for interview, rows in frame.groupby("interview", sort=False).indices.items():
+    for interview, rows in interview_rows(frame["interview"]).items():
         out[rows] = locator.words(interview).count(starts[rows], ends[rows])
     return out
 

@@ -111,7 +111,7 @@ def build_frequency_table(
 ) -> pd.DataFrame:
     check_dimensions(rows, cols, count)
     locator = Locator(project)
-    frame = codings_base(project, locator=locator, locate="role" in (rows, cols))
+    frame = codings_base(project, locator=locator, locate="role" in (rows, cols), full=False)
     if count == "passages":
         frame = passages(frame)
     base = speaker_words(project)
@@ -182,7 +182,7 @@ def build_cooccurrence(project: Project, within: str = "turn") -> pd.DataFrame:
     codes = list(code_table(project).index)
     matrix = pd.DataFrame(0, index=codes, columns=codes, dtype="int64")
     matrix.index.name, matrix.columns.name = "code", "code"
-    frame = codings_base(project, locate=False)
+    frame = codings_base(project, locate=False, full=False)
     if frame.empty:
         return matrix
     if within == "turn":

@@ -21,6 +21,7 @@ from lfa_qual.analysis import (
     attach_locations,
     code_table,
     codings_base,
+    interview_rows,
     month_names,
 )
 from lfa_qual.errors import LfaError
@@ -121,7 +122,7 @@ def cut_spans(codings: pd.DataFrame, locator: Locator) -> tuple[np.ndarray, np.n
     """Every coding's span widened to whole words and brackets (see `cut_to_words`)."""
     starts = codings["start"].to_numpy(dtype=np.int64).copy()
     ends = codings["end"].to_numpy(dtype=np.int64).copy()
-    for interview, rows in codings.groupby("interview", sort=False).indices.items():
+    for interview, rows in interview_rows(codings["interview"]).items():
         text = locator.transcript(interview).text
         for row in rows[needs_cut(text, starts[rows], ends[rows])]:
             starts[row], ends[row] = cut_to_words(text, int(starts[row]), int(ends[row]))
@@ -140,7 +141,7 @@ def quote_texts(
     texts = np.empty(len(quotes), dtype=object)
     words = np.full(len(quotes), -1, dtype=np.int64)
     starts, ends = quotes["start"].to_numpy(), quotes["end"].to_numpy()
-    for interview, rows in quotes.groupby("interview", sort=False).indices.items():
+    for interview, rows in interview_rows(quotes["interview"]).items():
         transcript = locator.transcript(interview)
         p_starts, p_ends = locator.paragraphs(interview)
         s, e = starts[rows], ends[rows]
@@ -165,6 +166,21 @@ def quote_texts(
     return texts, words
 
 
+def rank(values: np.ndarray, key=None) -> np.ndarray:
+    """Integer sort keys: equal values (or equal `key(value)`) share a rank, the order of the
+    ranks is the order of the values, missing values rank last (as `sort_values` puts them).
+
+    Sorting by ranks with numpy's stable lexsort is sorting by the values with pandas' stable
+    sort, without pandas comparing or hashing 100,000 strings for each key.
+    """
+    numbers, uniques = pd.factorize(values)
+    keys = [key(u) for u in uniques] if key else list(uniques)
+    distinct = sorted(set(keys))
+    position = {k: i for i, k in enumerate(distinct)}
+    ranks = np.array([position[k] for k in keys] + [len(distinct)], dtype=np.int64)
+    return ranks[numbers]  # -1 (missing) takes the last rank
+
+
 def build_quotes(
     project: Project, filters: Filters, by: Sequence[str] | str, max_words: int | None
 ) -> pd.DataFrame:
@@ -172,40 +188,32 @@ def build_quotes(
     if max_words is not None and max_words < 1:
         raise LfaError("--max-words must be at least 1", field="max-words")
     locator = Locator(project)
-    codings = codings_base(project, filters, locator, locate=False)
+    codings = codings_base(project, filters, locator, locate=False, full=False)
     if codings.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     starts, ends = cut_spans(codings, locator)
-    work = pd.DataFrame(
-        {
-            "interview": codings["interview"],
-            "code": codings["code"],
-            "start": starts,
-            "end": ends,
-            "id": codings["id"],
-            "coder": codings["coder"],
-            "memo": codings["memo"],
-            "school": codings["school"],
-            "kind": codings["kind"],
-            "date": codings["date"],
-        }
-    ).sort_values(["interview", "code", "start", "end"], kind="stable")
-    work["quote"] = merge_overlaps(work).to_numpy()
-    grouped = work.groupby("quote", sort=False)
-    quotes = grouped.agg(
-        interview=("interview", "first"),
-        code=("code", "first"),
-        school=("school", "first"),
-        kind=("kind", "first"),
-        date=("date", "first"),
-        start=("start", "min"),
-        end=("end", "max"),
-    ).reset_index(drop=True)
-    number = work["quote"].to_numpy()
-    quotes["coders"] = join_per_quote(number, work["coder"], len(quotes), ", ", unique=True)
-    quotes["codings"] = join_per_quote(number, work["id"], len(quotes), ", ")
-    memo = work["memo"] != ""
-    quotes["memo"] = join_per_quote(number[memo], work["memo"][memo], len(quotes), " | ")
+    # Sorted by interview (its number `_t`), code, start, end; a stable sort of codings that
+    # come ordered by interview, start, end, code, id.
+    transcript = codings["_t"].to_numpy(dtype=np.int64)
+    code_no, code_values = pd.factorize(codings["code"])
+    code = rank(np.asarray(code_values, dtype=object))[code_no]
+    order = np.lexsort((ends, starts, code, transcript))
+    number = merge_spans(transcript[order], code[order], starts[order], ends[order])
+    firsts = np.flatnonzero(np.r_[True, number[1:] != number[:-1]])
+    take = order[firsts]  # a quote's first coding, the one with the lowest start
+    meta = {k: codings[k].to_numpy(dtype=object) for k in ("interview", "code", "school")}
+    meta.update({k: codings[k].to_numpy(dtype=object) for k in ("kind", "date")})
+    quotes = pd.DataFrame({k: v[take] for k, v in meta.items()})
+    quotes["start"] = starts[order][firsts]
+    quotes["end"] = np.maximum.reduceat(ends[order], firsts)
+    sorted_coders = pd.Series(codings["coder"].to_numpy(dtype=object)[order])
+    quotes["coders"] = join_per_quote(number, sorted_coders, len(quotes), ", ", unique=True)
+    quotes["codings"] = join_per_quote(
+        number, pd.Series(codings["id"].to_numpy()[order]), len(quotes), ", "
+    )
+    memos = codings["memo"].to_numpy(dtype=object)[order]
+    memo = memos != ""
+    quotes["memo"] = join_per_quote(number[memo], pd.Series(memos[memo]), len(quotes), " | ")
     attach_locations(quotes, locator)
     quotes["month"] = month_names(quotes["date"])
     quotes["text"], quotes["words"] = quote_texts(quotes, locator, max_words)
@@ -213,11 +221,36 @@ def build_quotes(
     return _order(quotes, keys)[QUOTE_COLUMNS]
 
 
+def merge_spans(
+    transcript: np.ndarray, code: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> np.ndarray:
+    """`merge_overlaps` on arrays sorted by transcript, code, start, end: a quote number
+    (1, 2, …) per row, rows of one transcript and code whose spans overlap sharing one."""
+    if not len(starts):
+        return np.zeros(0, dtype=np.int64)
+    same = np.r_[False, (transcript[1:] == transcript[:-1]) & (code[1:] == code[:-1])]
+    group = np.cumsum(~same)
+    # The running maximum of the ends within each group: groups are contiguous, so lifting
+    # each group above all ends of the groups before it makes one running maximum do.
+    lift = group * (int(ends.max()) + 1)
+    reach = np.maximum.accumulate(ends + lift) - lift
+    new = ~same
+    new[1:] |= starts[1:] >= reach[:-1]
+    return np.cumsum(new)
+
+
 def _add_theme(project: Project, quotes: pd.DataFrame) -> None:
     codes = code_table(project)
     quotes["theme"] = quotes.pop("code")
-    quotes["theme_label"] = quotes["theme"].map(codes["label"])
-    quotes["parent"] = quotes["theme"].map(codes["parent"]).fillna("")
+    number, themes = pd.factorize(quotes["theme"])
+    themes = pd.Series(themes)
+
+    def per_theme(values: pd.Series | dict) -> np.ndarray:
+        # Series.map on the distinct themes only, then taken per quote.
+        return themes.map(values).to_numpy()[number]
+
+    quotes["theme_label"] = per_theme(codes["label"])
+    quotes["parent"] = pd.Series(per_theme(codes["parent"]), index=quotes.index).fillna("")
     headings = {}
     for cid in codes.index:
         label, parent = codes.at[cid, "label"], codes.at[cid, "parent"]
@@ -226,25 +259,21 @@ def _add_theme(project: Project, quotes: pd.DataFrame) -> None:
             parts.insert(0, codes.at[parent, "label"])
             parent = codes.at[parent, "parent"]
         headings[cid] = " › ".join(parts)
-    quotes["heading"] = quotes["theme"].map(headings)
-    quotes["_position"] = quotes["theme"].map(codes["position"])
+    quotes["heading"] = per_theme(headings)
+    quotes["_position"] = per_theme(codes["position"])
 
 
 def _order(quotes: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Group keys in the order given (theme in codebook order, the rest in natural order)."""
-    sort_cols = []
-    for key in [*keys, "theme", "interview"]:
-        col = f"_sort_{key}"
-        if col in quotes:
-            continue
+    sort_keys = []
+    for key in dict.fromkeys([*keys, "theme", "interview"]):
         if key == "theme":
-            quotes[col] = quotes["_position"]
+            sort_keys.append(rank(quotes["_position"].to_numpy()))
         else:
-            quotes[col] = quotes[key].map({v: natural_key(v) for v in quotes[key].unique()})
-        sort_cols.append(col)
-    sort_cols.append("start")
-    ordered = quotes.sort_values(sort_cols, kind="stable").reset_index(drop=True)
-    return ordered
+            sort_keys.append(rank(quotes[key].to_numpy(dtype=object), natural_key))
+    sort_keys.append(quotes["start"].to_numpy())
+    order = np.lexsort(sort_keys[::-1])
+    return quotes.take(order).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
