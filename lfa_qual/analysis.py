@@ -156,10 +156,12 @@ class WordIndex:
     """The number of words in any span of a text, as `len(text[s:e].split())` counts them, for
     whole arrays of spans at once (a prefix sum of word starts)."""
 
-    def __init__(self, text: str) -> None:
-        points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        spaces = [c for c in np.unique(points).tolist() if chr(c).isspace()]
-        self.solid = ~np.isin(points, spaces)
+    def __init__(self, text: str, classes: np.ndarray | None = None) -> None:
+        from lfa_qual.export.text import SPACE, char_classes
+
+        if classes is None:  # `char_classes(text)`, unless the caller has it already
+            classes = char_classes(text)
+        self.solid = (classes & SPACE) == 0
         starts = self.solid.copy()
         starts[1:] &= ~self.solid[:-1]
         self.cum = np.concatenate([[0], np.cumsum(starts)])
@@ -341,6 +343,7 @@ class Locator:
         self.template = project.config.citation
         self._cache: dict[str, tuple[Transcript, CitationIndex]] = {}
         self._words: dict[str, WordIndex] = {}
+        self._classes: dict[str, np.ndarray] = {}
         self._paragraphs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._loaded: dict[str, Transcript] | None = None
 
@@ -368,9 +371,18 @@ class Locator:
             )
         return self._paragraphs[interview]
 
+    def classes(self, interview: str) -> np.ndarray:
+        """`char_classes` of the transcript's text, shared by cutting and counting words."""
+        if interview not in self._classes:
+            from lfa_qual.export.text import char_classes
+
+            self._classes[interview] = char_classes(self.transcript(interview).text)
+        return self._classes[interview]
+
     def words(self, interview: str) -> WordIndex:
         if interview not in self._words:
-            self._words[interview] = WordIndex(self.transcript(interview).text)
+            text = self.transcript(interview).text
+            self._words[interview] = WordIndex(text, self.classes(interview))
         return self._words[interview]
 
 

@@ -124,7 +124,8 @@ def cut_spans(codings: pd.DataFrame, locator: Locator) -> tuple[np.ndarray, np.n
     ends = codings["end"].to_numpy(dtype=np.int64).copy()
     for interview, rows in interview_rows(codings["interview"]).items():
         text = locator.transcript(interview).text
-        for row in rows[needs_cut(text, starts[rows], ends[rows])]:
+        cut = needs_cut(text, starts[rows], ends[rows], locator.classes(interview))
+        for row in rows[cut]:
             starts[row], ends[row] = cut_to_words(text, int(starts[row]), int(ends[row]))
     return starts, ends
 

@@ -8,6 +8,7 @@ at sentence boundaries, marking each omission with `(…)` as the report style a
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -52,20 +53,52 @@ def cut_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def needs_cut(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+WORD, SPACE, BRACKET = 1, 2, 4  # bits of `char_classes`
+_TABLE_SIZE = 0x3000  # Latin, Greek, Cyrillic, punctuation, …: looked up in one table
+
+
+def _char_class(point: int) -> int:
+    ch = chr(point)
+    return (
+        (WORD if ch.isalnum() or ch in WORD_EXTRA else 0)
+        | (SPACE if ch.isspace() else 0)
+        | (BRACKET if point in BRACKET_POINTS else 0)
+    )
+
+
+@functools.cache
+def _class_table() -> np.ndarray:
+    return np.array([_char_class(c) for c in range(_TABLE_SIZE)], dtype=np.uint8)
+
+
+def char_classes(text: str) -> np.ndarray:
+    """Per character of `text`, the bits WORD (a letter, digit or one of WORD_EXTRA), SPACE
+    (`str.isspace`) and BRACKET (one of "()[]"). One table lookup for the whole text: sorting
+    its code points to classify the distinct ones costs more, 200 transcripts over."""
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    small = points < _TABLE_SIZE
+    classes = _class_table()[np.where(small, points, 0)]
+    if not small.all():
+        big, inverse = np.unique(points[~small], return_inverse=True)
+        classes[~small] = np.array([_char_class(c) for c in big.tolist()], np.uint8)[inverse]
+    return classes
+
+
+def needs_cut(
+    text: str, starts: np.ndarray, ends: np.ndarray, classes: np.ndarray | None = None
+) -> np.ndarray:
     """Which spans `cut_to_words` would change: they start or end inside a word, contain a
     bracket or start or end with white space. Vectorised, so that the character-level work
-    runs only for those (most codings made by selecting words need none)."""
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    if not len(points):
+    runs only for those (most codings made by selecting words need none). `classes` is
+    `char_classes(text)`, when the caller has it already."""
+    if classes is None:
+        classes = char_classes(text)
+    if not len(classes):
         return np.zeros(len(starts), dtype=bool)
-    unique = np.unique(points)
-    word_points = [c for c in unique.tolist() if chr(c).isalnum() or chr(c) in WORD_EXTRA]
-    space_points = [c for c in unique.tolist() if chr(c).isspace()]
-    word = np.isin(points, word_points)
-    space = np.isin(points, space_points)
-    brackets = np.concatenate([[0], np.cumsum(np.isin(points, BRACKET_POINTS))])
-    n = len(points)
+    word = (classes & WORD).astype(bool)
+    space = (classes & SPACE).astype(bool)
+    brackets = np.concatenate([[0], np.cumsum(classes & BRACKET, dtype=np.int64)])
+    n = len(classes)
     inside_start = (starts > 0) & word[np.minimum(starts, n - 1)] & word[np.maximum(starts - 1, 0)]
     inside_end = (ends < n) & word[np.minimum(ends, n - 1)] & word[np.maximum(ends - 1, 0)]
     has_bracket = brackets[ends] - brackets[starts] > 0
