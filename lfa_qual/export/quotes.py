@@ -293,9 +293,9 @@ def outline(quotes: pd.DataFrame, keys: Sequence[str]) -> Iterator[Heading | Quo
     """Headings whenever a grouping key changes (and every key below it), then the quotes."""
     columns = ["heading" if k == "theme" else k for k in keys]
     previous: list[object] = [None] * len(columns)
-    for values in zip(
-        *(quotes[c] for c in columns), quotes["text"], quotes["citation"], strict=True
-    ):
+    # Plain lists: iterating a Series goes through pandas for every value.
+    lists = [quotes[c].to_numpy(dtype=object).tolist() for c in [*columns, "text", "citation"]]
+    for values in zip(*lists, strict=True):
         labels = values[: len(columns)]
         changed = False
         for level, label in enumerate(labels):
