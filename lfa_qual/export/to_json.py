@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from json.encoder import encode_basestring  # the encoder json.dumps uses with ensure_ascii=False
 from typing import Any, TextIO
 
+import numpy as np
 import pandas as pd
 
 CHUNK = 2000  # lines written at a time, so that memory stays flat
@@ -46,8 +47,12 @@ def _encoded(series: pd.Series) -> list[str]:
     complete = not series.isna().any()
     if complete and _is_text(series):  # the common cases, one C-level map each
         return list(map(encode_basestring, series.tolist()))
-    if complete and series.dtype.kind in "iu":
-        return list(map(int.__repr__, series.tolist()))
+    if series.dtype.kind == "i" or (series.dtype.kind == "u" and series.dtype.itemsize < 8):
+        # Integers, also nullable ones (Int64): missing values become null afterwards.
+        out = list(map(int.__repr__, series.to_numpy(dtype=np.int64, na_value=0).tolist()))
+        for i in np.flatnonzero(series.isna().to_numpy()).tolist():
+            out[i] = "null"
+        return out
     return ["null" if v is None else _json(v) for v in _values(series)]
 
 
