@@ -349,17 +349,19 @@ class Locator:
 
     def get(self, interview: str) -> tuple[Transcript, CitationIndex]:
         if interview not in self._cache:
-            if self._loaded is None:
-                # The first transcript asked for loads them all, in four queries: an export
-                # nearly always needs every transcript, and one query per table and transcript
-                # costs more than loading the few it does not need.
-                self._loaded = load_transcripts(self.project.store)
-            transcript = self._loaded.get(interview) or self.project.transcript(interview)
+            transcript = self.transcript(interview)
             self._cache[interview] = (transcript, CitationIndex(transcript, self.template))
         return self._cache[interview]
 
     def transcript(self, interview: str) -> Transcript:
-        return self.get(interview)[0]
+        if self._loaded is None:
+            # The first transcript asked for loads them all, in four queries: an export nearly
+            # always needs every transcript, and one query per table and transcript costs more
+            # than loading the few it does not need.
+            self._loaded = load_transcripts(self.project.store)
+        if interview not in self._loaded:
+            self._loaded[interview] = self.project.transcript(interview)
+        return self._loaded[interview]
 
     def paragraphs(self, interview: str) -> tuple[np.ndarray, np.ndarray]:
         """Start and end offsets of the transcript's paragraphs, in text order."""
@@ -502,17 +504,37 @@ def transcripts_frame(project: Project) -> pd.DataFrame:
     ).set_index("interview")
 
 
-def speaker_words(project: Project) -> pd.DataFrame:
+def speaker_words(project: Project, locator: Locator | None = None) -> pd.DataFrame:
     """Words spoken per interview and role (interviewers too), with the interview's school and
-    kind: the denominators of coverage and of interview shares."""
+    kind: the denominators of coverage and of interview shares. The words of every paragraph
+    are counted at once with the transcript's `WordIndex` (as `str.split` counts them)."""
     meta = transcripts_frame(project)
-    records = []
+    locator = locator or Locator(project)
+    interviews, roles, counts = [], [], []
     for interview in meta.index:
-        t = project.transcript(interview)
-        for turn in t.turns:
-            words = sum(len(t.text[p.start : p.end].split()) for p in turn.paragraphs)
-            records.append((interview, t.speakers[turn.label].role, words))
-    frame = pd.DataFrame.from_records(records, columns=["interview", "role", "words"])
+        t = locator.transcript(interview)
+        # Each turn's words: the sum over its paragraphs (0 for a turn without any).
+        turn_of = [i for i, turn in enumerate(t.turns) for _ in turn.paragraphs]
+        p_starts = np.array([p.start for turn in t.turns for p in turn.paragraphs], np.int64)
+        p_ends = np.array([p.end for turn in t.turns for p in turn.paragraphs], np.int64)
+        words = np.bincount(
+            np.array(turn_of, dtype=np.int64),
+            weights=locator.words(interview).count(p_starts, p_ends),
+            minlength=len(t.turns),
+        ).astype(np.int64)
+        interviews += [interview] * len(t.turns)
+        roles += [t.speakers[turn.label].role for turn in t.turns]
+        counts.append(words)
+    if not interviews:
+        frame = pd.DataFrame.from_records([], columns=["interview", "role", "words"])
+    else:
+        frame = pd.DataFrame(
+            {
+                "interview": np.array(interviews, dtype=object),
+                "role": np.array(roles, dtype=object),
+                "words": np.concatenate(counts),
+            }
+        )
     frame = frame.groupby(["interview", "role"], as_index=False)["words"].sum()
     frame["school"] = frame["interview"].map(meta["school"])
     frame["kind"] = frame["interview"].map(meta["kind"])

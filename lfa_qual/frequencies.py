@@ -31,7 +31,7 @@ from lfa_qual.analysis import (
     speaker_words,
 )
 from lfa_qual.errors import LfaError
-from lfa_qual.export.quotes import merge_overlaps, natural_key
+from lfa_qual.export.quotes import merge_spans, natural_key
 
 if TYPE_CHECKING:
     from lfa_qual.project import Project
@@ -52,29 +52,46 @@ def labels(project: Project, dim: str, frame: pd.DataFrame, base: pd.DataFrame) 
     in natural order ("Skole 2" before "Skole 10")."""
     if dim == "code":
         return list(code_table(project).index)
-    values = set(base[dim]) | set(frame[dim])
+    values = set(base[dim].unique()) | set(frame[dim].unique())
     return sorted(values, key=natural_key)
 
 
 def passages(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct passage (overlapping codings of one code in one interview merged)."""
-    work = frame.sort_values(["interview", "code", "start", "end"], kind="stable")
-    return work.loc[~merge_overlaps(work).duplicated()]
+    """One row per distinct passage (overlapping codings of one code in one interview merged):
+    the first coding of each, found on integer keys (see `merge_spans`)."""
+    if frame.empty:
+        return frame
+    interview = pd.factorize(frame["interview"])[0]
+    code = pd.factorize(frame["code"])[0]
+    starts, ends = frame["start"].to_numpy(), frame["end"].to_numpy()
+    order = np.lexsort((ends, starts, code, interview))
+    number = merge_spans(interview[order], code[order], starts[order], ends[order])
+    firsts = np.flatnonzero(np.r_[True, number[1:] != number[:-1]])
+    return frame.iloc[order[firsts]]
 
 
 def union_words(frame: pd.DataFrame, keys: list[str], locator: Locator) -> pd.Series:
-    """Coded words per group of `keys`, overlapping spans within an interview counted once."""
-    group = list(dict.fromkeys([*keys, "interview"]))
-    work = frame[[*group, "start", "end"]].sort_values([*group, "start"], kind="stable")
-    same = np.ones(len(work), dtype=bool)
-    for key in group:
-        same &= (work[key] == work[key].shift()).to_numpy()
-    reach = work.groupby(group, sort=False)["end"].cummax()
-    new = ~same | (work["start"] >= reach.shift()).to_numpy()
-    work = work.assign(span=np.cumsum(new))
-    spans = work.groupby("span", sort=False).agg(
-        **{k: (k, "first") for k in group}, start=("start", "min"), end=("end", "max")
-    )
+    """Coded words per group of `keys`, overlapping spans within an interview counted once.
+
+    The spans are merged on integer keys (pandas' codes of each key) with numpy: which spans
+    merge depends only on the grouping, not on the order of the groups.
+    """
+    group = list(dict.fromkeys(["interview", *keys]))
+    starts, ends = frame["start"].to_numpy(), frame["end"].to_numpy()
+    codes = [pd.factorize(frame[k])[0] for k in group]
+    order = np.lexsort((starts, *codes[::-1]))
+    same = np.ones(len(order), dtype=bool)
+    for c in codes:
+        c = c[order]
+        same[1:] &= c[1:] == c[:-1]
+    if len(order):
+        same[0] = False
+    s, e = starts[order], ends[order]
+    number = merge_spans(np.cumsum(~same), np.zeros(len(order), np.int64), s, e)
+    firsts = np.flatnonzero(np.r_[True, number[1:] != number[:-1]]) if len(order) else number
+    spans = frame.iloc[order[firsts]][group].reset_index(drop=True)
+    spans["start"] = s[firsts]
+    spans["end"] = np.maximum.reduceat(e, firsts) if len(firsts) else e
     spans["words"] = count_words(spans, locator)
     if not keys:
         return pd.Series({(): spans["words"].sum()})
@@ -114,7 +131,7 @@ def build_frequency_table(
     frame = codings_base(project, locator=locator, locate="role" in (rows, cols), full=False)
     if count == "passages":
         frame = passages(frame)
-    base = speaker_words(project)
+    base = speaker_words(project, locator)
     row_labels = labels(project, rows, frame, base)
     col_labels = labels(project, cols, frame, base)
     table = pd.DataFrame(0.0, index=[*row_labels, TOTAL], columns=[*col_labels, TOTAL])
