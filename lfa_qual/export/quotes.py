@@ -30,6 +30,7 @@ from lfa_qual.export.text import (
     cut_to_words,
     elide,
     needs_cut,
+    normal_spans,
     quote_paragraphs,
     word_count,
 )
@@ -37,6 +38,7 @@ from lfa_qual.export.text import (
 if TYPE_CHECKING:
     from lfa_qual.project import Project
 
+ELISION_RE = re.compile(re.escape(ELISION))
 BY_KEYS = ("theme", "school", "role", "interview", "kind")
 QUOTE_COLUMNS = [
     "theme",
@@ -153,13 +155,26 @@ def quote_texts(
             single = (inside >= 0) & (e <= p_ends[np.maximum(inside, 0)])
         words[rows] = np.where(single, locator.words(interview).count(s, e), -1)
         text = transcript.text
-        for row, a, b, one in zip(
-            rows.tolist(), s.tolist(), e.tolist(), single.tolist(), strict=True
+        normal = single & normal_spans(locator.classes(interview), s, e)
+        # "(…)" is not a word: the quotes holding one are counted again below.
+        marks = np.zeros(len(text) + 1, dtype=np.int64)
+        at = [m.start() for m in ELISION_RE.finditer(text)]
+        if at:
+            marks[np.array(at) + 1] = 1
+            marks = np.cumsum(marks)
+            elided = marks[np.maximum(e - len(ELISION) + 1, s)] - marks[s] > 0
+            words[rows[single & elided]] = -1
+        for row, a, b, one, plain in zip(
+            rows.tolist(), s.tolist(), e.tolist(), single.tolist(), normal.tolist(), strict=True
         ):
-            texts[row] = " ".join(text[a:b].split()) if one else quote_paragraphs(transcript, a, b)
-    for row in range(len(texts)):  # "(…)" is not a word
-        if words[row] < 0 or ELISION in texts[row]:
-            words[row] = word_count(texts[row])
+            if plain:
+                texts[row] = text[a:b]
+            elif one:
+                texts[row] = " ".join(text[a:b].split())
+            else:
+                texts[row] = quote_paragraphs(transcript, a, b)
+    for row in np.flatnonzero(words < 0).tolist():
+        words[row] = word_count(texts[row])
     if max_words:
         for row in np.flatnonzero(words > max_words):
             texts[row] = elide(texts[row], max_words)

@@ -53,7 +53,7 @@ def cut_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-WORD, SPACE, BRACKET = 1, 2, 4  # bits of `char_classes`
+WORD, SPACE, BRACKET, BLANK = 1, 2, 4, 8  # bits of `char_classes`; BLANK: the space " "
 _TABLE_SIZE = 0x3000  # Latin, Greek, Cyrillic, punctuation, …: looked up in one table
 
 
@@ -63,6 +63,7 @@ def _char_class(point: int) -> int:
         (WORD if ch.isalnum() or ch in WORD_EXTRA else 0)
         | (SPACE if ch.isspace() else 0)
         | (BRACKET if point in BRACKET_POINTS else 0)
+        | (BLANK if point == 32 else 0)
     )
 
 
@@ -82,6 +83,24 @@ def char_classes(text: str) -> np.ndarray:
         big, inverse = np.unique(points[~small], return_inverse=True)
         classes[~small] = np.array([_char_class(c) for c in big.tolist()], np.uint8)[inverse]
     return classes
+
+
+def normal_spans(classes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Which spans of a text are already what `" ".join(span.split())` makes of them: no white
+    space at either end, none but single spaces " " inside. `classes` is `char_classes(text)`.
+    Such a span is its own quote text, without splitting and joining it."""
+    if not len(classes):
+        return ends <= starts
+    space = (classes & SPACE).astype(bool)
+    # White space other than " ", or following white space, spoils a span that contains it.
+    bad = space & ~(classes & BLANK).astype(bool)
+    bad[1:] |= space[1:] & space[:-1]
+    spoiled = np.concatenate([[0], np.cumsum(bad, dtype=np.int64)])
+    n = len(classes)
+    first = np.minimum(starts, n - 1)
+    last = np.clip(ends - 1, 0, n - 1)
+    inner = spoiled[ends] - spoiled[np.minimum(starts + 1, ends)]
+    return (ends <= starts) | (~space[first] & ~space[last] & (inner == 0))
 
 
 def needs_cut(
