@@ -482,15 +482,24 @@ def codings_frame(project: Project, filters: Filters | None = None) -> pd.DataFr
     locator = Locator(project)
     frame = codings_base(project, filters, locator)
     codes = code_table(project)
-    frame["code_label"] = frame["code"].map(codes["label"])
-    frame["parent"] = frame["code"].map(codes["parent"]).fillna("")
+    if len(frame):
+        # Looked up for the distinct codes only, then taken per coding.
+        number, distinct = pd.factorize(frame["code"])
+        distinct = pd.Series(distinct)
+        frame["code_label"] = distinct.map(codes["label"]).to_numpy()[number]
+        parent = distinct.map(codes["parent"]).to_numpy()[number]
+        frame["parent"] = pd.Series(parent, index=frame.index).fillna("")
+    else:
+        frame["code_label"] = frame["code"].map(codes["label"])
+        frame["parent"] = frame["code"].map(codes["parent"]).fillna("")
     frame["month"] = month_names(frame["date"]) if len(frame) else pd.Series(dtype=object)
-    texts = [
-        locator.transcript(i).text[s:e]
-        for i, s, e in zip(
-            frame["interview"].tolist(), frame["start"].tolist(), frame["end"].tolist(), strict=True
-        )
-    ]
+    texts = np.empty(len(frame), dtype=object)
+    starts, ends = frame["start"].to_numpy(), frame["end"].to_numpy()
+    for interview, rows in interview_rows(frame["interview"]).items():
+        text = locator.transcript(interview).text
+        texts[rows] = [
+            text[a:b] for a, b in zip(starts[rows].tolist(), ends[rows].tolist(), strict=True)
+        ]
     frame["text"] = pd.Series(texts, index=frame.index, dtype=object)
     frame["words"] = count_words(frame, locator)
     return frame[CODING_COLUMNS]
