@@ -33,7 +33,7 @@ XML_ILLEGAL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _run(text: str, italic: bool = False) -> str:
     props = "<w:rPr><w:i/></w:rPr>" if italic else ""
-    text = escape(XML_ILLEGAL_RE.sub("", text))
+    text = escape(text)  # characters XML does not allow are removed from the whole body
     return f'<w:r>{props}<w:t xml:space="preserve">{text}</w:t></w:r>'
 
 
@@ -69,7 +69,10 @@ def write_docx(
     end = body.sectPr  # the section properties stay the body's last element
     body.remove(end)
     # One extend moves all the parsed paragraphs in C; one addprevious each costs a second.
-    body.extend(list(parse_xml(f"<w:body {nsdecls('w')}>{''.join(parts)}</w:body>")))
+    # Removing what XML does not allow from the whole body at once removes it from each text:
+    # the markup around the texts holds no such characters.
+    xml = XML_ILLEGAL_RE.sub("", "".join(parts))
+    body.extend(list(parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")))
     body.append(end)
     try:
         document.save(str(path))
