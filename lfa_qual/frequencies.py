@@ -106,7 +106,21 @@ def _aggregate(
         return result.iloc[0] if not keys else result
     if count == "interviews":
         return frame.groupby(keys)["interview"].nunique() if keys else frame["interview"].nunique()
+    if "n" in frame:  # counted per interview and code already (see `_coding_counts`)
+        return frame.groupby(keys)["n"].sum() if keys else int(frame["n"].sum())
     return frame.groupby(keys).size() if keys else len(frame)
+
+
+def _coding_counts(project: Project) -> pd.DataFrame:
+    """The codings counted per interview and code by SQLite: all that counting codings or
+    interviews by code, school, interview or kind needs, without reading every coding."""
+    rows = project.store.read(
+        "SELECT t.interview, t.school, t.kind, c.code_id, count(*) FROM codings c"
+        " JOIN transcripts t ON t.id = c.transcript_id GROUP BY c.transcript_id, c.code_id"
+    )
+    return pd.DataFrame.from_records(
+        [tuple(r) for r in rows], columns=["interview", "school", "kind", "code", "n"]
+    )
 
 
 def _fill(table: pd.DataFrame, rows: str, cols: str, agg) -> None:
@@ -128,7 +142,11 @@ def build_frequency_table(
 ) -> pd.DataFrame:
     check_dimensions(rows, cols, count)
     locator = Locator(project)
-    frame = codings_base(project, locator=locator, locate="role" in (rows, cols), full=False)
+    locate = "role" in (rows, cols)  # a coding's role comes from its transcript's text
+    if count in ("codings", "interviews") and not locate:
+        frame = _coding_counts(project)
+    else:
+        frame = codings_base(project, locator=locator, locate=locate, full=False)
     if count == "passages":
         frame = passages(frame)
     base = speaker_words(project, locator)
