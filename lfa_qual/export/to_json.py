@@ -9,37 +9,26 @@ time: every value is encoded with the standard library's own encoders (the C str
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from json.encoder import encode_basestring  # the encoder json.dumps uses with ensure_ascii=False
 from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
 
-CHUNK = 2000  # lines written at a time, so that memory stays flat
+CHUNK = 10_000  # records encoded at a time, so that memory stays flat
 
 
 def write_json(quotes: pd.DataFrame, stream: TextIO) -> None:
     keys = [str(c) for c in quotes.columns]
     # "{"key": %s, "other": %s}" with the keys encoded as json.dumps encodes them.
     template = "{" + ", ".join(encode_basestring(k).replace("%", "%%") + ": %s" for k in keys) + "}"
-    columns = [_encoded(quotes.iloc[:, i]) for i in range(len(keys))]
     stream.write("[")
-    for i, lines in enumerate(_chunks(map(template.__mod__, zip(*columns, strict=True)))):
-        stream.write(",\n " if i else "\n ")
-        stream.write(",\n ".join(lines))
+    for begin in range(0, len(quotes), CHUNK):
+        part = quotes.iloc[begin : begin + CHUNK]
+        columns = [_encoded(part.iloc[:, i]) for i in range(len(keys))]
+        stream.write(",\n " if begin else "\n ")
+        stream.write(",\n ".join(map(template.__mod__, zip(*columns, strict=True))))
     stream.write("\n]\n")
-
-
-def _chunks(lines: Iterator[str]) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _encoded(series: pd.Series) -> list[str]:
