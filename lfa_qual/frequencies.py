@@ -250,8 +250,9 @@ def build_cooccurrence(project: Project, within: str = "turn") -> pd.DataFrame:
 def _turn_units(project: Project, frame: pd.DataFrame) -> pd.DataFrame:
     """(unit, code) rows: one per turn each coding touches; a unit numbers an interview's turn."""
     parts = []
+    locator = Locator(project)  # loads the transcripts in four queries, not four each
     for number, (interview, group) in enumerate(frame.groupby("interview", sort=False)):
-        starts = np.array([t.start for t in project.transcript(interview).turns], dtype=np.int64)
+        starts = np.array([t.start for t in locator.transcript(interview).turns], dtype=np.int64)
         first = np.maximum(np.searchsorted(starts, group["start"].to_numpy(), "right") - 1, 0)
         last = np.maximum(np.searchsorted(starts, group["end"].to_numpy() - 1, "right") - 1, 0)
         spans = last - first + 1
