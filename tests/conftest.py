@@ -51,3 +51,24 @@ def project_from(tmp_path: Path):
     yield make
     for project in opened:
         project.close()
+
+
+def make_export_project(root: Path):
+    """The export fixture project (tests/data/export: transcripts/ and codebook.yaml), synced."""
+    from lfa_qual.project import Project
+
+    export = DATA / "export"
+    shutil.copytree(export / "transcripts", root / "transcripts")
+    (root / "codebooks").mkdir()
+    shutil.copy(export / "codebook.yaml", root / "codebooks" / "lfa.yaml")
+    (root / "lfa-qual.yaml").write_text("coder: forsker1\n", encoding="utf-8")
+    project = Project(root)
+    project.sync()
+    return project
+
+
+@pytest.fixture
+def export_project(tmp_path: Path):
+    project = make_export_project(tmp_path)
+    yield project
+    project.close()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -12,24 +9,10 @@ from lfa_qual.analysis import TOTAL, Filters, codings_frame, cooccurrence, frequ
 from lfa_qual.errors import LfaError
 from lfa_qual.project import Project
 
-DATA = Path(__file__).parent / "data" / "export"
-
-
-def make_project(root: Path) -> Project:
-    shutil.copytree(DATA / "transcripts", root / "transcripts")
-    (root / "codebooks").mkdir()
-    shutil.copy(DATA / "codebook.yaml", root / "codebooks" / "lfa.yaml")
-    (root / "lfa-qual.yaml").write_text("coder: forsker1\n", encoding="utf-8")
-    project = Project(root)
-    project.sync()
-    return project
-
 
 @pytest.fixture
-def project(tmp_path: Path):
-    p = make_project(tmp_path)
-    yield p
-    p.close()
+def project(export_project: Project) -> Project:
+    return export_project
 
 
 @pytest.fixture

@@ -5,30 +5,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import make_export_project
 from docx import Document
 from matplotlib.image import imread
 from openpyxl import load_workbook
 
 from lfa_qual.cli import main
-from lfa_qual.project import Project
-
-DATA = Path(__file__).parent / "data" / "export"
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     root = tmp_path / "projekt"
-    shutil.copytree(DATA / "transcripts", root / "transcripts")
-    (root / "codebooks").mkdir()
-    shutil.copy(DATA / "codebook.yaml", root / "codebooks" / "lfa.yaml")
-    (root / "lfa-qual.yaml").write_text("coder: forsker1\n", encoding="utf-8")
-    with Project(root) as p:
-        p.sync()
+    root.mkdir()
+    with make_export_project(root) as p:
         p.code("skole1-personale", "pit", quote="Vi mødes hver tirsdag.")
         p.code("skole1-personale", "pit", quote="hver tirsdag. Så", coder="forsker2")
         p.code("skole1-personale", "mindset", quote="Vi ser mere på læringsmiljøet nu.")

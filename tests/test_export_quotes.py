@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,18 +22,12 @@ from lfa_qual.export.to_md import write_md
 from lfa_qual.export.to_xlsx import write_xlsx
 from lfa_qual.project import Project
 
-DATA = Path(__file__).parent / "data" / "export"
 KEYS = ["theme", "school"]
 
 
 @pytest.fixture
-def coded(tmp_path: Path):
-    shutil.copytree(DATA / "transcripts", tmp_path / "transcripts")
-    (tmp_path / "codebooks").mkdir()
-    shutil.copy(DATA / "codebook.yaml", tmp_path / "codebooks" / "lfa.yaml")
-    (tmp_path / "lfa-qual.yaml").write_text("coder: forsker1\n", encoding="utf-8")
-    p = Project(tmp_path)
-    p.sync()
+def coded(export_project: Project):
+    p = export_project
     # Coded out of order on purpose; two pit codings by two coders overlap.
     p.code("skole10-foraelder2", "mindset", quote="det ikke er barnet, der er problemet")
     p.code("skole1-personale", "pit", quote="hver tirsdag. Så fordeler vi", coder="forsker2")
@@ -51,8 +44,7 @@ def coded(tmp_path: Path):
     start = t.index("Jeg lærer mere der.")
     end = t.index("laver i klassen.") + len("laver i klassen.")
     p.code("skole2-elev4", "pit", start=start, end=end)
-    yield p
-    p.close()
+    return p
 
 
 def headings(items) -> list[tuple[int, str]]:

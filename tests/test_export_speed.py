@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import json
 import random
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,19 +25,10 @@ from lfa_qual.export.to_json import write_json
 from lfa_qual.importer import load_transcript, load_transcripts
 from lfa_qual.project import Project
 
-DATA = Path(__file__).parent / "data" / "export"
-
 
 @pytest.fixture
-def project(tmp_path: Path):
-    shutil.copytree(DATA / "transcripts", tmp_path / "transcripts")
-    (tmp_path / "codebooks").mkdir()
-    shutil.copy(DATA / "codebook.yaml", tmp_path / "codebooks" / "lfa.yaml")
-    (tmp_path / "lfa-qual.yaml").write_text("coder: forsker1\n", encoding="utf-8")
-    p = Project(tmp_path)
-    p.sync()
-    yield p
-    p.close()
+def project(export_project: Project) -> Project:
+    return export_project
 
 
 def test_load_transcripts_equals_loading_each(project: Project) -> None:
