@@ -33,42 +33,10 @@ from lfa_qual.transcript import parse_markdown
 
 REPO = Path(__file__).resolve().parent.parent
 
-CHILD = r"""
-import sys
-from lfa_qual.project import Project
-
-root, round_no = sys.argv[1], int(sys.argv[2])
-project = Project(root, coder=f"crash{round_no}")
-codes = ["mindset", "pit", "indsatser", "samarbejde", "foraeldre"]
-length = 5 + round_no
-spans = []
-for interview in ("skole1-elev1", "skole3-skoleleder"):
-    text = project.transcript(interview).text
-    for s in range(0, len(text) - length, 3):
-        if not text[s].isspace() and not text[s + length - 1].isspace():
-            spans.append((interview, s))
-print("ready", flush=True)
-for i in range(10**6):
-    interview, start = spans[i % len(spans)]
-    coding = project.code(interview, codes[(i // len(spans)) % len(codes)], start=start, end=start + length)
-    print(coding.guid, flush=True)
-"""
-
-WRITER = r"""
-import sys
-from lfa_qual.project import Project
-
-root, who, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-project = Project(root, coder=f"writer{who}")
-text = project.transcript("skole1-elev1").text
-starts = [s for s in range(300, len(text) - 12) if not text[s].isspace() and not text[s + 9].isspace()]
-print("ready", flush=True)
-sys.stdin.readline()
-for i in range(n):
-    start = starts[2 * i + who]
-    project.code("skole1-elev1", "mindset", start=start, end=start + 10)
-print("done", flush=True)
-"""
+# The same child processes the tests run: a coder killed at random moments, and two writers.
+sys.path.insert(0, str(REPO / "tests"))
+from test_concurrency import WRITER  # noqa: E402
+from test_crash import CHILD  # noqa: E402
 
 
 def make_project(root: Path, names: list[str]) -> Path:
