@@ -14,7 +14,7 @@ from lfa_qual.codebook import load_codebook, render_tree
 from lfa_qual.errors import LfaError
 from lfa_qual.importer import check_unique, import_transcripts
 from lfa_qual.progress import progress
-from lfa_qual.project import Project
+from lfa_qual.project import Project, TranscriptRow
 from lfa_qual.readers import read_transcript, transcript_files
 
 
@@ -127,18 +127,23 @@ def cmd_transcripts(args: argparse.Namespace) -> int:
     with open_project(args) as project:
         _print_reanchored(project.sync()[1])
         rows = project.transcript_rows()
-        headers = ["interview", "school", "roles", "date", "words", "pages", "codings"]
-        data = [
-            [r.interview, r.school, ", ".join(r.roles), r.date, r.words, r.pages, r.codings]
-            for r in rows
-        ]
         if args.format == "json":
             write_json([asdict(r) for r in rows])
         elif args.format == "csv":
-            write_csv(headers, data)
+            write_csv(TRANSCRIPT_HEADERS, transcript_table(rows))
         else:
-            print(render_table(headers, data, max_width=48))
+            print(render_table(TRANSCRIPT_HEADERS, transcript_table(rows), max_width=48))
     return 0
+
+
+TRANSCRIPT_HEADERS = ["interview", "school", "roles", "date", "words", "pages", "codings"]
+
+
+def transcript_table(rows: list[TranscriptRow]) -> list[list[object]]:
+    return [
+        [r.interview, r.school, ", ".join(r.roles), r.date, r.words, r.pages, r.codings]
+        for r in rows
+    ]
 
 
 def cmd_codebook_check(args: argparse.Namespace) -> int:
@@ -264,15 +269,5 @@ def print_summary(args: argparse.Namespace) -> int:
             f"{sum(r.codings for r in rows)} codings"
         )
         print()
-        headers = ["interview", "school", "roles", "date", "words", "pages", "codings"]
-        print(
-            render_table(
-                headers,
-                [
-                    [r.interview, r.school, ", ".join(r.roles), r.date, r.words, r.pages, r.codings]
-                    for r in rows
-                ],
-                max_width=48,
-            )
-        )
+        print(render_table(TRANSCRIPT_HEADERS, transcript_table(rows), max_width=48))
     return 0
