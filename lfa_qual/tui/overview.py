@@ -9,9 +9,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Select, Static
 
 from lfa_qual.project import TranscriptRow
+from lfa_qual.tui.filters import ALL, school_role_selects
 from lfa_qual.tui.keybar import KeyBar
-
-ALL = "__all__"
 
 
 def filter_rows(rows: list[TranscriptRow], school: str, role: str) -> list[TranscriptRow]:
@@ -37,22 +36,8 @@ class OverviewScreen(Screen):
     def compose(self) -> ComposeResult:
         project = self.app.project
         yield Static(id="title")
-        rows = project.transcript_rows()
-        schools = sorted({r.school for r in rows})
-        roles = sorted({role for r in rows for role in r.roles if role})
         with Horizontal(id="filters"):
-            yield Select(
-                [("All schools", ALL)] + [(s, s) for s in schools],
-                value=ALL,
-                allow_blank=False,
-                id="school",
-            )
-            yield Select(
-                [("All roles", ALL)] + [(r, r) for r in roles],
-                value=ALL,
-                allow_blank=False,
-                id="role",
-            )
+            yield from school_role_selects(project.transcript_rows())
         yield DataTable(cursor_type="row", zebra_stripes=True, id="transcripts")
         yield KeyBar()
 

@@ -9,9 +9,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Select, Static
 
 from lfa_qual.project import CodingView, Project
+from lfa_qual.tui.filters import ALL, school_role_selects
 from lfa_qual.tui.keybar import KeyBar
 
-ALL = "__all__"
 REVIEW = "__review__"  # the pseudo-code "every coding that needs review"
 
 
@@ -66,19 +66,7 @@ class RetrieveScreen(Screen):
         yield Static(id="title")
         with Horizontal(id="filters"):
             yield Select(options, value=self.code, allow_blank=False, id="code")
-            yield Select(
-                [("All schools", ALL)] + [(s, s) for s in sorted({r.school for r in rows})],
-                value=ALL,
-                allow_blank=False,
-                id="school",
-            )
-            yield Select(
-                [("All roles", ALL)]
-                + [(r, r) for r in sorted({x for row in rows for x in row.roles if x})],
-                value=ALL,
-                allow_blank=False,
-                id="role",
-            )
+            yield from school_role_selects(rows)
         yield DataTable(cursor_type="row", zebra_stripes=True, id="passages")
         yield Static(id="quote")
         yield KeyBar()
