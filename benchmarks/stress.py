@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 # The same child processes the tests run: a coder killed at random moments, and two writers.
 sys.path.insert(0, str(REPO / "tests"))
-from test_concurrency import WRITER  # noqa: E402
+from test_concurrency import release, start_writers  # noqa: E402
 from test_crash import CHILD  # noqa: E402
 
 
@@ -89,22 +89,9 @@ def crash_rounds(base: Path, rounds: int, rng: random.Random) -> None:
 # -- 2. concurrency --------------------------------------------------------------------------
 def concurrency(base: Path, n: int) -> None:
     root = make_project(base / "conc", ["skole1-elev1"])
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(root), str(who), str(n)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for who in (0, 1)
-    ]
-    for p in procs:
-        p.stdout.readline()
+    procs = start_writers(root, n)
     t0 = time.perf_counter()
-    for p in procs:
-        p.stdin.write("go\n")
-        p.stdin.flush()
+    release(procs)
     failures = 0
     for p in procs:
         _, err = p.communicate()

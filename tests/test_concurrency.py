@@ -53,13 +53,11 @@ def make_project(root: Path, names=("skole1-elev1",)) -> Path:
     return root
 
 
-def test_two_writers_at_once_lose_no_row(tmp_path: Path):
-    root = make_project(tmp_path / "projekt")
-    with Project(root) as project:
-        project.sync()
+def start_writers(root: Path, n: int) -> list[subprocess.Popen]:
+    """Two WRITER processes coding `n` passages each, ready and waiting for `release`."""
     writers = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(root), str(who), str(N)],
+            [sys.executable, "-c", WRITER, str(root), str(who), str(n)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -69,9 +67,22 @@ def test_two_writers_at_once_lose_no_row(tmp_path: Path):
     ]
     for w in writers:
         assert w.stdout.readline().strip() == "ready", w.stderr.read()
+    return writers
+
+
+def release(writers: list[subprocess.Popen]) -> None:
+    """Let the writers start at the same moment."""
     for w in writers:
         w.stdin.write("go\n")
         w.stdin.flush()
+
+
+def test_two_writers_at_once_lose_no_row(tmp_path: Path):
+    root = make_project(tmp_path / "projekt")
+    with Project(root) as project:
+        project.sync()
+    writers = start_writers(root, N)
+    release(writers)
     for w in writers:
         out, err = w.communicate(timeout=120)
         assert w.returncode == 0, err
