@@ -22,6 +22,7 @@ CODE_KEYS = {
     "keywords",
     "exclude_keywords",
     "roles",
+    "examples",
     "color",
     "children",
     "renamed_from",
@@ -57,6 +58,9 @@ class Code:
     keywords: tuple[str, ...] = ()
     exclude_keywords: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
+    # Anchor examples (Mayring's "ankereksempler"): typical statements for the code. They show
+    # a researcher what the code means and are the learned model's first examples of it.
+    examples: tuple[str, ...] = ()
     color: str = "#888888"
     parent: str | None = None
     renamed_from: tuple[str, ...] = ()
@@ -199,6 +203,7 @@ def _walk(items, path, parent, depth, doc: LinedYaml, out: list, problem) -> Non
                 problem(f"'{lk}' must be a list of non-empty strings", *key, lk)
                 value = []
             lists[lk] = tuple(v.strip() for v in value)
+        examples = _examples(raw.get("examples", []), key, problem)
         texts = {}
         for tk in TEXT_KEYS:
             value = raw.get(tk, "")
@@ -227,6 +232,7 @@ def _walk(items, path, parent, depth, doc: LinedYaml, out: list, problem) -> Non
                 keywords=lists["keywords"],
                 exclude_keywords=lists["exclude_keywords"],
                 roles=lists["roles"],
+                examples=examples,
                 **texts,
             )
             out.append((code, key))
@@ -238,15 +244,36 @@ def _walk(items, path, parent, depth, doc: LinedYaml, out: list, problem) -> Non
                 _walk(children, (*key, "children"), cid, depth + 1, doc, out, problem)
 
 
+def _examples(value, key: tuple, problem) -> tuple[str, ...]:
+    """A code's anchor examples: a list of non-empty texts, each problem on its own line."""
+    if not isinstance(value, list):
+        problem("'examples' must be a list of example statements (texts)", *key, "examples")
+        return ()
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            problem(f"'examples' item {i + 1} must be text, not {item!r}", *key, "examples", i)
+        elif not item.strip():
+            problem(f"'examples' item {i + 1} is empty", *key, "examples", i)
+        else:
+            out.append(" ".join(item.split()))
+    return tuple(out)
+
+
 def render_tree(codebook: Codebook, counts: dict[str, int] | None = None) -> str:
-    """The codebook as an indented tree, with keyword counts (and coding counts if given)."""
+    """The codebook as an indented tree, with keyword and example counts (and coding counts if
+    given)."""
     lines = [f"{codebook.name} (version {codebook.version})"]
     for code in codebook.codes:
         extra = f"{len(code.keywords)} keywords"
+        if code.examples:
+            extra += f", {len(code.examples)} examples"
         if counts is not None:
             extra += f", {counts.get(code.id, 0)} codings"
         lines.append(f"{'  ' * (code.depth + 1)}{code.id}  {code.label}  [{extra}]")
     tops = sum(1 for c in codebook.codes if c.parent is None)
     kws = sum(len(c.keywords) for c in codebook.codes)
-    lines.append(f"{len(codebook.codes)} codes ({tops} top-level), {kws} keywords")
+    examples = sum(len(c.examples) for c in codebook.codes)
+    total = f"{len(codebook.codes)} codes ({tops} top-level), {kws} keywords"
+    lines.append(total + (f", {examples} examples" if examples else ""))
     return "\n".join(lines)

@@ -71,4 +71,65 @@ def test_lfa_codebook_covers_the_fixed_themes():
     for code in cb.codes:
         assert code.description and code.include and code.exclude, code.id
         assert len(code.keywords) >= 8, code.id
+        assert 6 <= len(code.examples) <= 10, code.id
     assert len({c.color for c in cb.codes}) == len(cb.codes)
+
+
+def test_lfa_anchor_examples_are_not_taken_from_the_transcripts():
+    from conftest import REPO
+
+    cb = load_codebook(REPO / "codebooks" / "lfa.yaml")
+    talk = " ".join(
+        " ".join(p.read_text(encoding="utf-8").split()) for p in (REPO / "transcripts").glob("*.md")
+    )
+    for code in cb.codes:
+        for example in code.examples:
+            for sentence in example.replace("?", ".").split(". "):
+                if len(sentence) > 25:
+                    assert sentence not in talk, (code.id, sentence)
+
+
+def test_anchor_examples_are_read_and_counted(data_dir):
+    cb = parse_codebook(
+        "name: x\ncodes:\n  - id: mindset\n    label: Mindset\n    examples:\n"
+        '      - "Det er ikke barnet,\n        der er problemet."\n'
+        "      - Vi ser på hele klassen.\n  - {id: pit, label: PIT}\n",
+        "cb.yaml",
+    )
+    assert cb.get("mindset").examples == (
+        "Det er ikke barnet, der er problemet.",
+        "Vi ser på hele klassen.",
+    )
+    assert cb.get("pit").examples == ()
+    tree = render_tree(cb)
+    assert "  mindset  Mindset  [0 keywords, 2 examples]" in tree
+    assert "  pit  PIT  [0 keywords]" in tree
+    assert tree.endswith("2 codes (2 top-level), 0 keywords, 2 examples")
+
+
+def test_bad_anchor_examples_are_reported_with_their_lines():
+    text = (
+        "name: x\n"  # 1
+        "codes:\n"  # 2
+        "  - id: a\n"  # 3
+        "    label: A\n"  # 4
+        "    examples:\n"  # 5
+        "      - En god sætning.\n"  # 6
+        "      - 3\n"  # 7
+        '      - "  "\n'  # 8
+        "      - [en, liste]\n"  # 9
+        "  - id: b\n"  # 10
+        "    label: B\n"  # 11
+        "    examples: kun én tekst\n"  # 12
+    )
+    with pytest.raises(CodebookError) as info:
+        parse_codebook(text, "cb.yaml")
+    found = {(p.line, p.message) for p in info.value.problems}
+    assert found == {
+        (7, "'examples' item 2 must be text, not 3"),
+        (8, "'examples' item 3 is empty"),
+        (9, "'examples' item 4 must be text, not ['en', 'liste']"),
+        (12, "'examples' must be a list of example statements (texts)"),
+    }
+    assert all(p.path == "cb.yaml" for p in info.value.problems)
+    assert "cb.yaml:7:" in str(info.value)
