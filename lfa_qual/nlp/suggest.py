@@ -39,9 +39,12 @@ SCALE = 1.5  # score = 1 - exp(-raw / SCALE): one keyword ≈ 0.49, two ≈ 0.74
 # handful of passages is noisy (see benchmarks/bench_suggest_quality.py).
 LEARNED_MAX = 0.6
 LEARNED_HALF = 20
-# A code with only the codebook's own texts as examples: how much the model of those texts counts.
+# A code with only the codebook's own texts as examples: how much the model of those texts counts;
+# more for a code with anchor examples, whose model has seen how informants talk about it.
 SEED_WEIGHT = 0.3
+SEED_WEIGHT_EXAMPLES = 0.5
 SEED_KEYWORDS = True  # the codebook-text model also reads the code's keywords
+SEED_EXAMPLES = True  # each anchor example of a code is one more codebook-text example of it
 # Self-training on a project's own uncoded text: a paragraph whose best code scores at least
 # this (with keyword evidence) is one more example of that code for the learned model.
 SELF_TRAIN_MIN = 0.65
@@ -143,12 +146,16 @@ class Suggester:
             self.model = self.seeded_model()
 
     def seeded_model(self) -> LearnedModel:
-        """A learned model whose first examples are the codebook's own texts."""
+        """A learned model whose first examples are the codebook's own texts: per code, its
+        label, description and inclusion criteria (and keywords) as one passage, and each of
+        its anchor examples as a passage of its own."""
         model = LearnedModel()
         texts = [
             (c.id, f"{c.label}. {c.description} {c.include}" + self._seed_keywords(c))
             for c in self.codes
         ]
+        if SEED_EXAMPLES:
+            texts += [(c.id, example) for c in self.codes for example in c.examples]
         for (code, _), lemmas in zip(texts, self.lemmas(t for _, t in texts), strict=True):
             model.add(lemmas, [code], seed=True)
         return model
@@ -231,12 +238,13 @@ class Suggester:
                 yield spans(self.suggest_doc(doc, unit, text))
 
     def lemmas(self, texts: Iterable[str]) -> Iterator[list[str]]:
-        """The lemmas of each text, as the matcher sees them (for training the learned model)."""
-        lookup = self.info.lookup_lemmas
+        """The lemmas of each text, as the matcher sees them when it scores (for training the
+        learned model: a function word stays itself, as in `suggest_doc`)."""
+        lookup, info = self.info.lookup_lemmas, self.matcher.info
         with self.nlp.select_pipes(disable=self.disable):
             for doc in self.nlp.pipe(texts, batch_size=64):
                 yield [
-                    self.lemmatize(t.text) if lookup else t.lemma_.lower()
+                    info(t.text).lemma if lookup else info(t.text, t.lemma_.lower()).lemma
                     for t in doc
                     if not t.is_space
                 ]
@@ -409,9 +417,14 @@ class Suggester:
         if self._weights_key != key:
             self._weights_key = key
             # The codebook texts count as one example (as the first coding would).
+            seed = {
+                c.id: SEED_WEIGHT_EXAMPLES if c.examples and SEED_EXAMPLES else SEED_WEIGHT
+                for c in self.codes
+            }
             self._weights = {
                 c: max(
-                    SEED_WEIGHT if c in model.seeded else 0.0, LEARNED_MAX * n / (n + LEARNED_HALF)
+                    seed.get(c, SEED_WEIGHT) if c in model.seeded else 0.0,
+                    LEARNED_MAX * n / (n + LEARNED_HALF),
                 )
                 for c, n in model.n_pos.items()
             }
