@@ -216,3 +216,44 @@ def test_self_training_adds_examples_from_uncoded_text(codebook, transcript):
     added = s.self_train([transcript])
     assert added > 0
     assert sum(s.model.n_pos.values()) == before + added
+
+
+# -- anchor examples ---------------------------------------------------------------------------
+
+ANCHORED = """name: t
+version: '1'
+codes:
+  - id: mindset
+    label: Mindset
+    keywords: [børnesyn]
+    examples:
+      - "Det er ikke barnet, der er problemet. Det er os voksne, der må ændre omgivelserne."
+      - Vi kigger på hele fællesskabet og ikke kun på den ene dreng.
+  - id: pit
+    label: PIT
+    keywords: [sparring]
+    examples: ["Vi mødes i teamet hver uge og fordeler henvendelserne."]
+"""
+
+
+def test_anchor_examples_seed_the_model():
+    from dataclasses import replace
+
+    from lfa_qual.codebook import Codebook, parse_codebook
+
+    anchored = parse_codebook(ANCHORED)
+    bare = Codebook(
+        anchored.name, anchored.version, [replace(c, examples=()) for c in anchored.codes]
+    )
+    # No keyword of any code, but the wording of a mindset example.
+    text = "Problemet ligger ikke hos barnet. Vi voksne skal se på omgivelserne."
+    found = codes_of(Suggester(anchored), text)
+    assert "mindset" in found  # shown with the default threshold
+    assert {e.kind for e in found["mindset"].evidence} == {"learned"}
+    assert {e.keyword for e in found["mindset"].evidence} & {"barn", "problem", "omgivelse"}
+    everything = Options(min_score=0.0, top=0)
+    assert "mindset" not in codes_of(Suggester(bare, options=everything), text)
+    # Each example is a passage of its own for the model, as the codebook text is.
+    model = Suggester(anchored).model
+    assert model.n_pos["mindset"] == 3 and model.n_pos["pit"] == 2
+    assert {"mindset", "pit"} <= model.seeded
