@@ -13,6 +13,7 @@ from lfa_qual.store import Store, new_guid, now
 from lfa_qual.tui.app import LfaApp
 from lfa_qual.tui.codebook_screen import CodebookScreen
 from lfa_qual.tui.help import HelpScreen, binding_rows, help_text
+from lfa_qual.tui.keybar import KeyBar
 from lfa_qual.tui.reader import TranscriptView
 from lfa_qual.tui.reader_screen import ReaderScreen
 from lfa_qual.tui.retrieve import RetrieveScreen
@@ -391,6 +392,17 @@ async def test_help_lists_every_key_and_the_palette_every_action(project) -> Non
             assert action in titles
         assert "Select sentence (again: extend)" in titles  # the reader view's own keys
         assert "Jump to passage" not in titles  # the retrieve screen's: not runnable here
+
+
+async def test_clicking_a_key_in_the_key_bar_presses_it(project) -> None:
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        x = bar.render().plain.index(" Help ")  # the description, right of the key
+        await pilot.click(KeyBar, offset=(x + 2, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
 
 
 async def test_palette_runs_an_action(project) -> None:

@@ -2,10 +2,12 @@
 
 Textual's `Footer` builds a widget per key and rebuilds them all whenever the bindings change,
 which costs tens of milliseconds on every screen switch; this bar renders one line of text.
+Clicking a key presses it, as a click on Textual's own footer does.
 """
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
@@ -30,7 +32,11 @@ class KeyBar(Widget):
                 continue
             seen.add(binding.action)
             label = binding.key_display or self.app.get_key_display(binding)
-            style = "bold" if active.enabled else "dim"
-            text.append(f" {label} ", style=f"{style} reverse")
-            text.append(f" {binding.description}  ", style="" if active.enabled else "dim")
+            style = Style.parse("bold reverse" if active.enabled else "dim reverse")
+            click = Style(meta={"@click": f"app.simulate_key({binding.key!r})"})
+            text.append(f" {label} ", style=style + click)
+            text.append(
+                f" {binding.description}  ",
+                style=Style.parse("" if active.enabled else "dim") + click,
+            )
         return text
