@@ -124,6 +124,12 @@ class CodebookScreen(Screen):
                 if value:
                     out.append(f"{title}\n", style="underline")
                     out.append(value + "\n\n")
+            if code.examples:  # anchor examples: what a typical passage of the code sounds like
+                out.append("Examples\n", style="underline")
+                for example in code.examples:
+                    out.append("• ")
+                    out.append(f"{example}\n", style="italic")
+                out.append("\n")
             if code.keywords:
                 out.append("Keywords\n", style="underline")
                 out.append(", ".join(code.keywords) + "\n\n", style="yellow")
