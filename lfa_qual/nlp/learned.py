@@ -117,19 +117,18 @@ class LearnedModel:
         """Scores of a passage for the predicted codes that at least one of its words speaks
         for; the words themselves are worked out only for the codes that are shown."""
         rows, matrix, codes, prior = self._table()
-        first: dict[str, int] = {}
-        for i, lemma in enumerate(lemmas):
-            if lemma in rows and lemma not in first:
-                first[lemma] = i
-        if not first or not codes:
-            return LearnedScores({}, first, [], None, codes)
-        words = list(first)
-        m = matrix[[rows[w] for w in words]]  # words × codes
+        # The distinct known lemmas in order of first occurrence (dict.fromkeys runs in C).
+        words = [w for w in dict.fromkeys(lemmas) if w in rows]
+        if not words or not codes:
+            return LearnedScores({}, lemmas, [], None, codes)
+        m = matrix[list(map(rows.__getitem__, words))]  # words × codes
+        speaks = np.flatnonzero(m.max(axis=0) > WORD_EVIDENCE).tolist()
+        if not speaks:
+            return LearnedScores({}, lemmas, words, m, codes)
         # Sum over sqrt(n): long and short passages stay comparable.
         logit = m.sum(axis=0) / math.sqrt(len(words)) + prior
-        p = 1.0 / (1.0 + np.exp(-logit))
-        speaks = np.flatnonzero(m.max(axis=0) > WORD_EVIDENCE).tolist()
-        return LearnedScores({codes[j]: float(p[j]) for j in speaks}, first, words, m, codes)
+        p = (1.0 / (1.0 + np.exp(-logit))).tolist()
+        return LearnedScores({codes[j]: p[j] for j in speaks}, lemmas, words, m, codes)
 
     def explain(self, lemmas: list[str]) -> dict[str, tuple[float, list[tuple[int, str]]]]:
         """Per code that a word speaks for: the score in 0–1 and the words that raised it
@@ -141,7 +140,7 @@ class LearnedModel:
 @dataclass
 class LearnedScores:
     p: dict[str, float]  # code → probability-like score
-    first: dict[str, int]  # lemma → its first position in the passage
+    lemmas: list[str]  # the passage's lemmas, as scored
     words: list[str]
     m: np.ndarray | None
     codes: list[str]
@@ -152,4 +151,5 @@ class LearnedScores:
             return []
         col = self.m[:, self.codes.index(code)].tolist()  # a few dozen words: plain Python
         order = sorted(range(len(col)), key=col.__getitem__, reverse=True)[:TOP_EVIDENCE]
-        return [(self.first[self.words[k]], self.words[k]) for k in order if col[k] > WORD_EVIDENCE]
+        index = self.lemmas.index  # first position: worked out only for the words shown
+        return [(index(self.words[k]), self.words[k]) for k in order if col[k] > WORD_EVIDENCE]
