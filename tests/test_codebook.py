@@ -133,3 +133,22 @@ def test_bad_anchor_examples_are_reported_with_their_lines():
     }
     assert all(p.path == "cb.yaml" for p in info.value.problems)
     assert "cb.yaml:7:" in str(info.value)
+
+
+def test_adding_anchor_examples_is_a_plain_codebook_change(small_project):
+    p = small_project
+    coding = p.code("skole9-personale", "timer_37", quote="Det er en 37-timers-sag.")
+    text = p.codebook_path.read_text("utf-8")
+    p.codebook_path.write_text(
+        text.replace(
+            "        keywords: [37 timer]\n",
+            "        keywords: [37 timer]\n        examples: [Én elev tog alle vores timer.]\n",
+        ),
+        "utf-8",
+    )
+    report = p.sync_codebook()
+    assert not report.changed  # no code added, renamed or removed
+    assert p.codebook().get("timer_37").examples == ("Én elev tog alle vores timer.",)
+    assert [c.id for c in p.codings()] == [coding.id]
+    stored = p.store.read("SELECT value FROM meta WHERE key = 'codebook.yaml'")[0]["value"]
+    assert "Én elev tog alle vores timer." in stored
