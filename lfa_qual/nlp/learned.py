@@ -58,6 +58,9 @@ class LearnedModel:
         self.n_rej: Counter[str] = Counter()  # code → rejected passages
         self.df_rej: dict[str, Counter[str]] = {}
         self._compiled: tuple[dict[str, int], np.ndarray, list[str], np.ndarray] | None = None
+        self._column: dict[str, int] = {}
+        self._floor_key: tuple[dict[str, float], int] | None = None
+        self._floor_vec = np.empty(0)
 
     def add(
         self,
@@ -111,24 +114,50 @@ class LearnedModel:
             ).reshape(len(rows), len(codes))
             prior = np.array([math.log(self.n_pos[c] / max(self.n_docs, 1)) for c in codes])
             self._compiled = (rows, matrix, codes, prior)
+            self._column = {c: j for j, c in enumerate(codes)}
         return self._compiled
 
-    def score(self, lemmas: list[str]) -> LearnedScores:
+    def score(
+        self, lemmas: list[str], floor: dict[str, float] | None = None, keep: Iterable[str] = ()
+    ) -> LearnedScores:
         """Scores of a passage for the predicted codes that at least one of its words speaks
-        for; the words themselves are worked out only for the codes that are shown."""
+        for; the words themselves are worked out only for the codes that are shown.
+
+        With `floor` (code → lowest score of interest), a code scoring below its floor is left
+        out unless it is in `keep`: most codes of most passages, which then cost nothing."""
         rows, matrix, codes, prior = self._table()
         # The distinct known lemmas in order of first occurrence (dict.fromkeys runs in C).
         words = [w for w in dict.fromkeys(lemmas) if w in rows]
         if not words or not codes:
             return LearnedScores({}, lemmas, [], None, codes)
         m = matrix[list(map(rows.__getitem__, words))]  # words × codes
-        speaks = np.flatnonzero(m.max(axis=0) > WORD_EVIDENCE).tolist()
-        if not speaks:
-            return LearnedScores({}, lemmas, words, m, codes)
+        speaks = m.max(axis=0) > WORD_EVIDENCE
         # Sum over sqrt(n): long and short passages stay comparable.
         logit = m.sum(axis=0) / math.sqrt(len(words)) + prior
-        p = (1.0 / (1.0 + np.exp(-logit))).tolist()
-        return LearnedScores({codes[j]: p[j] for j in speaks}, lemmas, words, m, codes)
+        p = 1.0 / (1.0 + np.exp(-logit))
+        if floor is not None:
+            wanted = p >= self._floors(codes, floor)
+            for code in keep:
+                j = self._column.get(code)
+                if j is not None:
+                    wanted[j] = True
+            speaks &= wanted
+        shown = np.flatnonzero(speaks).tolist()
+        values = p[shown].tolist()
+        scores = {codes[j]: v for j, v in zip(shown, values, strict=True)}
+        return LearnedScores(scores, lemmas, words, m, codes)
+
+    def _floors(self, codes: list[str], floor: dict[str, float]) -> np.ndarray:
+        """`floor` as a vector over the table's codes, cached while the two stay the same."""
+        key = (floor, self.version)  # the dict itself, held: its id cannot be reused
+        if (
+            self._floor_key is None
+            or self._floor_key[0] is not floor
+            or self._floor_key[1] != key[1]
+        ):
+            self._floor_key = key
+            self._floor_vec = np.array([floor.get(c, math.inf) for c in codes])
+        return self._floor_vec
 
     def explain(self, lemmas: list[str]) -> dict[str, tuple[float, list[tuple[int, str]]]]:
         """Per code that a word speaks for: the score in 0–1 and the words that raised it

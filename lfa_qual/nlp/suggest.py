@@ -140,6 +140,7 @@ class Suggester:
             self.disable.append("sentencizer")
         self._by_orth: dict[int, WordInfo] = {}
         self._weights_key: tuple | None = None
+        self._alone_floor: dict[str, float] = {}
         self._weights: dict[str, float] = {}
         self.model = model
         if model is None and self.options.codebook_texts:
@@ -336,20 +337,22 @@ class Suggester:
         by_code: dict[str, list] = {}
         for match in self.evidence(infos, offsets, unit.start, doc_text):
             by_code.setdefault(match[0].code, []).append(match)
-        learned = None
-        if self.model is not None:
-            learned = self.model.score([i.lemma for i in infos])
-        ps = learned.p if learned is not None else {}
-        candidates = []
-        weights = self._learned_weights()
-        min_score = self.options.min_score
         raws = {code: self._raw(m) for code, m in by_code.items()}
         if self.parent and (CHILD_TO_PARENT or PARENT_TO_CHILD):
             raws, by_code = self._family(raws, by_code)
+        weights = self._learned_weights()
+        min_score = self.options.min_score
+        learned = None
+        if self.model is not None:
+            # Codes without keyword evidence come back only when the model alone can lift
+            # them to the threshold: most codes of most passages are left out at once.
+            learned = self.model.score(
+                [i.lemma for i in infos], floor=self._alone_floor, keep=by_code
+            )
+        ps = learned.p if learned is not None else {}
+        candidates = []
         for code in set(by_code) | set(ps):
             matches = by_code.get(code, ())
-            if not matches and weights.get(code, 0.0) * ps[code] < min_score:
-                continue  # the model alone cannot lift this code to the threshold
             raw = raws.get(code, 0.0)
             role = None
             if raw > 0:
@@ -427,6 +430,11 @@ class Suggester:
                     LEARNED_MAX * n / (n + LEARNED_HALF),
                 )
                 for c, n in model.n_pos.items()
+            }
+            # The model score a code needs to reach the threshold on the model alone.
+            min_score = self.options.min_score
+            self._alone_floor = {
+                c: min_score / w if w > 0 else math.inf for c, w in self._weights.items()
             }
         return self._weights
 
