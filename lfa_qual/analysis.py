@@ -2,8 +2,8 @@
 
 `codings_frame` reads the codings in one query and attaches what a report needs (school, role,
 page, citation, text). Citations come from `lfa_qual.citation`: a citation only changes where a
-turn or a paragraph starts, so `cite` is called once per such break point and each coding looks
-its start up with a binary search. That keeps 100,000 codings fast and gives exactly the
+turn or a paragraph starts or a turn ends, so `cite` is called once per such break point and
+each coding looks its start up with a binary search. That keeps 100,000 codings fast and gives exactly the
 citation `Project.cite` gives.
 """
 
@@ -76,7 +76,14 @@ class CitationIndex:
     def __init__(self, transcript: Transcript, template: str) -> None:
         turns = transcript.turns
         paras = [(i, p) for i, turn in enumerate(turns) for p in turn.paragraphs]
-        starts = [0, *(t.start for t in turns), *(p.start for _, p in paras)]
+        # A turn's end is a break point too: from there on (its next speaker's label, a
+        # timestamp, a page marker) the citation is the next turn's, as `Transcript.turn_at`.
+        starts = [
+            0,
+            *(t.start for t in turns),
+            *(t.end for t in turns),
+            *(p.start for _, p in paras),
+        ]
         self.points = np.unique(np.array(starts, dtype=np.int64))
         if not turns:  # nothing to cite; keeps `citation_fields`' own error for such a text
             fields = [citation_fields(transcript, int(p)) for p in self.points]

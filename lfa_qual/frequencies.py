@@ -252,9 +252,16 @@ def _turn_units(project: Project, frame: pd.DataFrame) -> pd.DataFrame:
     parts = []
     locator = Locator(project)  # loads the transcripts in four queries, not four each
     for number, (interview, group) in enumerate(frame.groupby("interview", sort=False)):
-        starts = np.array([t.start for t in locator.transcript(interview).turns], dtype=np.int64)
-        first = np.maximum(np.searchsorted(starts, group["start"].to_numpy(), "right") - 1, 0)
+        turns = locator.transcript(interview).turns
+        starts = np.array([t.start for t in turns], dtype=np.int64)
+        ends = np.array([t.end for t in turns], dtype=np.int64)
+        begin = group["start"].to_numpy()
+        first = np.maximum(np.searchsorted(starts, begin, "right") - 1, 0)
+        # A coding starting past its turn's end (on the next label, a timestamp, a page
+        # marker) starts in the next turn, as `Transcript.turn_at` has it.
+        first += (begin >= ends[first]) & (first + 1 < len(turns))
         last = np.maximum(np.searchsorted(starts, group["end"].to_numpy() - 1, "right") - 1, 0)
+        last = np.maximum(last, first)
         spans = last - first + 1
         turn = np.repeat(first, spans) + _ramp(spans)
         parts.append(

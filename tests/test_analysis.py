@@ -199,3 +199,52 @@ def test_word_index_counts_like_str_split() -> None:
 def test_codings_frame_counts_words_of_the_coded_text(coded: Project) -> None:
     frame = codings_frame(coded)
     assert frame["words"].tolist() == [len(t.split()) for t in frame["text"]]
+
+
+def test_citations_at_every_offset_are_those_of_project_cite(project: Project) -> None:
+    """A coding may start on a speaker label, a timestamp or a page marker (a --quote copied with
+    its label, --start offsets): its speaker and page are the turn's it belongs to, the next one
+    (`Transcript.turn_at`), exactly as `lfa_qual.citation` gives them to `code`."""
+    import numpy as np
+
+    from lfa_qual.analysis import CitationIndex
+    from lfa_qual.citation import DEFAULT_TEMPLATE, citation_fields, cite
+
+    for interview in _interviews(project):
+        transcript = project.transcript(interview)
+        index = CitationIndex(transcript, DEFAULT_TEMPLATE)
+        offsets = np.arange(len(transcript.text))
+        pos = index.positions(offsets)
+        for offset, at in zip(offsets.tolist(), pos.tolist(), strict=True):
+            fields = citation_fields(transcript, offset)
+            assert index.citations[at] == cite(transcript, offset), (interview, offset)
+            assert index.fields["role"][at] == fields["role"], (interview, offset)
+            assert index.fields["page"][at] == int(fields["page"] or -1), (interview, offset)
+
+
+def test_codings_starting_at_a_label_or_timestamp_have_the_turns_role(project: Project) -> None:
+    text = project.transcript("skole1-personale").text
+    # "PIT1: [00:03:10] Vi mødes …": copied together with the label and the timestamp.
+    at_label = project.code("skole1-personale", "pit", quote="PIT1: [00:03:10] Vi mødes")
+    at_marker = text.index("[side 2]")
+    marker = project.code("skole1-personale", "mindset", start=at_marker, end=at_marker + 40)
+    frame = codings_frame(project).set_index("id")
+    for coding in (at_label, marker):
+        assert frame.at[coding.id, "citation"] == project.cite(coding)
+        assert frame.at[coding.id, "role"] == "PIT-medarbejder"
+    assert frame.at[marker.id, "page"] == 2
+    roles = frequency_table(project, rows="code", cols="role")
+    assert roles.at["pit", "PIT-medarbejder"] == 1
+    assert roles.at["mindset", "PIT-medarbejder"] == 1
+    assert roles.loc[["pit", "mindset"], "Interviewer"].sum() == 0
+
+
+def test_a_coding_starting_on_the_next_label_is_not_in_the_previous_turn(project: Project) -> None:
+    text = project.transcript("skole1-personale").text
+    project.code("skole1-personale", "pit", quote="Det fungerer godt, synes jeg.")
+    # Starts on "P1: " right after that turn: its words are the next turn's only.
+    start = text.index("P1: Jeg får sparring")
+    project.code("skole1-personale", "mindset", start=start, end=start + 25)
+    matrix = cooccurrence(project)
+    assert matrix.at["pit", "mindset"] == 0
+    assert matrix.at["mindset", "mindset"] == 1
