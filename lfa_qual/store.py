@@ -129,6 +129,57 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE codings ADD COLUMN review_note TEXT
     """,
+    # 3: coding and suggestion ids are never handed out twice (AUTOINCREMENT): an id in a note
+    # or an earlier export keeps naming the same passage after `uncode` or a new `suggest` run.
+    # The tables are rebuilt with their rows, ids and links; `migrate` turns foreign keys off
+    # around it (a DROP would otherwise unlink suggestions from their codings).
+    """
+    CREATE TABLE codings_v3(
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        guid TEXT NOT NULL UNIQUE,
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        code_id TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE,
+        coder TEXT NOT NULL,
+        created TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('manual', 'suggestion')),
+        memo TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'needs_review')),
+        old_text TEXT,
+        review_note TEXT,
+        CHECK (start >= 0 AND end > start)
+    );
+    INSERT INTO codings_v3(id, guid, transcript_id, start, end, code_id, coder, created, source,
+        memo, status, old_text, review_note)
+        SELECT id, guid, transcript_id, start, end, code_id, coder, created, source,
+        memo, status, old_text, review_note FROM codings;
+    DROP TABLE codings;
+    ALTER TABLE codings_v3 RENAME TO codings;
+    CREATE INDEX codings_by_transcript ON codings(transcript_id, start);
+    CREATE INDEX codings_by_code ON codings(code_id);
+    CREATE TABLE suggestions_v3(
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        guid TEXT NOT NULL UNIQUE,
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        code_id TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        score REAL NOT NULL,
+        evidence TEXT NOT NULL,
+        pipeline TEXT NOT NULL,
+        created TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
+        decided_by TEXT,
+        decided_at TEXT,
+        coding_id INTEGER REFERENCES codings(id) ON DELETE SET NULL
+    );
+    INSERT INTO suggestions_v3 SELECT id, guid, transcript_id, start, end, code_id, score,
+        evidence, pipeline, created, status, decided_by, decided_at, coding_id FROM suggestions;
+    DROP TABLE suggestions;
+    ALTER TABLE suggestions_v3 RENAME TO suggestions;
+    CREATE INDEX suggestions_by_transcript ON suggestions(transcript_id, start)
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -222,19 +273,34 @@ class Store:
             return
         if current > 0 and before_migration is not None:
             before_migration(self.path)
-        for version in range(current + 1, SCHEMA_VERSION + 1):
-            with self.transaction() as conn:
-                # Another process may have migrated while this one waited for the lock.
-                if self.version >= version:
-                    continue
-                for statement in MIGRATIONS[version - 1].split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                if version == 1:
-                    conn.execute("CREATE TABLE schema_version(version INTEGER NOT NULL)")
-                    conn.execute("INSERT INTO schema_version VALUES (1)")
-                else:
-                    conn.execute("UPDATE schema_version SET version = ?", (version,))
+        # A migration that rebuilds a table must not fire the foreign keys' ON DELETE actions
+        # when the old table is dropped; the references are checked before each commit instead.
+        # (The pragma only takes effect outside a transaction.)
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            already = len(self.conn.execute("PRAGMA foreign_key_check").fetchall())
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                with self.transaction() as conn:
+                    # Another process may have migrated while this one waited for the lock.
+                    if self.version >= version:
+                        continue
+                    for statement in MIGRATIONS[version - 1].split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    if version == 1:
+                        conn.execute("CREATE TABLE schema_version(version INTEGER NOT NULL)")
+                        conn.execute("INSERT INTO schema_version VALUES (1)")
+                    else:
+                        conn.execute("UPDATE schema_version SET version = ?", (version,))
+                    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                    if len(broken) > already:
+                        raise StoreError(
+                            f"migration to schema version {version} would break "
+                            f"{len(broken) - already} reference(s); nothing was changed",
+                            path=self.path,
+                        )
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
