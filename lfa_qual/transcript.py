@@ -18,7 +18,7 @@ from lfa_qual.errors import TranscriptError
 from lfa_qual.text import sha256
 from lfa_qual.yamlutil import YamlProblem, load_yaml
 
-DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
 LABEL_RE = re.compile(
     r"([^\s:\[\]]{1,40}):(?=\s|$)[ \t]*(?:\[(\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?)\][ \t]*)?"
 )
@@ -201,9 +201,12 @@ def parse_header(fm: str, source: str, default_id: str, first_line: int = 2) -> 
     school = data.get("school")
     if not isinstance(school, str | int) or not str(school).strip():
         raise fail("missing 'school' (e.g. 'school: Skole 1')", "school")
-    date = _parse_date(data.get("date"))
-    if date is None:
-        raise fail(f"bad date {data.get('date')!r}: write YYYY-MM or YYYY-MM-DD", "date")
+    if data.get("date") in (None, ""):
+        raise fail("missing 'date' (e.g. 'date: 2021-04' or 'date: 2021-04-13')", "date")
+    try:
+        date = parse_date(data["date"])
+    except ValueError as exc:
+        raise fail(f"bad date {data['date']!r}: {exc}", "date") from None
     kind = data.get("kind") or ""
     if not isinstance(kind, str):
         raise fail("'kind' must be text, e.g. 'gruppeinterview'", "kind")
@@ -211,20 +214,26 @@ def parse_header(fm: str, source: str, default_id: str, first_line: int = 2) -> 
     return Header(interview, str(school).strip(), date, kind.strip(), speakers)
 
 
-def _parse_date(value: object) -> str | None:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if not isinstance(value, str):
-        return None
-    m = DATE_RE.match(value.strip())
+def parse_date(value: object) -> str:
+    """An interview date as `YYYY-MM` or `YYYY-MM-DD` (zero-padded); ValueError says what is wrong.
+
+    The YAML loader keeps dates as text, so an impossible day is reported here, with its field.
+    """
+    m = DATE_RE.match(value.strip()) if isinstance(value, str) else None
     if not m:
-        return None
+        raise ValueError("write YYYY-MM or YYYY-MM-DD")
     year, month, day = int(m[1]), int(m[2]), m[3]
+    if not 1 <= month <= 12:
+        raise ValueError("write YYYY-MM or YYYY-MM-DD")
+    if day is None:
+        return f"{year:04d}-{month:02d}"
     try:
-        dt.date(year, month, int(day) if day else 1)
+        dt.date(year, month, int(day))
     except ValueError:
-        return None
-    return value.strip()
+        raise ValueError(
+            f"{DANISH_MONTHS[month - 1]} {year} has no day {int(day)} (write YYYY-MM or YYYY-MM-DD)"
+        ) from None
+    return f"{year:04d}-{month:02d}-{int(day):02d}"
 
 
 def _parse_speakers(raw: object, fail: Callable[..., TranscriptError]) -> dict[str, Speaker]:

@@ -2,6 +2,11 @@
 
 Aliases are refused outright (a "billion laughs" document is made of them and codebooks and
 front matter never need them), documents are capped in size and nesting depth.
+
+Dates stay text: the loader has no implicit timestamp type, so `date: 2021-06-31` is the string
+'2021-06-31' and the code that uses a date validates it and reports the field (a YAML timestamp
+would be an internal ValueError before any field is known). A value that a YAML type still cannot
+construct (`!!int abc`) is a YamlProblem with its line.
 """
 
 from __future__ import annotations
@@ -41,6 +46,25 @@ class _NoAliasLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._lfa_depth = depth - 1
+
+    def construct_object(self, node, deep=False):  # type: ignore[override]
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, OverflowError) as exc:
+            value = repr(node.value)[:60] if isinstance(node, yaml.ScalarNode) else "here"
+            raise YamlProblem(
+                f"cannot read the value {value} as {node.tag.rsplit(':', 1)[-1]}: {exc}",
+                node.start_mark.line + 1,
+            ) from None
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_NoAliasLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+# An explicit `!!timestamp` is text too, for the same reason.
+_NoAliasLoader.add_constructor(_TIMESTAMP, yaml.SafeLoader.construct_yaml_str)
 
 
 @dataclass

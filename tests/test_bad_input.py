@@ -32,6 +32,12 @@ TRANSCRIPT_CASES = [
     ("no-front-matter.md", 2, "no-front-matter.md:1: no front matter: the file must start", ""),
     ("bad-date.md", 2, "bad-date.md:4 [date]: bad date '2021-13': write YYYY-MM or YYYY-MM-DD", ""),
     (
+        "impossible-date.md",
+        2,
+        "impossible-date.md:4 [date]: bad date '2021-06-31': juni 2021 has no day 31",
+        "",
+    ),
+    (
         "undeclared-label.md",
         2,
         "undeclared-label.md:15: speaker label 'E4' is not declared under 'speakers'",
@@ -72,6 +78,8 @@ CODEBOOK_CASES = [
         "codebook-alias-bomb.yaml:4: YAML aliases (*name) are not allowed",
     ),
     ("codebook-deep.yaml", "codebook-deep.yaml:61: nested deeper than 40 levels"),
+    # A date-like value is text to the YAML loader: an impossible date is no internal error.
+    ("codebook-impossible-date.yaml", "codebook-impossible-date.yaml:3: unknown key 'created'"),
 ]
 
 EXPECTED_TEXT = {
@@ -128,6 +136,33 @@ def test_bad_codebook_files(capsys, name, err):
     assert status == 2
     assert err in stderr
     assert "Traceback" not in stderr
+
+
+def test_an_impossible_date_in_the_folder_is_a_user_error_for_every_syncing_command(
+    project_dir: Path, capsys
+):
+    shutil.copy(BAD / "impossible-date.md", project_dir / "transcripts")
+    for command in (["transcripts"], ["export", "quotes"]):
+        status, _, err = run(capsys, *command, "--project", str(project_dir))
+        assert status == 2, (command, err)
+        assert "impossible-date.md:4 [date]: bad date '2021-06-31'" in err
+        assert "internal error" not in err and "Traceback" not in err
+
+
+def test_yaml_values_that_cannot_be_constructed_name_their_line(project_dir: Path, capsys):
+    src = (BAD / "bad-date.md").read_text("utf-8")
+    (project_dir / "transcripts" / "tagged.md").write_text(
+        src.replace("date: 2021-13", "date: !!timestamp 2021-02-30"), "utf-8"
+    )
+    status, _, err = run(capsys, "transcripts", "--project", str(project_dir))
+    assert status == 2
+    assert "tagged.md:4 [date]: bad date '2021-02-30'" in err
+    (project_dir / "transcripts" / "tagged.md").write_text(
+        src.replace("date: 2021-13", "date: 2021-06\nkind: !!int abc"), "utf-8"
+    )
+    status, _, err = run(capsys, "transcripts", "--project", str(project_dir))
+    assert status == 2
+    assert "tagged.md:5: front matter: cannot read the value 'abc' as int" in err
 
 
 def test_crlf_and_lf_files_give_the_same_text_and_offsets(tmp_path: Path):

@@ -50,6 +50,38 @@ def test_danish_lower_case_months(data_dir, tmp_path, month, name):
     assert cite(t, t.text.index("Vi flytter")) == f"(Skoleleder, Skole 3, {name} 2020, 2)"
 
 
+@pytest.mark.parametrize(
+    ("written", "stored", "cited"),
+    [
+        ("2021-04-13", "2021-04-13", "april 2021"),
+        ("2021-4-3", "2021-04-03", "april 2021"),
+        ("2020-02-29", "2020-02-29", "februar 2020"),
+        ("2020-12-31", "2020-12-31", "december 2020"),
+    ],
+)
+def test_full_dates_are_validated_text_and_cite_the_danish_month(
+    data_dir, tmp_path, written, stored, cited
+):
+    path = tmp_path / "d.md"
+    src = (data_dir / "formats" / "skole9-skoleleder.md").read_text("utf-8")
+    path.write_text(src.replace("date: 2021-04", f"date: {written}"), "utf-8")
+    t = read_transcript(path)
+    assert t.date == stored
+    assert cite(t, t.text.index("Vi flytter")) == f"(Skoleleder, Skole 3, {cited}, 2)"
+    assert cite(t, t.text.index("Vi flytter"), "{date}") == stored
+
+
+@pytest.mark.parametrize("date", ["2021-06-31", "2021-02-29", "2021-02-30", "2021-13-01"])
+def test_impossible_dates_name_the_file_line_and_field(data_dir, tmp_path, date):
+    path = tmp_path / "d.md"
+    src = (data_dir / "formats" / "skole9-skoleleder.md").read_text("utf-8")
+    path.write_text(src.replace("date: 2021-04", f"date: {date}"), "utf-8")
+    with pytest.raises(LfaError) as info:
+        read_transcript(path)
+    assert info.value.field == "date" and info.value.line == 4
+    assert f"bad date '{date}'" in str(info.value) and "d.md" in str(info.value)
+
+
 def test_project_config_template(small_project):
     (small_project.root / "lfa-qual.yaml").write_text(
         'coder: a\ncitation: "({role}, {school}, {year})"\n', "utf-8"

@@ -98,3 +98,22 @@ def test_console_script_help_and_bad_argument():
         [sys.executable, "-m", "lfa_qual", "--help"], capture_output=True, text=True
     )
     assert result.returncode == 0 and "codings" in result.stdout
+
+
+def test_date_like_values_in_the_project_config_are_plain_text(small_project, capsys):
+    # The YAML loader keeps dates as text, so `coder: 2021-02-30` is a coder name, not a crash.
+    p = str(small_project.root)
+    (small_project.root / "lfa-qual.yaml").write_text("coder: 2021-02-30\n", "utf-8")
+    code, out, err = run(
+        capsys,
+        "code",
+        "skole9-skoleleder",
+        "mindset",
+        "--quote",
+        "Vi flytter blikket",
+        "--project",
+        p,
+    )
+    assert code == 0, err
+    code, out, err = run(capsys, "codings", "--format", "json", "--project", p)
+    assert code == 0 and json.loads(out)[0]["coder"] == "2021-02-30"
