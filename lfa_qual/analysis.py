@@ -161,14 +161,29 @@ def _point_fields(
 
 class WordIndex:
     """The number of words in any span of a text, as `len(text[s:e].split())` counts them, for
-    whole arrays of spans at once (a prefix sum of word starts)."""
+    whole arrays of spans at once (a prefix sum of word starts).
 
-    def __init__(self, text: str, classes: np.ndarray | None = None) -> None:
+    With `spans` (start and end arrays, e.g. a transcript's paragraphs), only the words inside
+    them count: a span's words are then the words of the speech it covers, counted as
+    `Transcript.words` counts them, without speaker labels, timestamps and page markers.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        classes: np.ndarray | None = None,
+        spans: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         from lfa_qual.export.text import SPACE, char_classes
 
         if classes is None:  # `char_classes(text)`, unless the caller has it already
             classes = char_classes(text)
         self.solid = (classes & SPACE) == 0
+        if spans is not None:  # outside the spans, every character counts as white space
+            inside = np.zeros(len(self.solid) + 1, dtype=np.int64)
+            np.add.at(inside, spans[0], 1)
+            np.add.at(inside, spans[1], -1)
+            self.solid &= np.cumsum(inside[:-1]) > 0
         starts = self.solid.copy()
         starts[1:] &= ~self.solid[:-1]
         self.cum = np.concatenate([[0], np.cumsum(starts)])
@@ -389,9 +404,11 @@ class Locator:
         return self._classes[interview]
 
     def words(self, interview: str) -> WordIndex:
+        """Words of the transcript's speech (its paragraphs) in any span."""
         if interview not in self._words:
             text = self.transcript(interview).text
-            self._words[interview] = WordIndex(text, self.classes(interview))
+            spans = self.paragraphs(interview)
+            self._words[interview] = WordIndex(text, self.classes(interview), spans)
         return self._words[interview]
 
 
@@ -472,7 +489,9 @@ def codings_base(
 
 
 def count_words(frame: pd.DataFrame, locator: Locator) -> np.ndarray:
-    """Words in each row's [start, end) span of its interview."""
+    """Words of speech in each row's [start, end) span of its interview: the words of the
+    paragraphs it covers, as the transcript's own word count has them (no speaker labels,
+    timestamps or page markers), so coverage never exceeds 100 %."""
     out = np.zeros(len(frame), dtype=np.int64)
     starts, ends = frame["start"].to_numpy(), frame["end"].to_numpy()
     for interview, rows in interview_rows(frame["interview"]).items():

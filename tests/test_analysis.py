@@ -201,6 +201,34 @@ def test_codings_frame_counts_words_of_the_coded_text(coded: Project) -> None:
     assert frame["words"].tolist() == [len(t.split()) for t in frame["text"]]
 
 
+def _speech_words(transcript, start: int, end: int) -> int:
+    """Words of the paragraphs in [start, end), as `Transcript.words` counts a whole one."""
+    return sum(
+        len(transcript.text[max(start, p.start) : min(end, p.end)].split())
+        for turn in transcript.turns
+        for p in turn.paragraphs
+        if p.start < end and start < p.end
+    )
+
+
+def test_coded_words_leave_out_labels_timestamps_and_page_markers(project: Project) -> None:
+    """Coding a whole interview covers 100 % of its words, never more: the coded words are
+    counted as the transcript's words are (speech only)."""
+    transcript = project.transcript("skole1-personale")
+    whole = project.code("skole1-personale", "pit", start=0, end=len(transcript.text))
+    text = transcript.text
+    across = text.index("Det fungerer godt"), text.index("Nogle uger går") + 20
+    turns = project.code("skole1-personale", "mindset", start=across[0], end=across[1])
+    frame = codings_frame(project).set_index("id")
+    assert frame.at[whole.id, "words"] == transcript.words
+    assert frame.at[turns.id, "words"] == _speech_words(transcript, *across)
+    assert frame.at[turns.id, "words"] < len(text[across[0] : across[1]].split())
+    coverage = frequency_table(project, rows="code", cols="interview", count="words", percent=True)
+    assert coverage.at["pit", "skole1-personale"] == pytest.approx(100.0)
+    words = frequency_table(project, rows="code", cols="interview", count="words")
+    assert words.at["pit", "skole1-personale"] == transcript.words
+
+
 def test_citations_at_every_offset_are_those_of_project_cite(project: Project) -> None:
     """A coding may start on a speaker label, a timestamp or a page marker (a --quote copied with
     its label, --start offsets): its speaker and page are the turn's it belongs to, the next one
