@@ -117,3 +117,18 @@ def test_date_like_values_in_the_project_config_are_plain_text(small_project, ca
     assert code == 0, err
     code, out, err = run(capsys, "codings", "--format", "json", "--project", p)
     assert code == 0 and json.loads(out)[0]["coder"] == "2021-02-30"
+
+
+def test_code_refuses_a_quote_together_with_offsets(small_project, capsys):
+    p = str(small_project.root)
+    base = ["code", "skole9-skoleleder", "mindset", "--project", p]
+    for extra in (
+        ["--quote", "Vi flytter blikket", "--start", "300", "--end", "330"],
+        ["--quote", "Vi flytter blikket", "--start", "300"],
+        ["--start", "300", "--end", "330", "--occurrence", "1"],
+    ):
+        code, out, err = run(capsys, *base, *extra)
+        assert code == 2 and out == "", extra
+        assert "error: span: " in err and len(err.strip().splitlines()) == 1, err
+    assert "not both" in run(capsys, *base, "--quote", "Vi", "--end", "9")[2]
+    assert small_project.codings() == []

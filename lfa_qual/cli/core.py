@@ -156,6 +156,13 @@ def cmd_codebook_check(args: argparse.Namespace) -> int:
 
 
 def cmd_code(args: argparse.Namespace) -> int:
+    if args.quote is not None and (args.start is not None or args.end is not None):
+        raise LfaError(
+            "give either --quote or --start and --end, not both (--quote finds the offsets)",
+            field="span",
+        )
+    if args.occurrence is not None and args.quote is None:
+        raise LfaError("--occurrence picks an occurrence of --quote; give --quote", field="span")
     with open_project(args) as project:
         _print_reanchored(project.sync()[1])
         coding = project.code(
