@@ -26,18 +26,41 @@ FIELDS = {
 
 
 def check_template(template: str) -> None:
+    """Refuse a template that could not format every citation, naming the field at fault.
+
+    Every field is text: `{turn:d}` (a number format) or `{page!z}` would fail on the first
+    citation, so each field is trial-formatted here, when the configuration is loaded.
+    """
     try:
-        names = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+        parts = [
+            (name, conversion, spec)
+            for _, name, spec, conversion in string.Formatter().parse(template)
+            if name is not None
+        ]
     except ValueError as exc:
         raise LfaError(
             f"citation template {template!r} is not valid: {exc}", field="citation"
         ) from None
-    unknown = names - set(FIELDS)
+    unknown = sorted({"{" + name + "}" for name, _, _ in parts if name not in FIELDS})
     if unknown:
         raise LfaError(
-            f"citation template uses unknown field(s) {sorted(unknown)}; known: {', '.join(FIELDS)}",
+            f"citation template uses unknown field(s) {', '.join(unknown)}; "
+            f"known: {', '.join(FIELDS)}",
             field="citation",
         )
+    sample = dict.fromkeys(FIELDS, "1")
+    for name, conversion, spec in parts:
+        piece = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+        try:
+            if "{" in spec:  # the spec would come from another field's value: not checkable
+                raise ValueError("a field inside a format spec is not supported")
+            (piece + "}").format(**sample)
+        except ValueError as exc:
+            raise LfaError(
+                f"citation template field {piece}}} cannot be formatted ({exc}); every field is "
+                f"text, so write it as {{{name}}} (a number format such as ':d' does not apply)",
+                field="citation",
+            ) from None
 
 
 def citation_fields(transcript: Transcript, offset: int) -> dict[str, str]:

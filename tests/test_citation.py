@@ -39,6 +39,46 @@ def test_custom_template_and_bad_fields(data_dir):
 
 
 @pytest.mark.parametrize(
+    ("template", "named"),
+    [
+        ("({turn:d})", "{turn:d}"),
+        ("({page:,})", "{page:,}"),
+        ("({role!z})", "{role!z}"),
+        ("({page:{turn}})", "{page:{turn}}"),
+        ("({foo})", "{foo}"),
+        ("({})", "{}"),
+        ("({0})", "{0}"),
+        ("({turn.real})", "{turn.real}"),
+    ],
+)
+def test_a_template_that_cannot_format_is_a_config_error_at_load(
+    small_project, capsys, template, named
+):
+    from lfa_qual.cli import main
+
+    config = small_project.root / "lfa-qual.yaml"
+    config.write_text(f'coder: a\n# citations\ncitation: "{template}"\n', "utf-8")
+    with pytest.raises(LfaError) as info:
+        check_template(template)
+    assert named in info.value.message
+    # Found when the configuration is loaded, by any command, with no codings to cite yet.
+    for command in (["codings"], ["transcripts"], ["export", "quotes"]):
+        status = main([*command, "--project", str(small_project.root)])
+        err = capsys.readouterr().err
+        assert status == 2, (command, err)
+        assert "lfa-qual.yaml:3 [citation]: citation template " in err and named in err
+        assert "internal error" not in err
+
+
+def test_text_format_specs_still_work(data_dir):
+    t = read_transcript(data_dir / "formats" / "skole9-skoleleder.md")
+    check_template("({role:>12}, s. {page:0>3}, {interview!r})")
+    assert cite(t, t.text.index("Vi flytter"), "({role:>12}, s. {page:0>3})") == (
+        "(  Skoleleder, s. 002)"
+    )
+
+
+@pytest.mark.parametrize(
     ("month", "name"),
     [("01", "januar"), ("03", "marts"), ("06", "juni"), ("08", "august"), ("12", "december")],
 )
