@@ -125,27 +125,54 @@ class LearnedModel:
 
         With `floor` (code → lowest score of interest), a code scoring below its floor is left
         out unless it is in `keep`: most codes of most passages, which then cost nothing."""
+        return self.score_many([(lemmas, keep)], floor)[0]
+
+    def score_many(
+        self,
+        passages: list[tuple[list[str], Iterable[str]]],
+        floor: dict[str, float] | None = None,
+    ) -> list[LearnedScores]:
+        """`score` for many passages (lemmas, codes to keep) at once: one matrix lookup and
+        one sum for all of them, instead of a handful of small numpy calls per passage."""
         rows, matrix, codes, prior = self._table()
         # The distinct known lemmas in order of first occurrence (dict.fromkeys runs in C).
-        words = [w for w in dict.fromkeys(lemmas) if w in rows]
-        if not words or not codes:
-            return LearnedScores({}, lemmas, [], None, codes)
-        m = matrix[list(map(rows.__getitem__, words))]  # words × codes
-        speaks = m.max(axis=0) > WORD_EVIDENCE
-        # Sum over sqrt(n): long and short passages stay comparable.
-        logit = m.sum(axis=0) / math.sqrt(len(words)) + prior
-        p = 1.0 / (1.0 + np.exp(-logit))
-        if floor is not None:
-            wanted = p >= self._floors(codes, floor)
-            for code in keep:
-                j = self._column.get(code)
-                if j is not None:
-                    wanted[j] = True
-            speaks &= wanted
-        shown = np.flatnonzero(speaks).tolist()
-        values = p[shown].tolist()
-        scores = {codes[j]: v for j, v in zip(shown, values, strict=True)}
-        return LearnedScores(scores, lemmas, words, m, codes)
+        words_of = [[w for w in dict.fromkeys(lemmas) if w in rows] for lemmas, _ in passages]
+        if not codes:
+            return [LearnedScores({}, lemmas, [], None, codes) for lemmas, _ in passages]
+        scored = [k for k, words in enumerate(words_of) if words]  # passages with known words
+        lengths = np.array([len(words_of[k]) for k in scored], dtype=np.int64)
+        starts = np.cumsum(lengths) - lengths
+        index = [rows[w] for k in scored for w in words_of[k]]
+        m_all = matrix[index]  # all their words × codes
+        scores: dict[int, dict[str, float]] = {k: {} for k in scored}
+        if scored:
+            # Sum over sqrt(n): long and short passages stay comparable.
+            logit = np.add.reduceat(m_all, starts, axis=0) / np.sqrt(lengths)[:, None] + prior
+            p = 1.0 / (1.0 + np.exp(-logit))
+            shown = np.maximum.reduceat(m_all, starts, axis=0) > WORD_EVIDENCE
+            if floor is not None:
+                wanted = p >= self._floors(codes, floor)
+                column = self._column
+                for row, k in enumerate(scored):
+                    for code in passages[k][1]:
+                        j = column.get(code)
+                        if j is not None:
+                            wanted[row, j] = True
+                shown &= wanted
+            at, cols = np.nonzero(shown)
+            for row, j, value in zip(at.tolist(), cols.tolist(), p[at, cols].tolist(), strict=True):
+                scores[scored[row]][codes[j]] = value
+        out = []
+        row_of = {k: row for row, k in enumerate(scored)}
+        for k, (lemmas, _) in enumerate(passages):
+            row = row_of.get(k)
+            if row is None:
+                out.append(LearnedScores({}, lemmas, [], None, codes))
+                continue
+            a = int(starts[row])
+            m = m_all[a : a + len(words_of[k])]
+            out.append(LearnedScores(scores[k], lemmas, words_of[k], m, codes))
+        return out
 
     def _floors(self, codes: list[str], floor: dict[str, float]) -> np.ndarray:
         """`floor` as a vector over the table's codes, cached while the two stay the same."""

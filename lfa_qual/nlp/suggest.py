@@ -14,11 +14,12 @@ import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 from spacy.attrs import IDX, ORTH, SENT_START
 
 from lfa_qual.codebook import Codebook
-from lfa_qual.nlp.learned import LearnedModel
+from lfa_qual.nlp.learned import LearnedModel, LearnedScores
 from lfa_qual.nlp.lemmatize import Lemmatizer
 from lfa_qual.nlp.matcher import WORD_CACHE_LIMIT, Keyword, KeywordMatcher, WordInfo
 from lfa_qual.nlp.pipeline import load_pipeline
@@ -56,6 +57,7 @@ LEARNED_SHOWN = 0.05  # list the model's words when it adds at least this much t
 DEFAULT_MIN_SCORE = 0.3
 DEFAULT_TOP = 3
 BATCH_SIZE = 256
+_LEMMA = attrgetter("lemma")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,19 @@ class UnitSuggestions:
     start: int  # the window's span (a whole paragraph, or a few sentences of a long one)
     end: int
     suggestions: tuple[NewSuggestion, ...]  # best first
+
+
+@dataclass
+class _Window:
+    """A window of a unit with its keyword evidence, waiting for the model's scores."""
+
+    unit: Unit
+    start: int
+    end: int
+    infos: list[WordInfo]
+    offsets: list[int]
+    by_code: dict[str, list]  # code → keyword matches
+    raws: dict[str, float]  # code → keyword sum
 
 
 @dataclass
@@ -206,19 +221,32 @@ class Suggester:
                 for unit in found:
                     yield transcript.text[unit.start : unit.end], (n, unit)
 
+        # Units wait in a buffer until a batch is complete: the model scores a batch at once.
+        buffer: list[tuple[int, list[_Window]]] = []
+
+        def flush() -> None:
+            found = iter(self._score_windows([w for _, ws in buffer for w in ws]))
+            for n, ws in buffer:
+                transcript, done, total = pending[n]
+                done.extend(r for r in (next(found) for _ in ws) if r is not None)
+                pending[n] = (transcript, done, total - 1)
+            buffer.clear()
+
         next_out = 0
         with self.nlp.select_pipes(disable=self.disable), fewer_collections():
             docs = self.nlp.pipe(units(), as_tuples=True, batch_size=self.options.batch_size)
             for doc, (n, unit) in docs:
-                transcript, done, total = pending[n]
-                text = transcript.text[unit.start : unit.end]
-                done.extend(self.suggest_doc(doc, unit, text))
-                pending[n] = (transcript, done, total - 1)
+                text = pending[n][0].text[unit.start : unit.end]
+                buffer.append((n, self._windows(doc, unit, text)))
+                if len(buffer) < self.options.batch_size:
+                    continue
+                flush()
                 # Emit finished transcripts in input order (those with no units too).
                 while next_out in pending and pending[next_out][2] == 0:
                     t, out, _ = pending.pop(next_out)
                     yield t, out
                     next_out += 1
+            flush()
         while next_out in pending:
             t, out, _ = pending.pop(next_out)
             yield t, out
@@ -255,6 +283,11 @@ class Suggester:
         it token by token), split into windows when it is long."""
         if text is None:
             text = doc.text
+        return [r for r in self._score_windows(self._windows(doc, unit, text)) if r is not None]
+
+    def _windows(self, doc, unit: Unit, text: str) -> list[_Window]:
+        """A unit's windows with their keyword evidence: all of it, or a few sentences at a
+        time when it is long."""
         # Token attributes come as one array, and word analyses are cached by the word's hash:
         # creating a Python Token per word would cost more than the whole matching.
         if self.info.lookup_lemmas:
@@ -292,9 +325,32 @@ class Suggester:
             else:
                 start = unit.start + offsets[a]
                 end = unit.start + offsets[b - 1] + len(infos[b - 1].word)
-            found = self._score(infos[a:b], offsets[a:b], unit, text)
-            if found:
-                out.append(UnitSuggestions(unit, start, end, tuple(found)))
+            window = _Window(unit, start, end, infos[a:b], offsets[a:b], {}, {})
+            window.by_code, window.raws = self._keywords(window, text)
+            out.append(window)
+        return out
+
+    def _score_windows(self, windows: list[_Window]) -> list[UnitSuggestions | None]:
+        """The suggestions of each window (None where there are none): the model scores all
+        the windows at once, then each window's codes are ranked."""
+        weights = self._learned_weights()
+        learned: list[LearnedScores | None] = [None] * len(windows)
+        if self.model is not None and windows:
+            # Codes without keyword evidence come back only when the model alone can lift
+            # them to the threshold: most codes of most passages are left out at once.
+            learned = list(
+                self.model.score_many(
+                    [(list(map(_LEMMA, w.infos)), w.by_code) for w in windows], self._alone_floor
+                )
+            )
+        out: list[UnitSuggestions | None] = []
+        for window, scores in zip(windows, learned, strict=True):
+            found = self._rank(window, scores, weights)
+            out.append(
+                UnitSuggestions(window.unit, window.start, window.end, tuple(found))
+                if found
+                else None
+            )
         return out
 
     def _sentence_starts(self, doc, offsets: list[int]) -> list[int]:
@@ -331,24 +387,23 @@ class Suggester:
                 found.append((kw, base + a, base + b, text[a:b], "phrase"))
         return found
 
-    def _score(
-        self, infos: list[WordInfo], offsets: list[int], unit: Unit, doc_text: str
-    ) -> list[NewSuggestion]:
+    def _keywords(self, window: _Window, doc_text: str) -> tuple[dict[str, list], dict[str, float]]:
+        """A window's keyword matches by code, and each code's keyword sum."""
         by_code: dict[str, list] = {}
-        for match in self.evidence(infos, offsets, unit.start, doc_text):
+        for match in self.evidence(window.infos, window.offsets, window.unit.start, doc_text):
             by_code.setdefault(match[0].code, []).append(match)
         raws = {code: self._raw(m) for code, m in by_code.items()}
         if self.parent and (CHILD_TO_PARENT or PARENT_TO_CHILD):
             raws, by_code = self._family(raws, by_code)
-        weights = self._learned_weights()
+        return by_code, raws
+
+    def _rank(
+        self, window: _Window, learned: LearnedScores | None, weights: dict[str, float]
+    ) -> list[NewSuggestion]:
+        """The window's codes, scored from keywords, role and model, best first."""
+        by_code, raws, unit = window.by_code, window.raws, window.unit
+        infos, offsets = window.infos, window.offsets
         min_score = self.options.min_score
-        learned = None
-        if self.model is not None:
-            # Codes without keyword evidence come back only when the model alone can lift
-            # them to the threshold: most codes of most passages are left out at once.
-            learned = self.model.score(
-                [i.lemma for i in infos], floor=self._alone_floor, keep=by_code
-            )
         ps = learned.p if learned is not None else {}
         candidates = []
         for code in set(by_code) | set(ps):
@@ -384,7 +439,11 @@ class Suggester:
             # The learned model's words, worked out only for what is shown: when the model
             # moved the score noticeably (the codebook-text model alone barely does), or when
             # they are the only explanation there is.
-            if code in ps and (not evidence or weights[code] * ps[code] >= LEARNED_SHOWN):
+            if (
+                learned is not None
+                and code in ps
+                and (not evidence or weights[code] * ps[code] >= LEARNED_SHOWN)
+            ):
                 shown = {e.start for e in evidence}
                 for i, lemma in learned.top(code):
                     s, word = unit.start + offsets[i], infos[i].word
@@ -416,7 +475,7 @@ class Suggester:
         model = self.model
         if model is None:
             return {}
-        key = (id(model), model.version)
+        key = (id(model), model.version, self.options.min_score)  # self-training raises it
         if self._weights_key != key:
             self._weights_key = key
             # The codebook texts count as one example (as the first coding would).
