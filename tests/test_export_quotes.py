@@ -243,16 +243,49 @@ def test_json_writes_nulls_numbers_and_slashes_plainly() -> None:
     ]
 
 
-def test_a_quote_across_speakers_names_the_other_speaker(coded: Project) -> None:
+def test_a_quote_across_speakers_names_every_speaker(coded: Project) -> None:
     t = coded.transcript("skole1-personale").text
     start = t.index("Det fungerer godt")
     end = t.index("når jeg spørger.") + len("når jeg spørger.")
     coded.code("skole1-personale", "foraeldre", start=start, end=end)
     quote = quotes_frame(coded, Filters(codes=("foraeldre",))).iloc[0]
     assert quote["text"] == (
-        "Det fungerer godt, synes jeg.\n\nSkolemedarbejder: Jeg får sparring, når jeg spørger."
+        "PIT-medarbejder: Det fungerer godt, synes jeg.\n\n"
+        "Skolemedarbejder: Jeg får sparring, når jeg spørger."
     )
     assert quote["citation"] == "(PIT-medarbejder, Skole 1, april 2021, 1)"
+    assert quote["words"] == 11  # the speech; the role headings are not the speakers' words
+
+
+def test_a_speaker_talking_again_after_an_interjection_is_named_again(coded: Project) -> None:
+    t = coded.transcript("skole1-personale").text
+    start = t.index("Det fungerer godt")
+    end = t.index("til én elev") + len("til én elev")
+    coded.code("skole1-personale", "foraeldre", start=start, end=end)
+    quote = quotes_frame(coded, Filters(codes=("foraeldre",))).iloc[0]
+    assert quote["text"].split("\n\n") == [
+        "PIT-medarbejder: Det fungerer godt, synes jeg.",
+        "Skolemedarbejder: Jeg får sparring, når jeg spørger. Men det tager tid (…) og tiden er knap.",
+        "PIT-medarbejder: Nogle uger går alt til én elev",
+    ]
+
+
+def test_max_words_never_puts_another_speakers_sentence_in_a_paragraph(coded: Project) -> None:
+    """The elided quote keeps the second speaker's last sentence in that speaker's own paragraph,
+    headed by the role, with the omissions marked where they are."""
+    t = coded.transcript("skole1-personale").text
+    start = t.index("Vi mødes hver tirsdag.")
+    end = t.index("og tiden er knap.") + len("og tiden er knap.")
+    coded.code("skole1-personale", "foraeldre", start=start, end=end)
+    quote = quotes_frame(coded, Filters(codes=("foraeldre",)), max_words=12).iloc[0]
+    assert quote["text"] == (
+        "PIT-medarbejder: Vi mødes hver tirsdag. (…)\n\n"
+        "Skolemedarbejder: (…) Men det tager tid (…) og tiden er knap."
+    )
+    assert quote["words"] == 12
+    # When only the first speaker's words remain, the quote is that speaker's, unheaded.
+    short = quotes_frame(coded, Filters(codes=("foraeldre",)), max_words=4).iloc[0]
+    assert short["text"] == "Vi mødes hver tirsdag. (…)"
 
 
 def test_words_column_counts_the_quote_without_omission_marks(coded: Project) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lfa_qual.export.text import clean_quote, cut_to_words, elide, sentences
+from lfa_qual.export.text import Piece, clean_quote, cut_to_words, elide, sentences
 
 TEXT = "PIT1: Nogle uger går alt til én elev [Elev 3, red.], og så (…) når vi ikke ud."
 
@@ -108,3 +108,38 @@ def test_needs_cut_flags_exactly_the_spans_cut_to_words_would_change() -> None:
         if not flag:
             assert cut_to_words(text, s, e) == (s, e)
     assert flagged.any() and not flagged.all()
+
+
+def _dialogue() -> list[Piece]:
+    return [
+        Piece("Et to. Tre fire fem.", "L1", "Skolemedarbejder"),
+        Piece("Seks syv otte. Ni ti.", "PIT1", "PIT-medarbejder"),
+        Piece("Elleve tolv tretten.", "I", "Interviewer"),
+        Piece("Tretten fjorten.", "L1", "Skolemedarbejder"),
+    ]
+
+
+def test_a_dialogue_heads_each_speakers_paragraphs_with_the_role() -> None:
+    assert elide(_dialogue(), None) == (
+        "Skolemedarbejder: Et to. Tre fire fem.\n\nPIT-medarbejder: Seks syv otte. Ni ti.\n\n"
+        "Interviewer: Elleve tolv tretten.\n\nSkolemedarbejder: Tretten fjorten."
+    )
+
+
+def test_elision_keeps_sentences_of_different_speakers_apart() -> None:
+    # The rest of L1's paragraph and all of PIT1's and I's turns left out: the (…) ends L1's
+    # paragraph, and L1's last sentence joins it, as the same speaker's words.
+    assert elide(_dialogue(), 4) == "Et to. (…) Tretten fjorten."
+    pieces = _dialogue()
+    pieces[3] = Piece("Tretten fjorten.", "PIT2", "PIT-medarbejder")
+    assert elide(pieces, 4) == ("Skolemedarbejder: Et to. (…)\n\nPIT-medarbejder: Tretten fjorten.")
+    # Whole turns left out between two kept paragraphs: a (…) paragraph of its own.
+    assert elide(pieces[:1] + pieces[2:], 7) == (
+        "Skolemedarbejder: Et to. Tre fire fem.\n\n(…)\n\nPIT-medarbejder: Tretten fjorten."
+    )
+    # The start of the next speaker's paragraph left out: the (…) opens it.
+    two = [
+        Piece("Et to tre.", "L1", "Skolemedarbejder"),
+        Piece("Fire fem. Seks.", "I", "Interviewer"),
+    ]
+    assert elide(two, 4) == "Skolemedarbejder: Et to tre.\n\nInterviewer: (…) Seks."

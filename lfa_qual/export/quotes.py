@@ -27,11 +27,15 @@ from lfa_qual.analysis import (
 from lfa_qual.errors import LfaError
 from lfa_qual.export.text import (
     ELISION,
+    Piece,
     cut_to_words,
-    elide,
+    elide_pieces,
     needs_cut,
     normal_spans,
+    piece_words,
     quote_paragraphs,
+    quote_pieces,
+    render,
     word_count,
 )
 
@@ -135,14 +139,16 @@ def cut_spans(codings: pd.DataFrame, locator: Locator) -> tuple[np.ndarray, np.n
 def quote_texts(
     quotes: pd.DataFrame, locator: Locator, max_words: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each quote's text (see `quote_paragraphs`, `elide`) and its number of words.
+    """Each quote's text (see `quote_pieces`, `render`, `elide_pieces`) and its number of words
+    (speech only: a role heading of a quote with several speakers is not counted).
 
     Most quotes lie inside one paragraph: that is found for all of them at once, their text is
     the span with white space normalised and their words come from the word index; only the
-    others go through `quote_paragraphs`.
+    others go through `quote_pieces`.
     """
     texts = np.empty(len(quotes), dtype=object)
     words = np.full(len(quotes), -1, dtype=np.int64)
+    pieces: dict[int, list[Piece]] = {}  # the paragraphs and speakers of quotes across them
     starts, ends = quotes["start"].to_numpy(), quotes["end"].to_numpy()
     for interview, rows in interview_rows(quotes["interview"]).items():
         transcript = locator.transcript(interview)
@@ -172,13 +178,19 @@ def quote_texts(
             elif one:
                 texts[row] = " ".join(text[a:b].split())
             else:
-                texts[row] = quote_paragraphs(transcript, a, b)
+                pieces[row] = quote_pieces(transcript, a, b)
+                if pieces[row]:
+                    texts[row] = render(pieces[row])
+                    words[row] = piece_words(pieces[row])
+                else:
+                    texts[row] = quote_paragraphs(transcript, a, b)
     for row in np.flatnonzero(words < 0).tolist():
         words[row] = word_count(texts[row])
     if max_words:
-        for row in np.flatnonzero(words > max_words):
-            texts[row] = elide(texts[row], max_words)
-            words[row] = word_count(texts[row])
+        for row in np.flatnonzero(words > max_words).tolist():
+            short = elide_pieces(pieces.get(row) or texts[row], max_words)
+            texts[row] = render(short)
+            words[row] = piece_words(short)
     return texts, words
 
 

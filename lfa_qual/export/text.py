@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -179,30 +181,62 @@ def clean_quote(raw: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def quote_paragraphs(transcript: Transcript, start: int, end: int) -> str:
-    """The speech in [start, end): the parts of the transcript's paragraphs it covers, so speaker
-    labels, timestamps and page markers between them stay out. A paragraph by another speaker
-    than the first is marked with that speaker's role."""
-    para = transcript.paragraph_at(start)
-    if para is not None and para.start <= start and end <= para.end:  # the common case
-        return " ".join(transcript.text[start:end].split())
-    turns = transcript.turns
-    i = transcript.turn_at(start).index - 1
-    first_label = turns[i].label
+@dataclass(frozen=True)
+class Piece:
+    """One paragraph of a quote: its speech, and the label and role of the speaker saying it
+    (None and "" when unknown, as for a quote given as plain text)."""
+
+    text: str
+    label: str | None = None
+    role: str = ""
+
+
+def quote_pieces(transcript: Transcript, start: int, end: int) -> list[Piece]:
+    """The speech in [start, end): the parts of the transcript's paragraphs it covers, each with
+    its speaker, so speaker labels, timestamps and page markers between them stay out."""
     pieces = []
-    for turn in turns[i:]:
+    for turn in transcript.turns[transcript.turn_at(start).index - 1 :]:
         if turn.start >= end:
             break
+        speaker = transcript.speakers[turn.label]
         for p in turn.paragraphs:
             if p.end <= start or p.start >= end:
                 continue
             # Inside a paragraph there are no markers, only white space to normalise.
             piece = " ".join(transcript.text[max(p.start, start) : min(p.end, end)].split())
-            if piece and turn.label != first_label and (not pieces or p is turn.paragraphs[0]):
-                piece = f"{transcript.speakers[turn.label].role}: {piece}"
             if piece:
-                pieces.append(piece)
-    return "\n\n".join(pieces) if pieces else clean_quote(transcript.text[start:end])
+                pieces.append(Piece(piece, turn.label, speaker.role))
+    return pieces
+
+
+def render(pieces: Sequence[Piece]) -> str:
+    """The paragraphs separated by a blank line. When more than one speaker talks, each
+    speaker's paragraphs are headed by the role ("PIT-medarbejder: …"), the first speaker's
+    too, so that no sentence can be read as someone else's words."""
+    several = len({p.label for p in pieces if p.label is not None}) > 1
+    out, previous = [], None
+    for piece in pieces:
+        text = piece.text
+        if several and piece.label is not None and piece.label != previous:
+            text = f"{piece.role}: {text}"
+        if piece.label is not None:
+            previous = piece.label
+        out.append(text)
+    return "\n\n".join(out)
+
+
+def quote_paragraphs(transcript: Transcript, start: int, end: int) -> str:
+    """The speech in [start, end) as quote text (see `quote_pieces`, `render`)."""
+    para = transcript.paragraph_at(start)
+    if para is not None and para.start <= start and end <= para.end:  # the common case
+        return " ".join(transcript.text[start:end].split())
+    pieces = quote_pieces(transcript, start, end)
+    return render(pieces) if pieces else clean_quote(transcript.text[start:end])
+
+
+def piece_words(pieces: Sequence[Piece]) -> int:
+    """Words of the speech, without role headings and omission marks."""
+    return sum(word_count(p.text) for p in pieces)
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -220,18 +254,28 @@ def word_count(text: str) -> int:
     return len(words) - words.count(ELISION)
 
 
-def elide(text: str, max_words: int | None) -> str:
+def elide(text: str | Sequence[Piece], max_words: int | None) -> str:
+    """`elide_pieces` of a quote's text (paragraphs separated by a blank line) or its pieces,
+    rendered (see `render`)."""
+    return render(elide_pieces(text, max_words))
+
+
+def elide_pieces(text: str | Sequence[Piece], max_words: int | None) -> list[Piece]:
     """Shorten to at most `max_words` words at sentence boundaries, marking omissions with (…).
 
     The first sentence is always kept (even if it alone is longer), then the following sentences
     while they fit, then the last sentence if it still fits; each run of left-out sentences
     becomes one "(…)". A quote that already fits is returned unchanged.
+
+    Sentences of different speakers never share a paragraph: a sentence kept after a left-out
+    run starts a new paragraph when its speaker differs, and the "(…)" goes where the words
+    were left out (the end of the one paragraph, the start of the other, or a paragraph of its
+    own when whole turns in between were left out).
     """
-    if max_words is None or word_count(text) <= max_words:
-        return text
-    units = [
-        (para_no, s) for para_no, para in enumerate(text.split("\n\n")) for s in sentences(para)
-    ]
+    pieces = [Piece(p) for p in text.split("\n\n")] if isinstance(text, str) else list(text)
+    if max_words is None or piece_words(pieces) <= max_words:
+        return pieces
+    units = [(no, s) for no, piece in enumerate(pieces) for s in sentences(piece.text)]
     sizes = [word_count(s) for _, s in units]
     keep = [0]
     used = sizes[0]
@@ -243,16 +287,44 @@ def elide(text: str, max_words: int | None) -> str:
     last = len(units) - 1
     if keep[-1] < last and used + sizes[last] <= max_words:
         keep.append(last)
-    out = units[keep[0]][1]
+
+    def speaker(i: int) -> str | None:
+        return pieces[units[i][0]].label
+
+    out = [_open(pieces[units[0][0]], units[0][1])]
     for prev, cur in zip(keep, keep[1:], strict=False):
+        sentence = units[cur][1]
+        same_piece = units[cur][0] == units[prev][0]
         if cur == prev + 1:
-            sep = "\n\n" if units[cur][0] != units[prev][0] else " "
+            if same_piece:
+                out[-1] = _extend(out[-1], " " + sentence)
+            else:
+                out.append(_open(pieces[units[cur][0]], sentence))
+        elif speaker(cur) == speaker(prev):
+            sep = " " if _has_elision(out[-1].text, sentence) else f" {ELISION} "
+            out[-1] = _extend(out[-1], sep + sentence)
         else:
-            sep = " " if _has_elision(out, units[cur][1]) else f" {ELISION} "
-        out += sep + units[cur][1]
-    if keep[-1] < last and not out.endswith(ELISION):
-        out += f" {ELISION}"
+            left_out = range(prev + 1, cur)
+            tail = units[left_out[0]][0] == units[prev][0]  # the rest of prev's paragraph
+            head = units[left_out[-1]][0] == units[cur][0]  # the start of cur's paragraph
+            if tail:
+                out[-1] = _extend(out[-1], f" {ELISION}")
+            elif not head:
+                out.append(Piece(ELISION))
+            if head and not sentence.startswith(ELISION):
+                sentence = f"{ELISION} {sentence}"
+            out.append(_open(pieces[units[cur][0]], sentence))
+    if keep[-1] < last and not out[-1].text.endswith(ELISION):
+        out[-1] = _extend(out[-1], f" {ELISION}")
     return out
+
+
+def _open(piece: Piece, sentence: str) -> Piece:
+    return Piece(sentence, piece.label, piece.role)
+
+
+def _extend(piece: Piece, more: str) -> Piece:
+    return Piece(piece.text + more, piece.label, piece.role)
 
 
 def _has_elision(before: str, after: str) -> bool:
