@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from lfa_qual.errors import LfaError
 from lfa_qual.importer import transcript_id
 from lfa_qual.store import Store, new_guid, now
+from lfa_qual.transcript import body_offset
 
 SOURCES = ("manual", "suggestion")
 
@@ -145,13 +146,31 @@ def list_codings(
 
 
 def find_quote(text: str, quote: str, occurrence: int | None = None) -> tuple[int, int]:
-    """Offsets of `quote` in `text`, matching any run of white space for white space."""
+    """Offsets of `quote` in the turns of `text` (not its front matter).
+
+    The quote's words must match exactly (case too) and whole: "ordinator" does not match
+    inside "PIT-koordinator", nor "kontaktperson" inside "kontaktpersonen". Any run of white
+    space matches any run of white space.
+    """
     words = quote.split()
     if not words:
         raise LfaError("the quote is empty", field="quote")
-    pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
-    hits = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    core = r"\s+".join(re.escape(w) for w in words)
+    before = r"(?<!\w)" if re.match(r"\w", words[0]) else ""
+    after = r"(?!\w)" if re.search(r"\w$", words[-1]) else ""
+    pattern = re.compile(before + core + after)
+    body = body_offset(text)
+    hits = [(m.start(), m.end()) for m in pattern.finditer(text, body)]
     if not hits:
+        inside = re.compile(core).search(text, body)
+        if inside is not None:
+            a = max(inside.start() - 20, body)
+            context = " ".join(text[a : inside.end() + 20].split())
+            raise LfaError(
+                f"quote not found as whole words in the transcript: {quote!r} occurs only inside "
+                f"longer words (e.g. at {inside.start()}: '…{context}…'); quote whole words",
+                field="quote",
+            )
         raise LfaError(f"quote not found in the transcript: {quote!r}", field="quote")
     if occurrence is not None:
         if not 1 <= occurrence <= len(hits):

@@ -171,6 +171,14 @@ def split_front_matter(text: str, source: str) -> tuple[str, str, int]:
     return fm, text[body_start:], first_body_line
 
 
+def body_offset(text: str) -> int:
+    """Where the turns begin in a transcript's canonical text (after its front matter)."""
+    if not text.startswith("---\n"):
+        return 0
+    end = text.find("\n---\n", 3)
+    return end + 5 if end != -1 else 0
+
+
 def parse_header(fm: str, source: str, default_id: str, first_line: int = 2) -> Header:
     try:
         doc = load_yaml(fm, first_line=first_line)
