@@ -75,6 +75,7 @@ def add_coding(
         start, end = trim_span(text, start, end)
         if start == end:
             raise LfaError("the selected span has no text", field="start/end")
+        check_speech(conn, tid, interview, start, end)
         if conn.execute("SELECT 1 FROM codes WHERE id = ?", (code,)).fetchone() is None:
             raise LfaError(f"unknown code {code!r}; see `lfa-qual codebook check`", field="code")
         dup = conn.execute(
@@ -90,6 +91,36 @@ def add_coding(
         )
         coding_id = int(cur.lastrowid)
     return get_coding(store, coding_id)
+
+
+# Codings whose span overlaps no paragraph of speech (front matter, labels, markers only).
+NO_SPEECH_WHERE = (
+    "NOT EXISTS (SELECT 1 FROM paragraphs p WHERE p.transcript_id = c.transcript_id"
+    " AND p.start < c.end AND p.end > c.start)"
+)
+
+
+def check_speech(conn: sqlite3.Connection, tid: int, interview: str, start: int, end: int) -> None:
+    """Refuse a span that holds no spoken words: only front matter, a speaker label, a
+    timestamp, a `[side N]` marker or blank lines. A span with speech and a label is fine."""
+    first = conn.execute(
+        "SELECT min(start) AS first,"
+        " EXISTS (SELECT 1 FROM paragraphs WHERE transcript_id = ? AND start < ? AND end > ?)"
+        " AS speech FROM paragraphs WHERE transcript_id = ?",
+        (tid, end, start, tid),
+    ).fetchone()
+    if first["speech"]:
+        return
+    where = (
+        "the front matter, before the first turn"
+        if first["first"] is not None and end <= first["first"]
+        else "only a speaker label, timestamp, page marker or blank line"
+    )
+    raise LfaError(
+        f"offsets {start}..{end} of {interview!r} cover no speech ({where}); "
+        "a coding must include words someone says",
+        field="start/end",
+    )
 
 
 def get_coding(store: Store, coding_id: int) -> Coding:

@@ -35,10 +35,13 @@ codes = ["mindset", "pit", "indsatser", "samarbejde"]
 length = 5 + round_no  # a different length each round keeps every span unique
 spans = []
 for interview in ("skole1-elev1", "skole3-skoleleder"):
-    text = project.transcript(interview).text
-    for s in range(0, len(text) - length, 7):
-        if not text[s].isspace() and not text[s + length - 1].isspace():
-            spans.append((interview, s))
+    transcript = project.transcript(interview)
+    text = transcript.text
+    for turn in transcript.turns:  # spans of speech: a coding must include spoken words
+        for para in turn.paragraphs:
+            for s in range(para.start, para.end - length, 7):
+                if not text[s].isspace() and not text[s + length - 1].isspace():
+                    spans.append((interview, s))
 print("ready", flush=True)
 for i in range(10**6):
     interview, start = spans[i % len(spans)]

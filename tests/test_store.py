@@ -54,20 +54,43 @@ def test_codings_survive_a_restart(small_project):
 
 def test_coding_rules(small_project):
     p = small_project
-    c = p.code(
-        "skole9-skoleleder", "pit", start=0, end=3
-    )  # inside the front matter is allowed text
+    s = p.transcript("skole9-skoleleder").text.index("PIT-teamet")
+    c = p.code("skole9-skoleleder", "pit", start=s, end=s + 3)
     assert c.end - c.start == 3
     with pytest.raises(LfaError, match="outside the text"):
         p.code("skole9-skoleleder", "pit", start=10, end=10**6)
     with pytest.raises(LfaError, match="unknown code"):
         p.code("skole9-skoleleder", "nope", quote="PIT-teamet")
     with pytest.raises(LfaError, match="already has code"):
-        p.code("skole9-skoleleder", "pit", start=0, end=3)
+        p.code("skole9-skoleleder", "pit", start=s, end=s + 3)
     with pytest.raises(LfaError, match="no transcript"):
         p.code("skole7", "pit", start=0, end=3)
     removed = p.uncode(c.id)
     assert removed.id == c.id and p.codings() == []
+
+
+def test_a_span_without_speech_is_refused(small_project):
+    p = small_project
+    text = p.transcript("skole9-skoleleder").text
+    marker = text.index("[side 2]")
+    label = text.index("SL: [00:01:05]")
+    for start, end, where in [
+        (0, 3, "front matter"),
+        (10, 40, "front matter"),
+        (marker, marker + len("[side 2]"), "page marker"),
+        (label, label + len("SL: [00:01:05]"), "speaker label"),
+        (label + 4, label + len("SL: [00:01:05] "), "timestamp"),
+        (marker - 2, marker + len("[side 2]\n"), "page marker"),
+    ]:
+        with pytest.raises(LfaError, match=f"cover no speech.*{where}") as err:
+            p.code("skole9-skoleleder", "pit", start=start, end=end)
+        assert err.value.field == "start/end"
+    # Speech plus its label, or a label with the speech after the marker, is a coding.
+    c = p.code("skole9-skoleleder", "pit", start=label, end=label + len("SL: [00:01:05] Altså"))
+    assert text[c.start : c.end] == "SL: [00:01:05] Altså"
+    c2 = p.code("skole9-skoleleder", "mindset", start=marker, end=text.index("Hvad med") + 4)
+    assert text[c2.start : c2.end].endswith("Hvad")
+    assert [x.id for x in p.codings()] == sorted([c.id, c2.id])
 
 
 def test_find_quote_whitespace_and_ambiguity():

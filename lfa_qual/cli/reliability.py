@@ -9,7 +9,7 @@ from pathlib import Path
 from lfa_qual.backup import backup, inspect, list_backups, restore
 from lfa_qual.cli.core import open_project
 from lfa_qual.cli.table import render_table, write_csv, write_json
-from lfa_qual.codings import get_coding
+from lfa_qual.codings import NO_SPEECH_WHERE, get_coding
 from lfa_qual.errors import LfaError
 from lfa_qual.importer import ImportReport
 from lfa_qual.reanchor import REVIEW, mark_reviewed, needs_review
@@ -169,6 +169,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
             " WHERE c.end > length(t.text) OR c.start < 0 OR c.end <= c.start"
         )
         problems += [f"coding {r['id']} in {r['interview']} lies outside its text" for r in outside]
+        silent = store.read(
+            "SELECT c.id, c.code_id, c.start, c.end, t.interview FROM codings c"
+            f" JOIN transcripts t ON t.id = c.transcript_id WHERE {NO_SPEECH_WHERE} ORDER BY c.id"
+        )
+        problems += [
+            f"coding {r['id']} ({r['code_id']}) in {r['interview']} [{r['start']}:{r['end']}] "
+            "covers no speech (front matter, a label, a timestamp or a page marker): "
+            f"`lfa-qual uncode {r['id']}`, then code the words meant"
+            for r in silent
+        ]
         fk = store.read("PRAGMA foreign_key_check")
         problems += [f"broken reference in table {r[0]} (row {r[1]})" for r in fk]
         n = store.read_one("SELECT count(*) AS n FROM codings")["n"]
