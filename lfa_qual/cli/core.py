@@ -210,8 +210,29 @@ def coding_record(project: Project, coding) -> dict:
     }
 
 
+def check_known(project: Project, what: str, values: list[str], field: str) -> None:
+    """Refuse a filter value the project does not have (a typo would list nothing)."""
+    sql = {
+        "interview": "SELECT interview FROM transcripts",
+        "code": "SELECT id FROM codes",
+        "coder": "SELECT DISTINCT coder FROM codings",
+    }[what]
+    known = {r[0] for r in project.store.read(sql)}
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        listed = ", ".join(sorted(known)) or "none"
+        raise LfaError(f"no {what} {unknown[0]!r} in this project; known: {listed}", field=field)
+
+
 def cmd_codings(args: argparse.Namespace) -> int:
     with open_project(args) as project:
+        # The codebook file and the transcripts folder first, as every other command does.
+        _print_reanchored(project.sync()[1])
+        if args.interview:
+            check_known(project, "interview", [args.interview], "--interview")
+        check_known(project, "code", args.codes or [], "--code")
+        if args.coded_by:
+            check_known(project, "coder", [args.coded_by], "--coded-by")
         codings = project.codings(interview=args.interview, codes=args.codes, coder=args.coded_by)
         records = [coding_record(project, c) for c in codings]
         if args.format == "json":

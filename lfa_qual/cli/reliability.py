@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from lfa_qual.backup import backup, inspect, list_backups, restore
-from lfa_qual.cli.core import open_project
+from lfa_qual.cli.core import check_known, open_project
 from lfa_qual.cli.table import render_table, write_csv, write_json
 from lfa_qual.codings import NO_SPEECH_WHERE, get_coding
 from lfa_qual.errors import LfaError
@@ -124,6 +124,8 @@ def cmd_review(args: argparse.Namespace) -> int:
             n = mark_reviewed(project.store, args.ok)
             print(f"marked {n} coding(s) as checked")
             return 0
+        if args.interview:
+            check_known(project, "interview", [args.interview], "--interview")
         items = needs_review(project.store, args.interview)
         records = [
             {
