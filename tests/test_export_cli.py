@@ -57,6 +57,28 @@ def test_filters_combine(root: Path, capsys) -> None:
     assert out.startswith("# Elev 4\n") and "# Forælder 2\n" in out and "Skole 1," not in out
 
 
+@pytest.mark.parametrize(
+    ("repeated", "combined"),
+    [
+        (["--codes", "pit", "--codes", "foraeldre"], ["--codes", "pit,foraeldre"]),
+        (["--schools", "Skole 1", "--schools", "Skole 10"], ["--schools", "Skole 1,Skole 10"]),
+        (["--roles", "Elev 4", "--roles", "Forælder 2"], ["--roles", "Elev 4,Forælder 2"]),
+        (["--coders", "forsker1", "--coders", "forsker2"], ["--coders", "forsker1,forsker2"]),
+        (
+            ["--interviews", "skole2-elev4", "--interviews", "skole10-foraelder2"],
+            ["--interviews", "skole2-elev4,skole10-foraelder2"],
+        ),
+    ],
+)
+def test_a_repeated_filter_adds_its_values(root: Path, capsys, repeated, combined) -> None:
+    assert run(root, "export", "quotes", "--format", "json", *combined) == 0
+    expected = json.loads(capsys.readouterr().out)
+    assert run(root, "export", "quotes", "--format", "json", *repeated) == 0
+    assert json.loads(capsys.readouterr().out) == expected
+    first_only = run(root, "export", "quotes", "--format", "json", *repeated[:2])
+    assert first_only == 0 and json.loads(capsys.readouterr().out) != expected  # both count
+
+
 def test_format_follows_the_file_extension(root: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "citater.docx"
     assert run(root, "export", "quotes", "--out", str(out), "--title", "Citater") == 0

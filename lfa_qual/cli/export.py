@@ -49,14 +49,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "(default: theme,school)",
     )
     filters = q.add_argument_group("filters (comma-separated or repeated)")
-    filters.add_argument(
-        "--codes", type=_list, nargs="+", metavar="ID", help="codes (with their sub-codes)"
-    )
-    filters.add_argument("--schools", type=_list, nargs="+", metavar="SCHOOL")
-    filters.add_argument("--roles", type=_list, nargs="+", metavar="ROLE", help="speaker roles")
+    # action="extend": a repeated option adds to the values, as the help promises; each value
+    # is itself a comma-separated list (flattened by `_many`).
+    many = {"type": _list, "nargs": "+", "action": "extend"}
+    filters.add_argument("--codes", **many, metavar="ID", help="codes (with their sub-codes)")
+    filters.add_argument("--schools", **many, metavar="SCHOOL")
+    filters.add_argument("--roles", **many, metavar="ROLE", help="speaker roles")
     # --coder NAME (the common option) filters too; --coders takes several names.
-    filters.add_argument("--coders", type=_list, nargs="+", metavar="NAME")
-    filters.add_argument("--interviews", type=_list, nargs="+", metavar="ID")
+    filters.add_argument("--coders", **many, metavar="NAME")
+    filters.add_argument("--interviews", **many, metavar="ID")
     q.add_argument(
         "--max-words", type=int, metavar="N", help="shorten longer quotes with (…) at sentences"
     )
