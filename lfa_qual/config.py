@@ -64,6 +64,19 @@ def load_config(root: Path) -> ProjectConfig:
         raise LfaError(
             exc.message, path=path, line=doc.line("citation"), field="citation"
         ) from None
+    if data.get("transcripts") is not None:
+        # A mistyped folder would otherwise leave every command working on the stored
+        # transcripts without a word. An empty folder is fine: a new project has one.
+        folder = root / config.transcripts
+        if not folder.is_dir():
+            what = "is a file, not a folder" if folder.exists() else "does not exist"
+            raise LfaError(
+                f"the transcripts folder {config.transcripts!r} {what} ({folder}); correct the "
+                "path, or create the folder",
+                path=path,
+                line=doc.line("transcripts"),
+                field="transcripts",
+            )
     return config
 
 

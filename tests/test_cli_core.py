@@ -132,3 +132,23 @@ def test_code_refuses_a_quote_together_with_offsets(small_project, capsys):
         assert "error: span: " in err and len(err.strip().splitlines()) == 1, err
     assert "not both" in run(capsys, *base, "--quote", "Vi", "--end", "9")[2]
     assert small_project.codings() == []
+
+
+def test_a_missing_transcripts_folder_in_the_config_is_an_error(small_project, capsys):
+    p = str(small_project.root)
+    config = small_project.root / "lfa-qual.yaml"
+    config.write_text("coder: tester\ntranscripts: transkripter\n", "utf-8")
+    for command in (["transcripts"], ["codings"], ["export", "quotes"]):
+        code, out, err = run(capsys, *command, "--project", p)
+        assert code == 2 and out == "", command
+        assert (
+            "lfa-qual.yaml:2 [transcripts]: the transcripts folder 'transkripter' does not" in err
+        )
+    (small_project.root / "transkripter").write_text("", "utf-8")
+    code, _, err = run(capsys, "transcripts", "--project", p)
+    assert code == 2 and "'transkripter' is a file, not a folder" in err
+    # An empty folder is a project without transcripts yet, not a mistake.
+    (small_project.root / "transkripter").unlink()
+    (small_project.root / "transkripter").mkdir()
+    code, out, err = run(capsys, "transcripts", "--project", p)
+    assert code == 0 and "error" not in err
