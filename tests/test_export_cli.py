@@ -99,6 +99,32 @@ def test_format_follows_the_file_extension(root: Path, tmp_path: Path, capsys) -
 
 
 @pytest.mark.parametrize(
+    ("command", "name", "fmt"),
+    [
+        ("quotes", "citater.docx", "md"),
+        ("frequencies", "f.csv", "xlsx"),
+        ("quotes", "c.md", "json"),
+    ],
+)
+def test_a_format_contradicting_the_extension_is_refused(
+    root: Path, tmp_path: Path, capsys, command, name, fmt
+) -> None:
+    out = tmp_path / name
+    assert run(root, "export", command, "--out", str(out), "--format", fmt) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lfa-qual: error: format:") and name in err and fmt in err
+    assert not out.exists()
+
+
+def test_a_txt_file_takes_any_text_format(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "noter.txt"
+    assert run(root, "export", "quotes", "--out", str(out), "--format", "md") == 0
+    assert out.read_text("utf-8").startswith("# Mindset")
+    assert run(root, "export", "frequencies", "--out", str(out), "--format", "csv") == 0
+    assert out.read_text("utf-8").startswith("code,")
+
+
+@pytest.mark.parametrize(
     "args",
     [
         ["export", "quotes", "--format", "docx"],  # a binary format needs --out

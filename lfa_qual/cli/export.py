@@ -119,17 +119,33 @@ def _output_options(p: argparse.ArgumentParser, formats: tuple[str, ...], defaul
     p.set_defaults(default_format=default)
 
 
+SUFFIX_FORMATS = {"md": "md", "markdown": "md", "docx": "docx", "xlsx": "xlsx", "csv": "csv"}
+SUFFIX_FORMATS |= {"json": "json", "txt": "table"}
+
+
 def output_format(args: argparse.Namespace, formats: tuple[str, ...]) -> str:
+    """--format, else the format --out's extension names, else the command's default. A
+    --format that contradicts the extension (`--out q.docx --format md`) is refused: the file
+    would not open in the program its name promises."""
     fmt = args.format
-    if fmt is None and args.out is not None:
+    if args.out is not None:
         suffix = args.out.suffix.lower().lstrip(".")
-        fmt = {"markdown": "md", "txt": "table"}.get(suffix, suffix)
-        if fmt not in formats:
+        named = SUFFIX_FORMATS.get(suffix)
+        if fmt is None and named not in formats:
             raise LfaError(
                 f"cannot tell the format from {args.out.name!r}; give --format "
                 f"({', '.join(formats)})",
                 field="format",
             )
+        # A .txt file takes any text format; other known extensions only their own.
+        text_ok = named == "table" and fmt not in BINARY
+        if fmt is not None and named is not None and named != fmt and not text_ok:
+            raise LfaError(
+                f"--format {fmt} contradicts the file name {args.out.name!r} "
+                f"(a {suffix} file); drop --format or name the file *.{fmt}",
+                field="format",
+            )
+        fmt = fmt or named
     fmt = fmt or args.default_format
     if fmt in BINARY and args.out is None:
         raise LfaError(f"a {fmt} export needs --out FILE", field="out")
