@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from lfa_qual.citation import DEFAULT_TEMPLATE, check_template
+from lfa_qual.citation import DEFAULT_TEMPLATE, FIELDS, check_template
 from lfa_qual.errors import LfaError
 from lfa_qual.readers import read_text_file
 from lfa_qual.yamlutil import YamlProblem, load_yaml
@@ -86,8 +86,10 @@ def render_config(coder: str) -> str:
         f"coder: {coder}\n"
         "codebook: codebooks/lfa.yaml\n"
         "transcripts: transcripts\n"
-        "# Fields: speaker, role, grade, school, month, year, date, locator, page, turn, interview, kind\n"
+        f"# Fields (all text): {', '.join(FIELDS)}\n"
         f'citation: "{DEFAULT_TEMPLATE}"\n'
         "# auto: da_core_news_sm when installed, else the blank Danish pipeline with lookup lemmas\n"
         "pipeline: auto\n"
+        "# The project store (one SQLite file), relative to this folder\n"
+        "database: lfa-qual.db\n"
     )

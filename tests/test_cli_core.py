@@ -152,3 +152,17 @@ def test_a_missing_transcripts_folder_in_the_config_is_an_error(small_project, c
     (small_project.root / "transkripter").mkdir()
     code, out, err = run(capsys, "transcripts", "--project", p)
     assert code == 0 and "error" not in err
+
+
+def test_init_config_names_every_citation_field_and_the_database(tmp_path, capsys):
+    from lfa_qual.citation import FIELDS
+    from lfa_qual.config import load_config
+
+    proj = tmp_path / "p"
+    assert run(capsys, "init", str(proj), "--coder", "forsker1")[0] == 0
+    text = (proj / "lfa-qual.yaml").read_text("utf-8")
+    fields_line = next(line for line in text.splitlines() if line.startswith("# Fields"))
+    assert all(f" {name}" in fields_line for name in FIELDS), fields_line
+    config = load_config(proj)
+    assert (config.database, config.transcripts) == ("lfa-qual.db", "transcripts")
+    assert (proj / "lfa-qual.db").exists()
