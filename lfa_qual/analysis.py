@@ -61,13 +61,20 @@ CODING_COLUMNS = [
 
 @dataclass(frozen=True)
 class Filters:
-    """Which codings to include; None means all. `codes` includes each code's descendants."""
+    """Which codings to include; None means all. `codes` includes each code's descendants.
+
+    `needs_review=False` leaves out the codings a transcript edit left in doubt (status
+    needs_review, see `lfa-qual review`): their span may no longer be the coded passage. The
+    export commands leave them out unless asked; the Python API keeps them by default, with
+    their `status` column.
+    """
 
     codes: tuple[str, ...] | None = None
     schools: tuple[str, ...] | None = None
     roles: tuple[str, ...] | None = None
     coders: tuple[str, ...] | None = None
     interviews: tuple[str, ...] | None = None
+    needs_review: bool = True
 
 
 class CitationIndex:
@@ -264,6 +271,8 @@ def _read_codings(project: Project, filters: Filters, full: bool = True) -> pd.D
     per coding and SQLite's sort cost more than the rest of reading 100,000 codings.
     """
     where, params = [], []
+    if not filters.needs_review:
+        where.append("c.status = 'ok'")
     if filters.codes is not None:
         codes = expand_codes(project, filters.codes)
         where.append(f"c.code_id IN ({','.join('?' * len(codes))})")
@@ -582,18 +591,28 @@ def frequency_table(
     cols: str = "school",
     count: str = "codings",
     percent: bool = False,
+    filters: Filters | None = None,
 ) -> pd.DataFrame:
-    """A rows × cols table with a totals row and column named "I alt" (see `lfa_qual.frequencies`)."""
+    """A rows × cols table with a totals row and column named "I alt" (see `lfa_qual.frequencies`)
+    of the codings `filters` selects (all by default)."""
     from lfa_qual.frequencies import build_frequency_table
 
-    return build_frequency_table(project, rows, cols, count, percent)
+    return build_frequency_table(project, rows, cols, count, percent, filters)
 
 
-def cooccurrence(project: Project, within: str = "turn") -> pd.DataFrame:
+def cooccurrence(
+    project: Project, within: str = "turn", filters: Filters | None = None
+) -> pd.DataFrame:
     """A code × code matrix; see `lfa_qual.frequencies.build_cooccurrence`."""
     from lfa_qual.frequencies import build_cooccurrence
 
-    return build_cooccurrence(project, within)
+    return build_cooccurrence(project, within, filters)
+
+
+def needs_review_count(project: Project) -> int:
+    """The number of codings that need review after transcript edits."""
+    row = project.store.read_one("SELECT count(*) AS n FROM codings WHERE status = 'needs_review'")
+    return int(row["n"])
 
 
 def quotes_frame(

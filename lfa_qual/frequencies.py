@@ -24,7 +24,9 @@ from lfa_qual.analysis import (
     COUNTS,
     GROUP_KEYS,
     TOTAL,
+    Filters,
     Locator,
+    _check_known,
     code_table,
     codings_base,
     count_words,
@@ -111,16 +113,35 @@ def _aggregate(
     return frame.groupby(keys).size() if keys else len(frame)
 
 
-def _coding_counts(project: Project) -> pd.DataFrame:
+def _coding_counts(project: Project, filters: Filters | None) -> pd.DataFrame:
     """The codings counted per interview and code by SQLite: all that counting codings or
-    interviews by code, school, interview or kind needs, without reading every coding."""
+    interviews by code, school, interview or kind needs, without reading every coding.
+    `filters` may select coders and leave out codings that need review (see `_counts_do`)."""
+    where, params = [], []
+    if filters is not None and not filters.needs_review:
+        where.append("c.status = 'ok'")
+    if filters is not None and filters.coders is not None:
+        _check_known(project, "c.coder", filters.coders, "coders")
+        where.append(f"c.coder IN ({','.join('?' * len(filters.coders))})")
+        params += list(filters.coders)
     rows = project.store.read(
         "SELECT t.interview, t.school, t.kind, c.code_id, count(*) FROM codings c"
-        " JOIN transcripts t ON t.id = c.transcript_id GROUP BY c.transcript_id, c.code_id"
+        " JOIN transcripts t ON t.id = c.transcript_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " GROUP BY c.transcript_id, c.code_id",
+        tuple(params),
     )
     return pd.DataFrame.from_records(
         [tuple(r) for r in rows], columns=["interview", "school", "kind", "code", "n"]
     )
+
+
+def _counts_do(filters: Filters | None) -> bool:
+    """Whether `_coding_counts` can apply the filters: only coders and review status."""
+    if filters is None:
+        return True
+    rest = (filters.codes, filters.schools, filters.roles, filters.interviews)
+    return all(v is None for v in rest)
 
 
 def _fill(table: pd.DataFrame, rows: str, cols: str, agg) -> None:
@@ -138,15 +159,20 @@ def _fill(table: pd.DataFrame, rows: str, cols: str, agg) -> None:
 
 
 def build_frequency_table(
-    project: Project, rows: str, cols: str, count: str, percent: bool
+    project: Project,
+    rows: str,
+    cols: str,
+    count: str,
+    percent: bool,
+    filters: Filters | None = None,
 ) -> pd.DataFrame:
     check_dimensions(rows, cols, count)
     locator = Locator(project)
     locate = "role" in (rows, cols)  # a coding's role comes from its transcript's text
-    if count in ("codings", "interviews") and not locate:
-        frame = _coding_counts(project)
+    if count in ("codings", "interviews") and not locate and _counts_do(filters):
+        frame = _coding_counts(project, filters)
     else:
-        frame = codings_base(project, locator=locator, locate=locate, full=False)
+        frame = codings_base(project, filters, locator=locator, locate=locate, full=False)
     if count == "passages":
         frame = passages(frame)
     base = speaker_words(project, locator)
@@ -204,7 +230,9 @@ def _base_table(
     return out
 
 
-def build_cooccurrence(project: Project, within: str = "turn") -> pd.DataFrame:
+def build_cooccurrence(
+    project: Project, within: str = "turn", filters: Filters | None = None
+) -> pd.DataFrame:
     """A code × code matrix.
 
     within="turn": the number of turns in which both codes are applied (a coding counts for
@@ -217,7 +245,7 @@ def build_cooccurrence(project: Project, within: str = "turn") -> pd.DataFrame:
     codes = list(code_table(project).index)
     matrix = pd.DataFrame(0, index=codes, columns=codes, dtype="int64")
     matrix.index.name, matrix.columns.name = "code", "code"
-    frame = codings_base(project, locate=False, full=False)
+    frame = codings_base(project, filters, locate=False, full=False)
     if frame.empty:
         return matrix
     if within == "turn":

@@ -194,3 +194,98 @@ def test_stats_prints_the_tables(root: Path, capsys) -> None:
         assert title in out
     assert run(root, "stats", "--count", "words") == 0
     assert "I alt" in capsys.readouterr().out
+
+
+def _delete_a_coded_passage(root: Path) -> None:
+    """Code a sentence of the parent interview, then delete it from the transcript file."""
+    from lfa_qual.project import Project
+
+    with Project(root) as p:
+        p.code("skole10-foraelder2", "pit", quote="Det har gjort en stor forskel for os.")
+    path = root / "transcripts" / "skole10-foraelder.md"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace(" Det har gjort en stor forskel for os.", ""), "utf-8")
+
+
+def test_exports_report_reanchoring_and_leave_out_codings_that_need_review(
+    root: Path, tmp_path: Path, capsys
+) -> None:
+    _delete_a_coded_passage(root)
+    out = tmp_path / "pit.csv"
+    assert run(root, "export", "quotes", "--codes", "pit", "--out", str(out)) == 0
+    err = capsys.readouterr().err
+    assert "skole10-foraelder2: text changed" in err and "1 need review" in err
+    assert "1 coding(s) that need review after transcript edits are left out" in err
+    assert "lfa-qual review" in err and "--include-needs-review" in err
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["school"] for r in rows] == ["Skole 1"] and rows[0]["status"] == "ok"
+    # Asked for, it is exported, marked.
+    assert (
+        run(root, "export", "quotes", "--codes", "pit", "--out", str(out), "--include-needs-review")
+        == 0
+    )
+    assert "are included" in capsys.readouterr().err
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["school"], r["status"]) for r in rows] == [
+        ("Skole 1", "ok"),
+        ("Skole 10", "needs_review"),
+    ]
+    # The tables count the same codings as the quotes.
+    assert run(root, "export", "frequencies", "--format", "csv") == 0
+    captured = capsys.readouterr()
+    table = {r[0]: r for r in csv.reader(io.StringIO(captured.out))}
+    assert table["pit"][-2:] == ["0", "2"] and "left out" in captured.err
+    assert run(root, "export", "frequencies", "--format", "csv", "--include-needs-review") == 0
+    table = {r[0]: r for r in csv.reader(io.StringIO(capsys.readouterr().out))}
+    assert table["pit"][-2:] == ["1", "3"]
+
+
+def test_table_exports_count_only_the_coders_asked_for(root: Path, capsys) -> None:
+    assert run(root, "export", "frequencies", "--format", "csv", "--coder", "forsker2") == 0
+    table = {r[0]: r for r in csv.reader(io.StringIO(capsys.readouterr().out))}
+    assert table["pit"][-1] == "1" and table["mindset"][-1] == "0"
+    assert table["I alt"][-1] == "1"
+    assert run(root, "export", "frequencies", "--format", "csv", "--coders", "forsker1") == 0
+    table = {r[0]: r for r in csv.reader(io.StringIO(capsys.readouterr().out))}
+    assert table["I alt"][-1] == "4"
+    assert run(root, "stats", "--coder", "forsker2") == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith("1 codings by 1 coder(s)")
+    assert run(root, "export", "cooccurrence", "--format", "csv", "--coder", "forsker2") == 0
+    rows = {r[0]: r for r in csv.reader(io.StringIO(capsys.readouterr().out))}
+    assert rows["mindset"][2] == "0"
+    assert run(root, "export", "frequencies", "--coder", "ingen") == 2
+    assert "no coder 'ingen'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx", "xlsx", "csv", "json"])
+def test_an_export_without_quotes_says_so_and_writes_a_valid_empty_file(
+    root: Path, tmp_path: Path, capsys, fmt
+) -> None:
+    out = tmp_path / f"tom.{fmt}"
+    assert run(root, "export", "quotes", "--codes", "pit_balance", "--out", str(out)) == 0
+    err = capsys.readouterr().err
+    assert "no quotes: no coding matches the filters" in err
+    assert "wrote 0 quote(s)" in err
+    if fmt == "docx":
+        assert not [p for p in Document(str(out)).paragraphs if p.text]
+    elif fmt == "xlsx":
+        ws = load_workbook(out).active
+        assert ws.max_row == 1 and ws.cell(1, 1).value == "theme"
+    elif fmt == "csv":
+        assert list(csv.reader(out.open(encoding="utf-8"))) == [next(csv.reader([_header()]))]
+    elif fmt == "json":
+        assert json.loads(out.read_text("utf-8")) == []
+    else:
+        assert out.read_text("utf-8") == ""
+
+
+def _header() -> str:
+    from lfa_qual.export.quotes import QUOTE_COLUMNS
+
+    return ",".join(QUOTE_COLUMNS)
+
+
+def test_an_empty_export_to_the_terminal_says_so(root: Path, capsys) -> None:
+    assert run(root, "export", "quotes", "--codes", "pit_balance") == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and "no quotes" in captured.err

@@ -1,8 +1,10 @@
 """Export and statistics commands: `export quotes|frequencies|cooccurrence|figures` and `stats`.
 
 Each command first brings the store up to date with the codebook and the transcripts folder
-(`Project.sync`). pandas, python-docx, openpyxl and matplotlib are imported inside the handlers, so that
-`lfa-qual --help` and the other commands do not pay for them.
+(`Project.sync`), printing the re-anchoring report as `lfa-qual transcripts` does, and leaves out
+the codings that need review unless --include-needs-review. pandas, python-docx, openpyxl and
+matplotlib are imported inside the handlers, so that `lfa-qual --help` and the other commands do
+not pay for them.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "--max-words", type=int, metavar="N", help="shorten longer quotes with (…) at sentences"
     )
     q.add_argument("--title", help="a title at the top of a md or docx export")
+    _review_option(q)
     _output_options(q, QUOTE_FORMATS, "md")
     q.set_defaults(func=cmd_export_quotes)
 
@@ -69,6 +72,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "frequencies", parents=[common], help="a frequency table (codes × schools, …)"
     )
     _table_options(f)
+    _coder_options(f)
     _output_options(f, TABLE_FORMATS, "table")
     f.set_defaults(func=cmd_export_frequencies)
 
@@ -79,6 +83,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         default="turn",
         help="turn: codes in the same turn (default); overlap: overlapping codings",
     )
+    _coder_options(c)
     _output_options(c, TABLE_FORMATS, "table")
     c.set_defaults(func=cmd_export_cooccurrence)
 
@@ -86,6 +91,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     g.add_argument("--cols", choices=DIMENSIONS[1:], default="school")
     g.add_argument("--count", choices=COUNTS, default="codings")
     g.add_argument("--out", type=Path, default=Path("figurer"), help="folder (default: figurer)")
+    _coder_options(g)
     g.set_defaults(func=cmd_export_figures)
 
     s = sub.add_parser("stats", parents=[common], help="frequency tables in the terminal")
@@ -95,7 +101,30 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     s.add_argument(
         "--cooccurrence", action="store_true", help="also the co-occurrence matrix (turns)"
     )
+    _coder_options(s)
     s.set_defaults(func=cmd_stats)
+
+
+def _review_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--include-needs-review",
+        action="store_true",
+        help="also the codings a transcript edit left in doubt (status needs_review; left out "
+        "by default: check them with `lfa-qual review`)",
+    )
+
+
+def _coder_options(p: argparse.ArgumentParser) -> None:
+    """--coder NAME (the common option) and --coders count only those coders' codings."""
+    p.add_argument(
+        "--coders",
+        type=_list,
+        nargs="+",
+        action="extend",
+        metavar="NAME",
+        help="count only these coders' codings (comma-separated or repeated; --coder NAME too)",
+    )
+    _review_option(p)
 
 
 def _table_options(p: argparse.ArgumentParser) -> None:
@@ -175,17 +204,63 @@ def cmd_export_quotes(args: argparse.Namespace) -> int:
         codes=_many(args.codes),
         schools=_many(args.schools),
         roles=_many(args.roles),
-        coders=_many([*(args.coders or []), *([[args.coder]] if args.coder else [])]),
+        coders=_coders(args),
         interviews=_many(args.interviews),
+        needs_review=args.include_needs_review,
     )
     with open_project(args) as project:
-        project.sync()  # the codebook and the transcripts folder, as `import` would
+        sync(project, args)
         quotes = quotes_frame(project, filters, keys, args.max_words)
+        if quotes.empty:
+            print(f"lfa-qual: {_nothing(project)}", file=sys.stderr)
         write_quotes(quotes, keys, fmt, args.out, args.title)
     if args.out is not None:
         themes = quotes["theme"].nunique() if len(quotes) else 0
         print(f"wrote {len(quotes)} quote(s) in {themes} theme(s) to {args.out}", file=sys.stderr)
     return 0
+
+
+def _coders(args: argparse.Namespace) -> tuple[str, ...] | None:
+    """--coders and the common --coder, when given on the command line."""
+    return _many([*(args.coders or []), *([[args.coder]] if args.coder else [])])
+
+
+def _table_filters(args: argparse.Namespace):
+    from lfa_qual.analysis import Filters
+
+    return Filters(coders=_coders(args), needs_review=args.include_needs_review)
+
+
+def sync(project, args: argparse.Namespace) -> None:
+    """Bring the store up to date with the codebook and the transcripts folder, as `import`
+    would, saying on stderr what `lfa-qual transcripts` says: which codings were re-anchored
+    onto edited transcripts and which need review. Then how the codings that need review are
+    treated: left out, unless --include-needs-review."""
+    from lfa_qual.analysis import needs_review_count
+    from lfa_qual.cli.reliability import print_reanchored
+
+    print_reanchored(project.sync()[1])
+    n = needs_review_count(project)
+    if not n:
+        return
+    if args.include_needs_review:
+        print(
+            f"lfa-qual: {n} coding(s) that need review are included (--include-needs-review)",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"lfa-qual: {n} coding(s) that need review after transcript edits are left out; "
+            "check them with `lfa-qual review` (or add --include-needs-review)",
+            file=sys.stderr,
+        )
+
+
+def _nothing(project) -> str:
+    n = project.store.read_one("SELECT count(*) AS n FROM codings")["n"]
+    if not n:
+        return "no quotes: the project has no codings yet"
+    return "no quotes: no coding matches the filters"
 
 
 def write_quotes(quotes, keys: list[str], fmt: str, out: Path | None, title: str | None) -> None:
@@ -240,8 +315,9 @@ def cmd_export_frequencies(args: argparse.Namespace) -> int:
 
     fmt = output_format(args, TABLE_FORMATS)
     with open_project(args) as project:
-        project.sync()
-        table = frequency_table(project, args.rows, args.cols, args.count, args.percent)
+        sync(project, args)
+        filters = _table_filters(args)
+        table = frequency_table(project, args.rows, args.cols, args.count, args.percent, filters)
     write_table(table, fmt, args.out, args.percent, sheet="Frekvenser")
     return 0
 
@@ -251,8 +327,8 @@ def cmd_export_cooccurrence(args: argparse.Namespace) -> int:
 
     fmt = output_format(args, TABLE_FORMATS)
     with open_project(args) as project:
-        project.sync()
-        matrix = cooccurrence(project, args.within)
+        sync(project, args)
+        matrix = cooccurrence(project, args.within, _table_filters(args))
     write_table(matrix, fmt, args.out, False, sheet="Samforekomst")
     return 0
 
@@ -261,8 +337,9 @@ def cmd_export_figures(args: argparse.Namespace) -> int:
     from lfa_qual.export.figures import write_figures
 
     with open_project(args) as project:
-        project.sync()
-        paths = write_figures(project, args.out, cols=args.cols, count=args.count)
+        sync(project, args)
+        filters = _table_filters(args)
+        paths = write_figures(project, args.out, cols=args.cols, count=args.count, filters=filters)
     for path in paths:
         print(path)
     return 0
@@ -279,11 +356,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from lfa_qual.analysis import cooccurrence, frequency_table, transcripts_frame
     from lfa_qual.export.tables import render_text
 
+    filters = _table_filters(args)
     with open_project(args) as project:
-        project.sync()
+        sync(project, args)
         meta = transcripts_frame(project)
+        where, params = [], []
+        if not filters.needs_review:
+            where.append("status = 'ok'")
+        if filters.coders:
+            _check_coders(project, filters.coders)
+            where.append(f"coder IN ({','.join('?' * len(filters.coders))})")
+            params += list(filters.coders)
         n = project.store.read_one(
             "SELECT count(*) AS n, count(DISTINCT coder) AS coders FROM codings"
+            + (" WHERE " + " AND ".join(where) if where else ""),
+            tuple(params),
         )
         words = f"{int(meta['words'].sum()):,}".replace(",", ".")
         print(f"{len(meta)} transcripts, {words} words, {n['n']} codings by {n['coders']} coder(s)")
@@ -293,8 +380,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
             else list(STATS_TABLES)
         )
         for count, percent, title in wanted:
-            table = frequency_table(project, "code", args.cols, count, percent)
+            table = frequency_table(project, "code", args.cols, count, percent, filters)
             print(f"\n{title}\n\n{render_text(table, percent)}")
         if args.cooccurrence:
-            print(f"\nSamforekomst (koder i samme tur)\n\n{render_text(cooccurrence(project))}")
+            matrix = render_text(cooccurrence(project, filters=filters))
+            print(f"\nSamforekomst (koder i samme tur)\n\n{matrix}")
     return 0
+
+
+def _check_coders(project, coders: tuple[str, ...]) -> None:
+    from lfa_qual.analysis import _check_known
+
+    _check_known(project, "c.coder", coders, "coders")

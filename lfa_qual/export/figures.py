@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from lfa_qual.analysis import TOTAL, code_table, frequency_table  # noqa: E402
+from lfa_qual.analysis import TOTAL, Filters, code_table, frequency_table  # noqa: E402
 from lfa_qual.errors import LfaError  # noqa: E402
 
 if TYPE_CHECKING:
@@ -75,14 +75,19 @@ def bar_chart(totals: pd.Series, labels: list[str], colors: list[str], title: st
 
 
 def write_figures(
-    project: Project, folder: Path, cols: str = "school", count: str = "codings"
+    project: Project,
+    folder: Path,
+    cols: str = "school",
+    count: str = "codings",
+    filters: Filters | None = None,
 ) -> list[Path]:
-    """heatmap.png/.svg (theme × `cols`) and bars.png/.svg (themes) in `folder`; returns the paths."""
+    """heatmap.png/.svg (theme × `cols`) and bars.png/.svg (themes) in `folder`, of the codings
+    `filters` selects (all by default); returns the paths."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise LfaError(f"cannot create the folder: {exc.strerror}", path=folder) from None
-    table = frequency_table(project, rows="code", cols=cols, count=count)
+    table = frequency_table(project, rows="code", cols=cols, count=count, filters=filters)
     ids = [c for c in table.index if c != TOTAL]
     labels = _labels(project, ids)
     colors = list(code_table(project).loc[ids, "color"])

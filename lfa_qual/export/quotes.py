@@ -65,6 +65,7 @@ QUOTE_COLUMNS = [
     "words",
     "coders",
     "codings",
+    "status",
     "memo",
     "start",
     "end",
@@ -239,6 +240,10 @@ def build_quotes(
     quotes["codings"] = join_per_quote(
         number, pd.Series(codings["id"].to_numpy()[order]), len(quotes), ", "
     )
+    # "needs_review" when any of a quote's codings needs review (only when they are included).
+    doubtful = np.isin(codings["id"].to_numpy()[order], _needs_review_ids(project))
+    flagged = np.maximum.reduceat(doubtful.astype(np.int8), firsts) > 0
+    quotes["status"] = np.where(flagged, "needs_review", "ok").astype(object)
     memos = codings["memo"].to_numpy(dtype=object)[order]
     memo = memos != ""
     quotes["memo"] = join_per_quote(number[memo], pd.Series(memos[memo]), len(quotes), " | ")
@@ -247,6 +252,11 @@ def build_quotes(
     quotes["text"], quotes["words"] = quote_texts(quotes, locator, max_words)
     _add_theme(project, quotes)
     return _order(quotes, keys)[QUOTE_COLUMNS]
+
+
+def _needs_review_ids(project: Project) -> np.ndarray:
+    rows = project.store.read("SELECT id FROM codings WHERE status = 'needs_review'")
+    return np.array([r[0] for r in rows], dtype=np.int64)
 
 
 def merge_spans(
