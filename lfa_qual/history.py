@@ -229,6 +229,40 @@ def _apply_suggestion(conn: sqlite3.Connection, guid: str, expected: State, want
     )
 
 
+def forget_interview(conn: sqlite3.Connection, interview: str, suggestions: set[str]) -> int:
+    """Drop from the log every change to a coding of `interview` or to one of its
+    `suggestions` (guids), before the transcript is removed: such a change could not be undone
+    any more, and a withdrawn interview should leave nothing behind. An action left with no
+    change is deleted. Returns the number of actions touched."""
+    touched = 0
+    for row in conn.execute("SELECT id, payload FROM actions").fetchall():
+        payload = json.loads(row["payload"])
+        changes = payload["changes"]
+        kept = [
+            c
+            for c in changes
+            if not (
+                (
+                    c[0] == "coding"
+                    and interview in ((c[2] or {}).get("interview"), (c[3] or {}).get("interview"))
+                )
+                or (c[0] == "suggestion" and c[1] in suggestions)
+            )
+        ]
+        if len(kept) == len(changes):
+            continue
+        touched += 1
+        if kept:
+            payload["changes"] = kept
+            conn.execute(
+                "UPDATE actions SET payload = ? WHERE id = ?",
+                (json.dumps(payload, ensure_ascii=False), row["id"]),
+            )
+        else:
+            conn.execute("DELETE FROM actions WHERE id = ?", (row["id"],))
+    return touched
+
+
 # -- actions: do the work through the domain functions, then log it ----------------------
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -21,6 +21,17 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     # One entry per changed transcript that had codings or suggestions to carry over.
     reanchored: list[ReanchorResult] = field(default_factory=list)
+    # Notes on transcripts whose file was renamed or moved, or replaced with `--replace`.
+    moved: list[str] = field(default_factory=list)
+    # Transcripts in the store whose file is gone (filled by `Project.sync`).
+    missing: list[MissingFile] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MissingFile:
+    interview: str
+    path: Path
+    codings: int
 
 
 def read_all(paths: list[Path]) -> list[Transcript]:
@@ -43,6 +54,73 @@ def check_unique(transcripts: list[Transcript]) -> None:
         seen[t.interview] = t.source
 
 
+def source_key(source: str | Path, root: Path | None) -> str:
+    """How the store records a transcript's file: relative to the project folder when the file
+    lies inside it (so the project can be moved or copied with its store), else absolute."""
+    if not str(source):
+        return ""
+    path = Path(source).resolve()
+    if root is not None and path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    return str(path)
+
+
+def recorded_file(source: str, root: Path | None) -> Path:
+    """The file a stored transcript was imported from (see `source_key`)."""
+    path = Path(source)
+    if root is not None and not path.is_absolute():
+        return root / path
+    return path
+
+
+def _same_file(recorded: str, key: str, root: Path | None) -> bool:
+    if not recorded or not key or recorded == key:
+        return True
+    if recorded_file(recorded, root).resolve() == recorded_file(key, root).resolve():
+        return True
+    # A store from before paths were recorded relative to the project, in a project folder that
+    # was moved or copied since: the recorded path ends with the file's path in the project.
+    rec, new = Path(recorded), Path(key)
+    return rec.is_absolute() and not new.is_absolute() and rec.parts[-len(new.parts) :] == new.parts
+
+
+def _check_same_file(
+    t: Transcript, recorded: str, key: str, root: Path | None, folder: Path | None, replace: bool
+) -> str | None:
+    """None when `t` comes from the file its interview was imported from; a note when it takes
+    the place of a renamed or moved file, or replaces it on request; else a refusal naming both."""
+    if _same_file(recorded, key, root):
+        return None
+    old = recorded_file(recorded, root)
+    if not old.exists():
+        return f"{t.interview}: its file is now {key} (was {recorded})"
+    in_folder = folder is not None and old.resolve().is_relative_to(folder.resolve())
+    if in_folder:
+        advice = (
+            f"if this file is a new version of that interview, copy it over {old} (lfa-qual "
+            "re-anchors the codings on the next command, after a backup)"
+        )
+    else:
+        advice = (
+            "if this file is a new version of that interview, import it with "
+            "`lfa-qual import --replace FILE` (the codings are re-anchored and reported)"
+        )
+    if replace and not in_folder:
+        return f"{t.interview}: {key} replaces {recorded}"
+    raise TranscriptError(
+        f"interview id {t.interview!r} is already used by {old}, which the project's transcript "
+        f"was imported from; give this file its own 'interview:', or, {advice}"
+        + (
+            f". --replace cannot replace a file in the transcripts folder ({folder}), which "
+            "is read on every command"
+            if replace and in_folder
+            else ""
+        ),
+        path=t.source,
+        field="interview",
+    )
+
+
 class ChangedTranscriptError(LfaError):
     """A transcript whose text changed after it was coded; `interview` names it."""
 
@@ -52,26 +130,44 @@ class ChangedTranscriptError(LfaError):
 
 
 def import_transcripts(
-    store: Store, transcripts: list[Transcript], *, allow_changed: bool = False
+    store: Store,
+    transcripts: list[Transcript],
+    *,
+    allow_changed: bool = False,
+    root: Path | None = None,
+    folder: Path | None = None,
+    replace: bool = False,
 ) -> ImportReport:
     """Store new and changed transcripts in one transaction; unchanged ones are left alone.
 
     A changed transcript that already has codings is refused, naming the file, unless
     `allow_changed`: then its codings and suggestions are re-anchored onto the new text in the
     same transaction (see `lfa_qual.reanchor`) and reported in `reanchored`.
+
+    A file whose interview id belongs to a transcript imported from another file that still
+    exists is refused, naming both, unless `replace` (never for a file in the transcripts
+    `folder`, which the project reads on every command). When that other file is gone, the
+    new one takes its place (a rename or move; noted in `moved`). Paths are recorded relative
+    to the project folder `root` when inside it.
     """
     report = ImportReport()
     with store.transaction() as conn:
         for t in transcripts:
             report.warnings += t.warnings
             row = conn.execute(
-                "SELECT id, sha256 FROM transcripts WHERE interview = ?", (t.interview,)
+                "SELECT id, sha256, source FROM transcripts WHERE interview = ?", (t.interview,)
             ).fetchone()
+            key = source_key(t.source, root)
             if row is None:
-                _insert(conn, t)
+                _insert(conn, t, key)
                 report.added.append(t.interview)
                 continue
+            note = _check_same_file(t, row["source"], key, root, folder, replace)
+            if note:
+                report.moved.append(note)
             if row["sha256"] == t.sha256:
+                if row["source"] != key:
+                    conn.execute("UPDATE transcripts SET source=? WHERE id=?", (key, row["id"]))
                 report.unchanged.append(t.interview)
                 continue
             n = conn.execute(
@@ -88,12 +184,12 @@ def import_transcripts(
             moved = reanchor_rows(conn, row["id"], t.interview, old, t)
             if moved.codings or moved.suggestions_moved or moved.suggestions_dropped:
                 report.reanchored.append(moved)
-            _replace(conn, row["id"], t)
+            _replace(conn, row["id"], t, key)
             report.updated.append(t.interview)
     return report
 
 
-def _insert(conn: sqlite3.Connection, t: Transcript) -> int:
+def _insert(conn: sqlite3.Connection, t: Transcript, source: str) -> int:
     cur = conn.execute(
         "INSERT INTO transcripts(guid, interview, school, date, kind, source, text, sha256,"
         " words, pages, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -103,7 +199,7 @@ def _insert(conn: sqlite3.Connection, t: Transcript) -> int:
             t.school,
             t.date,
             t.kind,
-            t.source,
+            source,
             t.text,
             t.sha256,
             t.words,
@@ -134,15 +230,42 @@ def _insert_structure(conn: sqlite3.Connection, tid: int, t: Transcript) -> None
     )
 
 
-def _replace(conn: sqlite3.Connection, tid: int, t: Transcript) -> None:
+def _replace(conn: sqlite3.Connection, tid: int, t: Transcript, source: str) -> None:
     conn.execute(
         "UPDATE transcripts SET school=?, date=?, kind=?, source=?, text=?, sha256=?, words=?,"
         " pages=?, imported_at=? WHERE id=?",
-        (t.school, t.date, t.kind, t.source, t.text, t.sha256, t.words, t.pages, now(), tid),
+        (t.school, t.date, t.kind, source, t.text, t.sha256, t.words, t.pages, now(), tid),
     )
     for table in ("speakers", "turns", "paragraphs"):
         conn.execute(f"DELETE FROM {table} WHERE transcript_id = ?", (tid,))
     _insert_structure(conn, tid, t)
+
+
+@dataclass(frozen=True)
+class Removed:
+    codings: int
+    suggestions: int
+
+
+def remove_transcript(store: Store, interview: str) -> Removed:
+    """Delete a transcript with its codings, suggestions, memo and their undo entries, in one
+    transaction (`Project.remove_transcript` backs the store up first)."""
+    from lfa_qual.history import forget_interview
+
+    tid = transcript_id(store, interview)
+    with store.transaction() as conn:
+        suggestions = {
+            r[0] for r in conn.execute("SELECT guid FROM suggestions WHERE transcript_id=?", (tid,))
+        }
+        codings = conn.execute(
+            "SELECT count(*) FROM codings WHERE transcript_id=?", (tid,)
+        ).fetchone()[0]
+        forget_interview(conn, interview, suggestions)
+        conn.execute("DELETE FROM codings WHERE transcript_id=?", (tid,))
+        conn.execute("DELETE FROM memos WHERE target_kind='transcript' AND target=?", (interview,))
+        # Speakers, turns, paragraphs and suggestions follow (ON DELETE CASCADE).
+        conn.execute("DELETE FROM transcripts WHERE id=?", (tid,))
+    return Removed(codings, len(suggestions))
 
 
 def transcript_id(store: Store, interview: str) -> int:

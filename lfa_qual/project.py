@@ -17,7 +17,16 @@ from lfa_qual.codebook_sync import SyncReport, sync_codebook
 from lfa_qual.codings import Coding
 from lfa_qual.config import CONFIG_NAME, ProjectConfig, default_coder, load_config, render_config
 from lfa_qual.errors import LfaError
-from lfa_qual.importer import ImportReport, import_transcripts, load_transcript, read_all
+from lfa_qual.importer import (
+    ImportReport,
+    MissingFile,
+    import_transcripts,
+    load_transcript,
+    read_all,
+    recorded_file,
+    remove_transcript,
+    transcript_id,
+)
 from lfa_qual.readers import read_text_file, transcript_files
 from lfa_qual.store import Store
 from lfa_qual.transcript import Transcript
@@ -34,6 +43,14 @@ class TranscriptRow:
     pages: int
     codings: int
     open_suggestions: int
+
+
+@dataclass(frozen=True)
+class RemovedTranscript:
+    interview: str
+    codings: int
+    suggestions: int
+    backup: Path
 
 
 @dataclass(frozen=True)
@@ -132,21 +149,81 @@ class Project:
         return sync_codebook(self.store, codebook, text)
 
     # -- transcripts ---------------------------------------------------------------------
-    def import_files(self, paths: list[Path], *, allow_changed: bool = False) -> ImportReport:
-        return import_transcripts(self.store, read_all(paths), allow_changed=allow_changed)
+    def import_files(
+        self, paths: list[Path], *, allow_changed: bool = False, replace: bool = False
+    ) -> ImportReport:
+        return self.import_transcripts(
+            read_all(paths), allow_changed=allow_changed, replace=replace
+        )
+
+    def import_transcripts(
+        self, transcripts: list[Transcript], *, allow_changed: bool = False, replace: bool = False
+    ) -> ImportReport:
+        """Import parsed transcripts (see `lfa_qual.importer.import_transcripts`)."""
+        return import_transcripts(
+            self.store,
+            transcripts,
+            allow_changed=allow_changed,
+            root=self.root,
+            folder=self.transcripts_dir,
+            replace=replace,
+        )
 
     def sync(self) -> tuple[SyncReport, ImportReport]:
         """Bring the store up to date with the codebook file and the transcripts folder.
 
         A transcript file edited after coding (a typo fixed) is re-imported with its codings
         re-anchored onto the new text, after an automatic backup of the store; the report's
-        `reanchored` lists what was kept, moved, or marked "needs review".
+        `reanchored` lists what was kept, moved, or marked "needs review". A transcript whose
+        file is gone stays (it is removed only by `remove_transcript`) and is listed in
+        `missing`.
         """
         codebook_report = self.sync_codebook()
         transcripts = read_all(transcript_files(self.transcripts_dir))
         self.backup_before_reanchor(transcripts)
-        report = import_transcripts(self.store, transcripts, allow_changed=True)
+        report = self.import_transcripts(transcripts, allow_changed=True)
+        report.missing = self.missing_files()
         return codebook_report, report
+
+    def missing_files(self) -> list[MissingFile]:
+        """Transcripts in the store whose file no longer exists."""
+        rows = self.store.read(
+            "SELECT t.interview, t.source, (SELECT count(*) FROM codings c"
+            " WHERE c.transcript_id = t.id) AS n FROM transcripts t ORDER BY t.school, t.interview"
+        )
+        found = []
+        for r in rows:
+            path = recorded_file(r["source"], self.root)
+            if r["source"] and not path.exists():
+                found.append(MissingFile(r["interview"], path, r["n"]))
+        return found
+
+    def check_removable(self, interview: str) -> None:
+        """Raise unless `interview` is in the store and its file is not in the transcripts
+        folder (from where the next command would import it again)."""
+        row = self.store.read_one("SELECT source FROM transcripts WHERE interview=?", (interview,))
+        if row is None:
+            transcript_id(self.store, interview)  # raises the usual "no transcript" error
+        path = recorded_file(row["source"], self.root)
+        folder = self.transcripts_dir.resolve()
+        if row["source"] and path.exists() and path.resolve().is_relative_to(folder):
+            raise LfaError(
+                f"the file of {interview!r} is still in the transcripts folder, so the next "
+                "command would import it again; move or delete the file first",
+                path=path,
+            )
+
+    def remove_transcript(self, interview: str) -> RemovedTranscript:
+        """Remove a transcript with its codings, suggestions, memo and undo history (e.g. when a
+        participant withdraws consent), after a backup of the store. Refused while its file is
+        still in the transcripts folder, which would bring it back on the next command."""
+        from lfa_qual.backup import backup, default_backup_path
+
+        self.check_removable(interview)
+        made = backup(self.db_path, default_backup_path(self.db_path, "before-remove"))
+        removed = remove_transcript(self.store, interview)
+        self._transcripts.pop(interview, None)
+        return RemovedTranscript(interview, removed.codings, removed.suggestions, made)
 
     def backup_before_reanchor(self, transcripts: list[Transcript]) -> Path | None:
         """Back up the store if importing `transcripts` will move codings; returns the backup."""

@@ -12,7 +12,7 @@ from lfa_qual import __version__
 from lfa_qual.cli.table import render_table, write_csv, write_json
 from lfa_qual.codebook import load_codebook, render_tree
 from lfa_qual.errors import LfaError
-from lfa_qual.importer import check_unique, import_transcripts
+from lfa_qual.importer import check_unique
 from lfa_qual.progress import progress
 from lfa_qual.project import Project, TranscriptRow
 from lfa_qual.readers import read_transcript, transcript_files
@@ -35,6 +35,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "--reanchor",
         action="store_true",
         help="re-import transcripts edited after coding, moving their codings onto the new text",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="let FILE replace the transcript imported from another file under the same "
+        "interview id (its codings are re-anchored onto FILE's text)",
     )
     p.set_defaults(func=cmd_import)
 
@@ -104,9 +110,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise LfaError("no transcript files to import", path=project.transcripts_dir)
         parsed = [read_transcript(p) for p in progress(paths, len(paths), "reading")]
         check_unique(parsed)
-        if args.reanchor:
+        changed = args.reanchor or args.replace
+        if changed:
             project.backup_before_reanchor(parsed)
-        report = import_transcripts(project.store, parsed, allow_changed=args.reanchor)
+        report = project.import_transcripts(parsed, allow_changed=changed, replace=args.replace)
         for w in report.warnings:
             print(f"lfa-qual: warning: {w}", file=sys.stderr)
         _print_reanchored(report)

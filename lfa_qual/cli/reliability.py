@@ -29,6 +29,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser(
+        "remove",
+        parents=[common],
+        help="remove a transcript and its codings from the project (after a backup)",
+    )
+    p.add_argument("interview", help="interview id (its file must be gone from transcripts/)")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser(
         "review", parents=[common], help="codings that need review after a transcript was edited"
     )
     p.add_argument("--interview", help="only this interview")
@@ -54,6 +63,15 @@ def print_reanchored(report: ImportReport, out=None) -> None:
             print(f"  {r.suggestions_dropped} open suggestion(s) on edited text dropped", file=out)
     if any(r.review for r in report.reanchored):
         print("lfa-qual: see `lfa-qual review` for the codings to check", file=out)
+    for note in report.moved:
+        print(f"lfa-qual: {note}", file=out)
+    for m in report.missing:
+        print(
+            f"lfa-qual: warning: the file of transcript {m.interview!r} is gone ({m.path}); "
+            f"it stays in the project and its exports with its {m.codings} coding(s): put the "
+            f"file back, or remove it with `lfa-qual remove {m.interview}`",
+            file=out,
+        )
 
 
 def _describe(label: str, path: Path) -> str:
@@ -84,9 +102,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _confirm(question: str) -> bool:
+def _confirm(question: str, why: str = "restore replaces the project store") -> bool:
     if not sys.stdin.isatty():
-        raise LfaError("restore replaces the project store; confirm with --yes", field="--yes")
+        raise LfaError(f"{why}; confirm with --yes", field="--yes")
     answer = input(f"{question} [y/N] ").strip().lower()
     return answer in ("y", "yes", "j", "ja")
 
@@ -113,6 +131,32 @@ def cmd_restore(args: argparse.Namespace) -> int:
         # Opening the project migrates an older backup to the current schema.
         with open_project(args) as reopened:
             _ = reopened.store
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    with open_project(args) as project:
+        check_known(project, "interview", [args.interview], "interview")
+        project.check_removable(args.interview)
+        row = next(r for r in project.transcript_rows() if r.interview == args.interview)
+        print(
+            f"transcript {row.interview} ({row.school}, {', '.join(row.roles)}, {row.date}): "
+            f"{row.codings} coding(s), {row.open_suggestions} open suggestion(s)"
+        )
+        if not args.yes and not _confirm(
+            f"Remove {row.interview} and its codings from the project? (the store is backed "
+            "up first)",
+            f"remove deletes {row.interview} and its codings",
+        ):
+            print("nothing removed")
+            return 0
+        removed = project.remove_transcript(args.interview)
+        print(f"the store before the removal was saved to {removed.backup}")
+        print(
+            f"removed transcript {removed.interview} with {removed.codings} coding(s) and "
+            f"{removed.suggestions} suggestion(s); it is still in the backups "
+            "(`lfa-qual backup --list`): delete those too if the participant withdrew consent"
+        )
     return 0
 
 
