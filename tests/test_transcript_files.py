@@ -124,6 +124,8 @@ def test_a_deleted_file_is_reported_and_removed_only_on_request(small_project, c
     assert "skole9-skoleleder.md" in err
 
     (p.transcripts_dir / "skole9-skoleleder.md").unlink()
+    code, out, err = run(capsys, "import", "--project", root)
+    assert code == 0 and "1 unchanged" in out and "'skole9-skoleleder' is gone" in err
     for argv in (["transcripts"], ["codings", "--format", "csv"]):
         code, out, err = run(capsys, *argv, "--project", root)
         assert code == 0 and "skole9-skoleleder" in out  # never deleted automatically

@@ -114,6 +114,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if changed:
             project.backup_before_reanchor(parsed)
         report = project.import_transcripts(parsed, allow_changed=changed, replace=args.replace)
+        report.missing = project.missing_files()
         for w in report.warnings:
             print(f"lfa-qual: warning: {w}", file=sys.stderr)
         _print_reanchored(report)
