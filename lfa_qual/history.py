@@ -54,9 +54,11 @@ class Change:
 
 
 def coding_state(coding: Coding | None) -> State:
+    """The coding's FIELDS, plus its id so that undo and redo put a coding back under its own
+    number (ids are never handed out twice, so that number is still free)."""
     if coding is None:
         return None
-    return {f: getattr(coding, f) for f in FIELDS}
+    return {"id": coding.id, **{f: getattr(coding, f) for f in FIELDS}}
 
 
 def _coding_state(conn: sqlite3.Connection, guid: str) -> State:
@@ -190,10 +192,17 @@ def _apply_coding(
         ).fetchone()
         if tid is None:
             raise _conflict(verb, label, f"transcript {want['interview']!r} is gone")
+        own_id = want.get("id")  # absent in entries logged before ids were kept
+        if (
+            own_id is not None
+            and conn.execute("SELECT 1 FROM codings WHERE id = ?", (own_id,)).fetchone()
+        ):
+            own_id = None
         conn.execute(
-            "INSERT INTO codings(guid, transcript_id, start, end, code_id, coder, created, source,"
-            " memo, status) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO codings(id, guid, transcript_id, start, end, code_id, coder, created,"
+            " source, memo, status) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
+                own_id,
                 guid,
                 tid["id"],
                 want["start"],

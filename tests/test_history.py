@@ -140,3 +140,23 @@ def test_an_action_and_its_undo_entry_commit_together(small_project, monkeypatch
     with pytest.raises(RuntimeError):
         history.code(small_project.store, "skole9-skoleleder", start, start + 10, "mindset", "a")
     assert small_project.codings() == []
+
+
+def test_undo_and_redo_put_a_coding_back_under_its_own_number(project: Project) -> None:
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    first = history.code(project.store, "skole2-elev2", s, e, "hold_vs_klasse", "tester")
+    second = history.code(project.store, "skole2-elev2", s, e, "mindset", "tester")
+    history.uncode(project.store, first.id, "tester")
+    history.undo(project.store, "tester")  # the removal
+    assert sorted(c.id for c in list_codings(project.store)) == [first.id, second.id]
+    history.undo(project.store, "tester")  # the second coding
+    history.redo(project.store, "tester")
+    assert {c.guid: c.id for c in list_codings(project.store)} == {
+        first.guid: first.id,
+        second.guid: second.id,
+    }
+    # A new coding never gets a number that was used before.
+    history.uncode(project.store, second.id, "tester")
+    s3, e3 = span(project, "skole2-elev2", "pinligt")
+    third = history.code(project.store, "skole2-elev2", s3, e3, "mindset", "tester")
+    assert third.id > second.id

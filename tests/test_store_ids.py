@@ -88,7 +88,7 @@ def test_a_schema_2_store_migrates_with_its_codings_links_and_history(
         # The history came along: undoing the removal puts the coding back under its old id
         # (same guid), and a new coding gets a fresh id.
         assert history.undo(new.store, "tester").kind == "uncode"
-        assert {c.guid for c in new.codings()} == {kept.guid, gone.guid}
+        assert {c.guid: c.id for c in new.codings()} == {kept.guid: kept.id, gone.guid: gone.id}
         s3 = text.index("klassefællesskabet")
         fresh = new.code("skole9-skoleleder", "mindset", start=s3, end=s3 + 18)
         ids = [c.id for c in new.codings()]
