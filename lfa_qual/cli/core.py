@@ -59,7 +59,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("code", help="code id")
     p.add_argument("--start", type=int, help="start offset (code points)")
     p.add_argument("--end", type=int, help="end offset (code points, exclusive)")
-    p.add_argument("--quote", help="exact text of the passage (white space may differ)")
+    p.add_argument(
+        "--quote",
+        help="exact whole words of the passage (white space may differ); not with --start",
+    )
     p.add_argument("--occurrence", type=int, help="which occurrence of --quote (1-based)")
     p.add_argument("--memo", default="", help="a memo on the coding")
     p.set_defaults(func=cmd_code)
