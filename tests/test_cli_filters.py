@@ -21,7 +21,7 @@ def run(capsys, *argv):
         (["codings", "--code", "mindest"], "--code: no code 'mindest' in this project; known: "),
         (["codings", "--code", "pit", "--code", "nope"], "--code: no code 'nope'"),
         (["codings", "--interview", "nope"], "--interview: no interview 'nope'"),
-        (["codings", "--coded-by", "nobody"], "--coded-by: no coder 'nobody'"),
+        (["codings", "--coded-by", "nobody"], "--coded-by: no codings by 'nobody'"),
         (["review", "--interview", "nope"], "--interview: no interview 'nope'"),
     ],
 )
@@ -33,7 +33,7 @@ def test_unknown_filter_values_are_refused(small_project, capsys, argv, message)
     if "--code" in argv:
         assert "foraeldre, mindset, pit, timer_37" in err
     if "--coded-by" in argv:
-        assert "known: tester" in err
+        assert "coders with codings: tester" in err
 
 
 def test_known_filter_values_still_work(small_project, capsys):

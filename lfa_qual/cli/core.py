@@ -232,6 +232,11 @@ def check_known(project: Project, what: str, values: list[str], field: str) -> N
     unknown = [v for v in values if v not in known]
     if unknown:
         listed = ", ".join(sorted(known)) or "none"
+        if what == "coder":
+            raise LfaError(
+                f"no codings by {unknown[0]!r} in this project; coders with codings: {listed}",
+                field=field,
+            )
         raise LfaError(f"no {what} {unknown[0]!r} in this project; known: {listed}", field=field)
 
 
