@@ -438,6 +438,10 @@ async def test_frequency_table_counts_codings_by_school(project) -> None:
     ):
         s, e = span(project, interview, quote)
         project.code(interview, code, start=s, end=e)
+    # A coding in doubt after a transcript edit is not counted, as in `lfa-qual stats`.
+    s, e = span(project, "skole2-elev2", "Der er mere ro end inde i klassen")
+    doubt = project.code("skole2-elev2", "pit", start=s, end=e)
+    project.store.conn.execute("UPDATE codings SET status='needs_review' WHERE id=?", (doubt.id,))
     app = LfaApp(project)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("F")
@@ -448,6 +452,7 @@ async def test_frequency_table_counts_codings_by_school(project) -> None:
         rows = {table.get_row_at(i)[0]: table.get_row_at(i)[1:] for i in range(table.row_count)}
         assert header[1:] == ["Skole 1", "Skole 2", "I alt"]
         assert rows["pit"] == ["2", "1", "3"]
+        assert "1 needing review not counted" in str(app.screen.query_one("#title").render())
 
 
 async def test_a_store_error_escaping_a_handler_ends_the_app_with_the_message(

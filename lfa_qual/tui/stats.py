@@ -31,10 +31,11 @@ class StatsScreen(Screen):
     """
 
     class Ready(Message):
-        def __init__(self, frame, error: str | None) -> None:
+        def __init__(self, frame, error: str | None, in_doubt: int = 0) -> None:
             super().__init__()
             self.frame = frame
             self.error = error
+            self.in_doubt = in_doubt  # codings left out: they need review
 
     def compose(self) -> ComposeResult:
         yield Static("[b]Frequency table[/b]", id="title")
@@ -80,16 +81,20 @@ class StatsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="stats")
     def compute(self, rows: str, cols: str, count: str, percent: bool) -> None:
-        from lfa_qual.analysis import frequency_table
+        from lfa_qual.analysis import Filters, frequency_table, needs_review_count
         from lfa_qual.project import Project
 
+        # As `lfa-qual stats`: codings a transcript edit left in doubt are not counted.
         try:
             with Project(self.app.project.root) as project:
-                frame = frequency_table(project, rows, cols, count, percent)
+                frame = frequency_table(
+                    project, rows, cols, count, percent, Filters(needs_review=False)
+                )
+                in_doubt = needs_review_count(project)
         except LfaError as exc:
             self.post_message(self.Ready(None, exc.message))
             return
-        self.post_message(self.Ready(frame, None))
+        self.post_message(self.Ready(frame, None, in_doubt))
 
     def on_stats_screen_ready(self, message: Ready) -> None:
         table = self.query_one(DataTable)
@@ -109,4 +114,7 @@ class StatsScreen(Screen):
         cols = self.query_one("#cols", Select).value
         count = self.query_one("#count", Select).value
         pct = " (percent)" if self.query_one(Switch).value else ""
-        title.update(f"[b]Frequency table[/b] · {rows} × {cols}: {count}{pct}")
+        doubt = ""
+        if message.in_doubt:
+            doubt = f" · [yellow]{message.in_doubt} needing review not counted (l)[/yellow]"
+        title.update(f"[b]Frequency table[/b] · {rows} × {cols}: {count}{pct}{doubt}")
