@@ -68,7 +68,10 @@ def crash_rounds(base: Path, rounds: int, rng: random.Random) -> None:
             child.stdout.readline()
         time.sleep(rng.uniform(0.02, 0.8))
         child.send_signal(signal.SIGKILL)
-        out, _ = child.communicate()
+        child.wait()
+        out = child.stdout.read()  # not communicate(): it would miss what readline buffered
+        child.stdout.close()
+        child.stderr.close()
         killed += child.returncode == -signal.SIGKILL
         acknowledged += [x for x in out.split("\n")[:-1] if x and x != "ready"]
     with Project(root) as project:

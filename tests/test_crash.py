@@ -76,7 +76,12 @@ def run_and_kill(root: Path, round_no: int, delay: float, *, after_ready: bool) 
         assert child.stdout.readline().strip() == "ready", child.stderr.read()
     time.sleep(delay)
     child.send_signal(signal.SIGKILL)
-    out, err = child.communicate(timeout=30)
+    child.wait(timeout=30)
+    # Read through the same file objects: `readline` may have buffered acknowledgements after
+    # "ready", which `communicate` (reading the raw pipe) would never see.
+    out, err = child.stdout.read(), child.stderr.read()
+    child.stdout.close()
+    child.stderr.close()
     assert child.returncode == -signal.SIGKILL, err
     assert "Traceback" not in err, err
     # A line cut off by the kill (no newline) was never acknowledged.
