@@ -405,6 +405,19 @@ async def test_clicking_a_key_in_the_key_bar_presses_it(project) -> None:
         assert isinstance(app.screen, HelpScreen)
 
 
+async def test_what_the_start_up_sync_found_is_shown(project) -> None:
+    from lfa_qual.tui.app import sync_notes
+
+    (project.root / "transcripts" / "skole2-elev2.md").unlink()
+    notes = sync_notes(project)
+    assert any("skole2-elev2" in n and "gone" in n for n in notes)
+    app = LfaApp(project, notes)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = [str(n.message) for n in app._notifications]
+        assert any("lfa-qual remove skole2-elev2" in m for m in shown)
+
+
 async def test_palette_runs_an_action(project) -> None:
     s, e = span(project, "skole2-elev2", "Det er fint.")
     app = LfaApp(project)

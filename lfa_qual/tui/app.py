@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 from collections.abc import Iterable
 from functools import partial
 
@@ -37,10 +38,13 @@ class LfaApp(App):
     ]
     COMMAND_PALETTE_BINDING = "ctrl+p"
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, notes: list[str] | None = None) -> None:
         super().__init__()
         self.project = project
         self.domain_error: LfaError | None = None
+        # What bringing the project up to date found (re-anchored codings, files gone):
+        # shown once the screen is up, as the commands print it.
+        self.notes = notes or []
 
     def _handle_exception(self, error: Exception) -> None:
         # Screens catch the errors a user can act on where they happen; one that still escapes
@@ -57,6 +61,8 @@ class LfaApp(App):
         # Parse the codebook now (≈0.2 s for the LFA codebook) rather than on the first open.
         self.project.codebook()
         self.push_screen(OverviewScreen())
+        if self.notes:
+            self.notify("\n".join(self.notes), severity="warning", timeout=30)
 
     NAVIGATION = {"overview", "codebook", "retrieve", "search", "review", "stats", "back", "help"}
 
@@ -131,11 +137,19 @@ class LfaApp(App):
         self.call_later(self.run_action, action, target)
 
 
+def sync_notes(project: Project) -> list[str]:
+    """Bring the project up to date; what the commands would print about it, line by line."""
+    from lfa_qual.cli.reliability import print_reanchored
+
+    notes = io.StringIO()
+    print_reanchored(project.sync()[1], out=notes)
+    return notes.getvalue().splitlines()
+
+
 def run_app(args: argparse.Namespace) -> int:
     project = Project(args.project, coder=getattr(args, "coder", None))
     try:
-        project.sync()
-        app = LfaApp(project)
+        app = LfaApp(project, sync_notes(project))
         app.run()
     finally:
         project.close()
