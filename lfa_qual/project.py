@@ -301,6 +301,8 @@ class Project:
         source: str = "manual",
     ) -> Coding:
         if quote is not None:
+            if start is not None or end is not None:
+                raise LfaError("give either a quote or start and end, not both", field="span")
             start, end = coding_ops.find_quote(self.transcript(interview).text, quote, occurrence)
         if start is None or end is None:
             raise LfaError("give either --start and --end or --quote", field="span")

@@ -62,3 +62,12 @@ def test_code_quote_whole_words_on_the_cli(small_project, capsys):
     assert small_project.codings() == []
     status = main(["code", "skole9-skoleleder", "mindset", "--quote", "blikket", "--project", p])
     assert status == 0, capsys.readouterr().err
+
+
+def test_the_python_api_refuses_a_quote_together_with_offsets(small_project):
+    with pytest.raises(LfaError, match="not both") as info:
+        small_project.code("skole9-skoleleder", "pit", quote="PIT-teamet", start=0, end=5)
+    assert info.value.field == "span"
+    assert small_project.codings() == []
+    coding = small_project.code("skole9-skoleleder", "pit", quote="PIT-teamet")
+    assert small_project.view(coding).text == "PIT-teamet"

@@ -45,7 +45,8 @@ def common_options() -> argparse.ArgumentParser:
     common.add_argument(
         "--coder",
         default=argparse.SUPPRESS,
-        help="coder name (default: project config, then your login)",
+        help="coder name: who signs new codings (default: project config, then your login);"
+        " in exports and stats: count only this coder's codings",
     )
     return common
 
