@@ -212,6 +212,30 @@ def code_table(project: Project) -> pd.DataFrame:
     return frame.sort_values("position", kind="stable").set_index("id")
 
 
+def code_labels(project: Project) -> dict[str, str]:
+    """Each code's label as reports show it: a sub-code's with "› " before it; a label two codes
+    share keeps its id in brackets, so that no two rows of a table look alike."""
+    codes = code_table(project)
+    shared = codes["label"].duplicated(keep=False)
+    return {
+        c: ("› " if isinstance(row.parent, str) else "")
+        + (f"{row.label} ({c})" if shared[c] else row.label)
+        for c, row in codes.iterrows()
+    }
+
+
+def with_code_labels(table: pd.DataFrame, project: Project) -> pd.DataFrame:
+    """A frequency or co-occurrence table with its code axes (named "code") showing the codes'
+    labels instead of their ids; the totals ("I alt") stay."""
+    labels = code_labels(project)
+    out = table
+    if table.index.name == "code":
+        out = out.rename(index=labels)
+    if table.columns.name == "code":
+        out = out.rename(columns=labels)
+    return out
+
+
 def expand_codes(project: Project, codes: Iterable[str]) -> list[str]:
     """The given codes and all their descendants; an unknown id is the user's error."""
     table = code_table(project)

@@ -276,3 +276,23 @@ def test_a_coding_starting_on_the_next_label_is_not_in_the_previous_turn(project
     matrix = cooccurrence(project)
     assert matrix.at["pit", "mindset"] == 0
     assert matrix.at["mindset", "mindset"] == 1
+
+
+def test_tables_show_codes_by_label_and_shared_labels_keep_their_id(project: Project) -> None:
+    from lfa_qual.analysis import code_labels, with_code_labels
+
+    labels = code_labels(project)
+    assert labels["pit"] == "PIT – Pædagogisk indsatsteam"
+    assert labels["pit_balance"] == "› Sparring eller hænder"  # a sub-code
+    table = with_code_labels(frequency_table(project), project)
+    assert list(table.index)[:2] == ["Mindset og børnesyn", "PIT – Pædagogisk indsatsteam"]
+    assert table.index[-1] == "I alt"
+    path = project.codebook_path
+    path.write_text(
+        path.read_text("utf-8").replace("label: Forældresamarbejde", "label: Mindset og børnesyn"),
+        "utf-8",
+    )
+    project.sync()
+    labels = code_labels(project)
+    assert labels["mindset"] == "Mindset og børnesyn (mindset)"
+    assert labels["foraeldre"] == "Mindset og børnesyn (foraeldre)"

@@ -146,21 +146,28 @@ def test_frequencies_in_every_format(root: Path, tmp_path: Path, capsys) -> None
     assert run(root, "export", "frequencies") == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["code", "Skole", "1", "Skole", "2", "Skole", "10", "I", "alt"]
-    assert lines[2].split() == ["mindset", "1", "1", "0", "2"]
+    assert lines[2].split() == ["Mindset", "og", "børnesyn", "1", "1", "0", "2"]  # labels
     assert lines[-1].split() == ["I", "alt", "3", "1", "1", "5"]
     assert run(root, "export", "frequencies", "--count", "passages", "--format", "md") == 0
     md = capsys.readouterr().out.splitlines()
     assert md[0] == "| code | Skole 1 | Skole 2 | Skole 10 | I alt |"
-    assert md[3] == "| pit | 1 | 0 | 0 | 1 |"
+    assert md[3] == "| PIT – Pædagogisk indsatsteam | 1 | 0 | 0 | 1 |"
+    assert md[4] == "| › Sparring eller hænder | 0 | 0 | 0 | 0 |"  # a sub-code
     out = tmp_path / "f.csv"
     assert run(root, "export", "frequencies", "--percent", "--out", str(out)) == 0
     rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[1][0] == "mindset"  # csv is for other programs: ids
     assert rows[-1] == ["I alt", "100.0", "100.0", "100.0", "100.0"]
     assert sum(float(r[1]) for r in rows[1:-1]) == pytest.approx(100.0)
     xlsx = tmp_path / "f.xlsx"
     assert run(root, "export", "frequencies", "--cols", "role", "--out", str(xlsx)) == 0
     ws = load_workbook(xlsx).active
     assert ws.cell(1, 1).value == "code" and ws.cell(ws.max_row, 1).value == "I alt"
+    assert ws.cell(2, 1).value == "Mindset og børnesyn"
+    assert run(root, "export", "frequencies", "--names", "id", "--format", "md") == 0
+    assert capsys.readouterr().out.splitlines()[3].startswith("| pit |")
+    assert run(root, "export", "frequencies", "--names", "label", "--format", "csv") == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("Mindset og børnesyn,")
 
 
 def test_cooccurrence_matrix(root: Path, capsys) -> None:
@@ -168,6 +175,9 @@ def test_cooccurrence_matrix(root: Path, capsys) -> None:
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[0] == ["code", "mindset", "pit", "pit_balance", "foraeldre"]
     assert rows[2] == ["pit", "0", "1", "0", "0"]
+    assert run(root, "export", "cooccurrence") == 0  # for people: labels on both axes
+    table = capsys.readouterr().out.splitlines()
+    assert "Forældresamarbejde" in table[0] and table[3].startswith("PIT – Pædagogisk")
 
 
 def test_figures_are_valid_png_and_svg(root: Path, tmp_path: Path, capsys) -> None:

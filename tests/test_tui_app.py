@@ -464,7 +464,7 @@ async def test_frequency_table_counts_codings_by_school(project) -> None:
         header = [str(c.label) for c in table.columns.values()]
         rows = {table.get_row_at(i)[0]: table.get_row_at(i)[1:] for i in range(table.row_count)}
         assert header[1:] == ["Skole 1", "Skole 2", "I alt"]
-        assert rows["pit"] == ["2", "1", "3"]
+        assert rows["PIT – Pædagogisk indsatsteam"] == ["2", "1", "3"]  # codes by label
         assert "1 needing review not counted" in str(app.screen.query_one("#title").render())
 
 

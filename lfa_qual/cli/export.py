@@ -73,6 +73,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     _table_options(f)
     _coder_options(f)
+    _names_option(f)
     _output_options(f, TABLE_FORMATS, "table")
     f.set_defaults(func=cmd_export_frequencies)
 
@@ -84,6 +85,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="turn: codes in the same turn (default); overlap: overlapping codings",
     )
     _coder_options(c)
+    _names_option(c)
     _output_options(c, TABLE_FORMATS, "table")
     c.set_defaults(func=cmd_export_cooccurrence)
 
@@ -102,6 +104,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "--cooccurrence", action="store_true", help="also the co-occurrence matrix (turns)"
     )
     _coder_options(s)
+    _names_option(s)
     s.set_defaults(func=cmd_stats)
 
 
@@ -136,6 +139,22 @@ def _table_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="shares: of the column (codings, passages), of its interviews, coverage (words)",
     )
+
+
+def _names_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--names",
+        choices=["label", "id"],
+        help="show codes by their labels (default, as reports do) or their ids (default for csv)",
+    )
+
+
+def _code_names(table, project, args: argparse.Namespace, fmt: str):
+    """Codes by label for people, by id for other programs (csv), unless --names says."""
+    from lfa_qual.analysis import with_code_labels
+
+    names = args.names or ("id" if fmt == "csv" else "label")
+    return with_code_labels(table, project) if names == "label" else table
 
 
 def _output_options(p: argparse.ArgumentParser, formats: tuple[str, ...], default: str) -> None:
@@ -318,6 +337,7 @@ def cmd_export_frequencies(args: argparse.Namespace) -> int:
         sync(project, args)
         filters = _table_filters(args)
         table = frequency_table(project, args.rows, args.cols, args.count, args.percent, filters)
+        table = _code_names(table, project, args, fmt)
     write_table(table, fmt, args.out, args.percent, sheet="Frekvenser")
     return 0
 
@@ -329,6 +349,7 @@ def cmd_export_cooccurrence(args: argparse.Namespace) -> int:
     with open_project(args) as project:
         sync(project, args)
         matrix = cooccurrence(project, args.within, _table_filters(args))
+        matrix = _code_names(matrix, project, args, fmt)
     write_table(matrix, fmt, args.out, False, sheet="Samforekomst")
     return 0
 
@@ -381,9 +402,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
         )
         for count, percent, title in wanted:
             table = frequency_table(project, "code", args.cols, count, percent, filters)
+            table = _code_names(table, project, args, "table")
             print(f"\n{title}\n\n{render_text(table, percent)}")
         if args.cooccurrence:
-            matrix = render_text(cooccurrence(project, filters=filters))
+            matrix = cooccurrence(project, filters=filters)
+            matrix = render_text(_code_names(matrix, project, args, "table"))
             print(f"\nSamforekomst (koder i samme tur)\n\n{matrix}")
     return 0
 

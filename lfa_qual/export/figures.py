@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from lfa_qual.analysis import TOTAL, Filters, code_table, frequency_table  # noqa: E402
+from lfa_qual.analysis import TOTAL, Filters, code_labels, code_table, frequency_table  # noqa: E402
 from lfa_qual.errors import LfaError  # noqa: E402
 
 if TYPE_CHECKING:
@@ -33,10 +33,8 @@ DIMENSION_NAMES = {"school": "skole", "role": "rolle", "interview": "interview",
 
 
 def _labels(project: Project, ids: list[str]) -> list[str]:
-    codes = code_table(project)
-    return [
-        ("› " if isinstance(codes.at[c, "parent"], str) else "") + codes.at[c, "label"] for c in ids
-    ]
+    labels = code_labels(project)
+    return [labels[c] for c in ids]
 
 
 def heatmap(table: pd.DataFrame, row_labels: list[str], title: str) -> plt.Figure:

@@ -81,7 +81,12 @@ class StatsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="stats")
     def compute(self, rows: str, cols: str, count: str, percent: bool) -> None:
-        from lfa_qual.analysis import Filters, frequency_table, needs_review_count
+        from lfa_qual.analysis import (
+            Filters,
+            frequency_table,
+            needs_review_count,
+            with_code_labels,
+        )
         from lfa_qual.project import Project
 
         # As `lfa-qual stats`: codings a transcript edit left in doubt are not counted.
@@ -90,6 +95,7 @@ class StatsScreen(Screen):
                 frame = frequency_table(
                     project, rows, cols, count, percent, Filters(needs_review=False)
                 )
+                frame = with_code_labels(frame, project)
                 in_doubt = needs_review_count(project)
         except LfaError as exc:
             self.post_message(self.Ready(None, exc.message))
