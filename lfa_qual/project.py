@@ -212,6 +212,15 @@ class Project:
                 "command would import it again; move or delete the file first",
                 path=path,
             )
+        # The recorded path may be out of date (a renamed file, a moved project): any file in
+        # the folder with this interview id would bring it back too.
+        for transcript in read_all(transcript_files(self.transcripts_dir)):
+            if transcript.interview == interview:
+                raise LfaError(
+                    f"a file in the transcripts folder is interview {interview!r}, so the next "
+                    "command would import it again; move or delete the file first",
+                    path=Path(transcript.source),
+                )
 
     def remove_transcript(self, interview: str) -> RemovedTranscript:
         """Remove a transcript with its codings, suggestions, memo and undo history (e.g. when a

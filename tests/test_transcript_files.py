@@ -155,3 +155,15 @@ def test_a_deleted_file_is_reported_and_removed_only_on_request(small_project, c
     assert code == 0 and err == "" and "skole9-skoleleder" not in out
     assert history.undo(p.store, "tester").label == labels[0]
     assert history.undo(p.store, "tester") is None
+
+
+def test_remove_is_refused_while_a_renamed_file_would_bring_the_transcript_back(
+    small_project, capsys
+):
+    p = small_project
+    p.code("skole9-skoleleder", "pit", quote="PIT-teamet")
+    folder = p.transcripts_dir
+    (folder / "skole9-skoleleder.md").rename(folder / "sl.md")  # the store still has the old path
+    code, _, err = run(capsys, "remove", "skole9-skoleleder", "--yes", "--project", str(p.root))
+    assert code == 2 and "the next command would import it again" in err and "sl.md" in err
+    assert len(p.codings()) == 1
