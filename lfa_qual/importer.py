@@ -84,6 +84,14 @@ def _same_file(recorded: str, key: str, root: Path | None) -> bool:
     return rec.is_absolute() and not new.is_absolute() and rec.parts[-len(new.parts) :] == new.parts
 
 
+def _in_folder(source: str, folder: Path | None) -> bool:
+    return (
+        bool(source)
+        and folder is not None
+        and Path(source).resolve().is_relative_to(folder.resolve())
+    )
+
+
 def _check_same_file(
     t: Transcript, recorded: str, key: str, root: Path | None, folder: Path | None, replace: bool
 ) -> str | None:
@@ -161,6 +169,21 @@ def import_transcripts(
             if row is None:
                 _insert(conn, t, key)
                 report.added.append(t.interview)
+                continue
+            if (
+                row["sha256"] == t.sha256
+                and not _same_file(row["source"], key, root)
+                and recorded_file(row["source"], root).exists()
+            ):
+                # The same text from another file (e.g. copied into the transcripts folder after
+                # an import from elsewhere): nothing to refuse. The folder's copy is the one
+                # read on every command, so the project follows it.
+                if _in_folder(t.source, folder):
+                    conn.execute("UPDATE transcripts SET source=? WHERE id=?", (key, row["id"]))
+                    report.moved.append(
+                        f"{t.interview}: now read from {key} (the same text as {row['source']})"
+                    )
+                report.unchanged.append(t.interview)
                 continue
             note = _check_same_file(t, row["source"], key, root, folder, replace)
             if note:

@@ -167,3 +167,24 @@ def test_remove_is_refused_while_a_renamed_file_would_bring_the_transcript_back(
     code, _, err = run(capsys, "remove", "skole9-skoleleder", "--yes", "--project", str(p.root))
     assert code == 2 and "the next command would import it again" in err and "sl.md" in err
     assert len(p.codings()) == 1
+
+
+def test_the_same_text_copied_into_the_folder_after_an_import_from_outside_is_followed(
+    small_project, capsys, tmp_path_factory
+):
+    p = small_project
+    root = str(p.root)
+    outside = tmp_path_factory.mktemp("ude") / "ekstra.md"
+    outside.write_text(CLASH.replace("skole9-skoleleder", "skole9-ekstra"), "utf-8")
+    assert run(capsys, "import", str(outside), "--project", root)[0] == 0
+    coding = p.code("skole9-ekstra", "pit", quote="Ja")
+    shutil.copy(outside, p.transcripts_dir / "ekstra.md")  # both files stay
+    code, out, err = run(capsys, "transcripts", "--project", root)
+    assert code == 0 and "skole9-ekstra" in out, err
+    assert "skole9-ekstra: now read from transcripts/ekstra.md (the same text as" in err
+    assert stored(p, "skole9-ekstra")["source"] == "transcripts/ekstra.md"
+    assert p.codings(interview="skole9-ekstra") == [coding]
+    # Importing the outside copy again changes nothing: the folder's file stays the one read.
+    code, out, err = run(capsys, "import", str(outside), "--project", root)
+    assert code == 0 and "1 unchanged" in out and err == ""
+    assert stored(p, "skole9-ekstra")["source"] == "transcripts/ekstra.md"
