@@ -164,7 +164,9 @@ def _replay(store: Store, coder: str, *, undo: bool) -> Action | None:
                 (change.before, change.after) if undo else (change.after, change.before)
             )
             if change.target == "coding":
-                _apply_coding(conn, change.guid, have_expected, want, verb, action.label)
+                given = _apply_coding(conn, change.guid, have_expected, want, verb, action.label)
+                if given is not None:
+                    _remember_id(conn, change.guid, given)
             else:
                 _apply_suggestion(conn, change.guid, have_expected, want)
         conn.execute("UPDATE actions SET undone = ? WHERE id = ?", (int(undo), action.id))
@@ -175,15 +177,35 @@ def _conflict(verb: str, label: str, why: str) -> LfaError:
     return LfaError(f"cannot {verb} “{label}”: {why}", field="history")
 
 
+def _remember_id(conn: sqlite3.Connection, guid: str, coding_id: int) -> None:
+    """Write the id a coding was put back under into every history entry of it (entries logged
+    before ids were kept have none), so that further undo and redo keep that id."""
+    rows = conn.execute(
+        "SELECT id, payload FROM actions WHERE instr(payload, ?) > 0", (guid,)
+    ).fetchall()
+    for row in rows:
+        payload = json.loads(row["payload"])
+        for _, g, before, after in payload["changes"]:
+            for state in (before, after):
+                if g == guid and state is not None:
+                    state["id"] = coding_id
+        conn.execute(
+            "UPDATE actions SET payload = ? WHERE id = ?",
+            (json.dumps(payload, ensure_ascii=False), row["id"]),
+        )
+
+
 def _apply_coding(
     conn: sqlite3.Connection, guid: str, expected: State, want: State, verb: str, label: str
-) -> None:
+) -> int | None:
+    """Make the coding `guid` what `want` says; returns the id it was given when it was put
+    back without a recorded one."""
     current = _coding_state(conn, guid)
     if want is None:
         if current is None:
             raise _conflict(verb, label, "the coding has already been removed")
         conn.execute("DELETE FROM codings WHERE guid = ?", (guid,))
-        return
+        return None
     if expected is None:
         if current is not None:
             raise _conflict(verb, label, "the coding exists already")
@@ -198,7 +220,7 @@ def _apply_coding(
             and conn.execute("SELECT 1 FROM codings WHERE id = ?", (own_id,)).fetchone()
         ):
             own_id = None
-        conn.execute(
+        cur = conn.execute(
             "INSERT INTO codings(id, guid, transcript_id, start, end, code_id, coder, created,"
             " source, memo, status) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
@@ -215,7 +237,7 @@ def _apply_coding(
                 want["status"],
             ),
         )
-        return
+        return None if own_id is not None else int(cur.lastrowid)
     if current is None:
         raise _conflict(verb, label, "the coding has been removed since")
     changed = [f for f in FIELDS if expected.get(f) != want.get(f)]
@@ -225,6 +247,7 @@ def _apply_coding(
     column = {"code": "code_id"}
     for f in changed:
         conn.execute(f"UPDATE codings SET {column.get(f, f)} = ? WHERE guid = ?", (want[f], guid))
+    return None
 
 
 def _apply_suggestion(conn: sqlite3.Connection, guid: str, expected: State, want: State) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from lfa_qual import history
@@ -160,3 +162,30 @@ def test_undo_and_redo_put_a_coding_back_under_its_own_number(project: Project) 
     s3, e3 = span(project, "skole2-elev2", "pinligt")
     third = history.code(project.store, "skole2-elev2", s3, e3, "mindset", "tester")
     assert third.id > second.id
+
+
+def test_an_entry_logged_without_ids_keeps_the_id_its_coding_was_put_back_under(
+    project: Project,
+) -> None:
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    coding = history.code(project.store, "skole2-elev2", s, e, "mindset", "tester")
+    history.uncode(project.store, coding.id, "tester")
+    # As entries were logged before ids were kept (schema 2): no id in the states.
+    with project.store.transaction() as conn:
+        for row in conn.execute("SELECT id, payload FROM actions").fetchall():
+            payload = json.loads(row["payload"])
+            for _, _, before, after in payload["changes"]:
+                for state in (before, after):
+                    if state is not None:
+                        state.pop("id", None)
+            conn.execute(
+                "UPDATE actions SET payload = ? WHERE id = ?", (json.dumps(payload), row["id"])
+            )
+    history.undo(project.store, "tester")  # the removal: a new id, as none was recorded
+    [back] = list_codings(project.store)
+    assert back.guid == coding.guid
+    history.undo(project.store, "tester")  # the coding itself
+    history.redo(project.store, "tester")
+    history.redo(project.store, "tester")  # removed again
+    history.undo(project.store, "tester")
+    assert [(c.guid, c.id) for c in list_codings(project.store)] == [(coding.guid, back.id)]
