@@ -412,10 +412,11 @@ async def test_what_the_start_up_sync_found_is_shown(project) -> None:
     notes = sync_notes(project)
     assert any("skole2-elev2" in n and "gone" in n for n in notes)
     app = LfaApp(project, notes)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
-        shown = [str(n.message) for n in app._notifications]
-        assert any("lfa-qual remove skole2-elev2" in m for m in shown)
+        await pilot.pause()
+        toasts = [str(t.render()) for t in app.screen.query("Toast")]
+        assert any("lfa-qual remove skole2-elev2" in t for t in toasts), toasts
 
 
 async def test_palette_runs_an_action(project) -> None:
