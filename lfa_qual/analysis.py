@@ -2,9 +2,9 @@
 
 `codings_frame` reads the codings in one query and attaches what a report needs (school, role,
 page, citation, text). Citations come from `lfa_qual.citation`: a citation only changes where a
-turn or a paragraph starts or a turn ends, so `cite` is called once per such break point and
-each coding looks its start up with a binary search. That keeps 100,000 codings fast and gives exactly the
-citation `Project.cite` gives.
+turn or a paragraph starts or ends, so `cite` is called once per such break point and each
+coding looks its start up with a binary search. That keeps 100,000 codings fast and gives
+exactly the citation `Project.cite` gives.
 """
 
 from __future__ import annotations
@@ -83,13 +83,16 @@ class CitationIndex:
     def __init__(self, transcript: Transcript, template: str) -> None:
         turns = transcript.turns
         paras = [(i, p) for i, turn in enumerate(turns) for p in turn.paragraphs]
-        # A turn's end is a break point too: from there on (its next speaker's label, a
-        # timestamp, a page marker) the citation is the next turn's, as `Transcript.turn_at`.
+        # Turn and paragraph ends are break points too: from a turn's end on (its next
+        # speaker's label, a timestamp, a page marker) the citation is the next turn's, as
+        # `Transcript.turn_at`; from a paragraph's end on (a blank line, a page marker inside
+        # the turn) the next paragraph's page, as `Transcript.paragraph_at`.
         starts = [
             0,
             *(t.start for t in turns),
             *(t.end for t in turns),
             *(p.start for _, p in paras),
+            *(p.end for _, p in paras),
         ]
         self.points = np.unique(np.array(starts, dtype=np.int64))
         if not turns:  # nothing to cite; keeps `citation_fields`' own error for such a text
@@ -125,13 +128,22 @@ def _point_fields(
     i = np.searchsorted(t_starts, points, side="right") - 1
     past = (i < 0) | ((points >= t_ends[np.maximum(i, 0)]) & (i + 1 < len(turns)))
     i = np.where(past, i + 1, i)
-    # Transcript.paragraph_at: the turn's last paragraph starting at or before the offset.
-    # Paragraphs are in text order, so that is the last such paragraph overall, if it is the
+    # Transcript.paragraph_at: the turn's first paragraph ending after the offset (the one
+    # containing it, or the next one after a blank line or page marker), else the turn's last.
+    # Paragraphs are in text order, so that is the first such paragraph overall, if it is the
     # turn's.
-    p_starts = np.array([p.start for _, p in paras], dtype=np.int64)
+    p_ends = np.array([p.end for _, p in paras], dtype=np.int64)
     p_turns = np.array([t for t, _ in paras], dtype=np.int64)
-    j = np.searchsorted(p_starts, points, side="right") - 1
-    found = (j >= 0) & (p_turns[np.maximum(j, 0)] == i) if len(paras) else np.zeros_like(i, bool)
+    j = np.searchsorted(p_ends, points, side="right")
+    if len(paras):
+        own = (j < len(paras)) & (p_turns[np.minimum(j, len(paras) - 1)] == i)
+        # Each turn's last paragraph (p_turns is sorted), -1 for a turn without text.
+        last = np.searchsorted(p_turns, i, side="right") - 1
+        last = np.where((last >= 0) & (p_turns[np.maximum(last, 0)] == i), last, -1)
+        j = np.where(own, j, last)
+    else:
+        j = np.full_like(i, -1)
+    found = j >= 0
     has_pages = transcript.has_pages
     month, year = transcript.month_year.split()
     common = {

@@ -115,12 +115,15 @@ class Transcript:
         return self.turns[i]
 
     def paragraph_at(self, offset: int) -> Paragraph | None:
-        turn = self.turn_at(offset)
-        found = None
-        for p in turn.paragraphs:
-            if p.start <= offset:
-                found = p
-        return found
+        """The paragraph of `turn_at(offset)` containing `offset`; in the gap before one of
+        its paragraphs (a blank line, a page marker, the label), that next paragraph, as
+        `turn_at` gives the next turn; past the turn's last paragraph, that one. None only for a
+        turn without text."""
+        paragraphs = self.turn_at(offset).paragraphs
+        for p in paragraphs:
+            if offset < p.end:
+                return p
+        return paragraphs[-1] if paragraphs else None
 
     def locator_at(self, offset: int) -> int:
         """The page at `offset`, or the turn number when the transcript has no page markers."""

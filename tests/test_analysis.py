@@ -232,12 +232,14 @@ def test_coded_words_leave_out_labels_timestamps_and_page_markers(project: Proje
 def test_citations_at_every_offset_are_those_of_project_cite(project: Project) -> None:
     """A coding may start on a speaker label, a timestamp or a page marker (a --quote copied with
     its label, --start offsets): its speaker and page are the turn's it belongs to, the next one
-    (`Transcript.turn_at`), exactly as `lfa_qual.citation` gives them to `code`."""
+    (`Transcript.turn_at`), and inside a turn the next paragraph's (`Transcript.paragraph_at`),
+    exactly as `lfa_qual.citation` gives them to `code`."""
     import numpy as np
 
     from lfa_qual.analysis import CitationIndex
     from lfa_qual.citation import DEFAULT_TEMPLATE, citation_fields, cite
 
+    _add_page_inside_a_turn(project)  # the fixtures change page only between turns
     for interview in _interviews(project):
         transcript = project.transcript(interview)
         index = CitationIndex(transcript, DEFAULT_TEMPLATE)
@@ -248,6 +250,44 @@ def test_citations_at_every_offset_are_those_of_project_cite(project: Project) -
             assert index.citations[at] == cite(transcript, offset), (interview, offset)
             assert index.fields["role"][at] == fields["role"], (interview, offset)
             assert index.fields["page"][at] == int(fields["page"] or -1), (interview, offset)
+
+
+def _add_page_inside_a_turn(project: Project) -> str:
+    """A transcript whose answers go on over a page marker inside the turn, and whose last turn's
+    label is on one page and its text on the next. Returns its interview id."""
+    (project.transcripts_dir / "skole4-leder.md").write_text(
+        "---\ninterview: skole4-leder\nschool: Skole 4\ndate: 2021-05\nkind: interview\n"
+        "speakers:\n  I: {role: Interviewer, interviewer: true}\n  SL: {role: Skoleleder}\n---\n"
+        "[side 1]\nI: Hvordan går det?\n\nSL: [00:01:00] Vi har et godt PIT-team.\n\n"
+        "[side 2]\nMen vi mangler tid til sparring.\n\nI:\n\n[side 3]\nTak.\n",
+        "utf-8",
+    )
+    project.sync()
+    return "skole4-leder"
+
+
+def test_a_coding_starting_on_a_page_marker_inside_a_turn_has_the_next_page(
+    project: Project,
+) -> None:
+    """The same sentence coded from the marker and from its first word is cited with one page,
+    in exports as in `cite` (the gap before a paragraph is that paragraph's)."""
+    interview = _add_page_inside_a_turn(project)
+    text = project.transcript(interview).text
+    marker = text.index("[side 2]")
+    end = text.index("sparring.") + len("sparring.")
+    from_marker = project.code(interview, "pit", start=marker, end=end)
+    from_word = project.code(interview, "mindset", quote="Men vi mangler tid til sparring.")
+    label = text.index("I:\n\n[side 3]")
+    last = project.code(interview, "mindset", start=label, end=len(text.rstrip()))
+    frame = codings_frame(project).set_index("id")
+    for coding in (from_marker, from_word):
+        assert frame.at[coding.id, "citation"] == project.cite(coding)
+        assert frame.at[coding.id, "citation"] == "(Skoleleder, Skole 4, maj 2021, 2)"
+        assert frame.at[coding.id, "page"] == 2
+    assert frame.at[last.id, "page"] == 3
+    assert (
+        frame.at[last.id, "citation"] == project.cite(last) == "(Interviewer, Skole 4, maj 2021, 3)"
+    )
 
 
 def test_codings_starting_at_a_label_or_timestamp_have_the_turns_role(project: Project) -> None:

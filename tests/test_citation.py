@@ -20,6 +20,22 @@ def test_a_passage_starting_at_the_label_cites_that_turn(data_dir):
     assert t.turn_at(label_at).index == 4
 
 
+def test_a_passage_starting_on_a_page_marker_inside_a_turn_cites_the_next_page():
+    from lfa_qual.text import normalise
+    from lfa_qual.transcript import parse_markdown
+
+    text = normalise(
+        "---\nschool: Skole 1\ndate: 2021-04\nspeakers:\n  SL: {role: Skoleleder}\n---\n"
+        "[side 1]\nSL: Første afsnit.\n\n[side 2]\nAndet afsnit.\n"
+    )
+    t = parse_markdown(text, "m.md")
+    expected = "(Skoleleder, Skole 1, april 2021, 2)"
+    assert cite(t, t.text.index("Andet afsnit")) == expected
+    assert cite(t, t.text.index("[side 2]")) == expected  # was page 1, the previous paragraph's
+    assert cite(t, t.text.index("\n\n[side 2]")) == expected  # the blank line before it
+    assert cite(t, t.text.index("afsnit.\n\n")) == "(Skoleleder, Skole 1, april 2021, 1)"
+
+
 def test_group_interview_roles_and_pupil_grade_turn_locator(data_dir):
     t = read_transcript(data_dir / "formats" / "skole9-personale.md")
     assert cite(t, t.text.index("Men vi bruger")) == "(PIT-medarbejder, Skole 3, april 2021, 3)"

@@ -81,6 +81,32 @@ def test_form_feed_is_a_page_marker():
     assert t.locator_at(t.turns[1].start) == 2
 
 
+def test_the_gap_before_a_paragraph_belongs_to_that_paragraph():
+    """A page marker (or blank line) between two paragraphs of one turn is the next paragraph's,
+    as the gap before a turn is the next turn's: a passage starting on it is cited with the
+    page it is on, not the previous paragraph's."""
+    body = (
+        "[side 1]\nI: Hvad gør I?\n\nSL: Første afsnit.\n\n[side 2]\nAndet afsnit.\n\n"
+        "I:\n\n[side 3]\nTredje side.\n"
+    )
+    t = parse_markdown(normalise(HEADER + body), "p.md")
+    first, second = t.turns[1].paragraphs
+    assert (first.page, second.page) == (1, 2)
+    for offset in range(first.end, second.start):  # newline, blank line, "[side 2]"
+        assert t.paragraph_at(offset) == second, offset
+        assert t.locator_at(offset) == 2, offset
+        assert t.turn_at(offset) == t.turns[1]
+    for offset in range(first.start, first.end):  # inside a paragraph: unchanged
+        assert t.paragraph_at(offset) == first and t.locator_at(offset) == 1
+    # A turn whose label is on page 2 and its text on page 3: the label is cited as page 3.
+    last = t.turns[2]
+    assert last.page == 2 and last.paragraphs[0].page == 3
+    assert t.locator_at(t.text.index("I:\n\n[side 3]")) == 3
+    assert t.locator_at(t.text.index("[side 3]")) == 3
+    # Past the last paragraph of the last turn: that paragraph.
+    assert t.paragraph_at(len(t.text)) == last.paragraphs[0]
+
+
 def test_an_ordinary_word_with_colon_is_text_not_a_label():
     t = parse_markdown(normalise(HEADER + "SL: Det var sådan:\nAltså: vi prøvede.\n"), "c.md")
     assert len(t.turns) == 1
