@@ -59,8 +59,6 @@ class LearnedModel:
         self.df_rej: dict[str, Counter[str]] = {}
         self._compiled: tuple[dict[str, int], np.ndarray, list[str], np.ndarray] | None = None
         self._column: dict[str, int] = {}
-        self._floor_key: tuple[dict[str, float], int] | None = None
-        self._floor_vec = np.empty(0)
 
     def add(
         self,
@@ -151,7 +149,8 @@ class LearnedModel:
             p = 1.0 / (1.0 + np.exp(-logit))
             shown = np.maximum.reduceat(m_all, starts, axis=0) > WORD_EVIDENCE
             if floor is not None:
-                wanted = p >= self._floors(codes, floor)
+                # Per batch, not per passage: a vector over the table's codes.
+                wanted = p >= np.array([floor.get(c, math.inf) for c in codes])
                 column = self._column
                 for row, k in enumerate(scored):
                     for code in passages[k][1]:
@@ -173,18 +172,6 @@ class LearnedModel:
             m = m_all[a : a + len(words_of[k])]
             out.append(LearnedScores(scores[k], lemmas, words_of[k], m, codes))
         return out
-
-    def _floors(self, codes: list[str], floor: dict[str, float]) -> np.ndarray:
-        """`floor` as a vector over the table's codes, cached while the two stay the same."""
-        key = (floor, self.version)  # the dict itself, held: its id cannot be reused
-        if (
-            self._floor_key is None
-            or self._floor_key[0] is not floor
-            or self._floor_key[1] != key[1]
-        ):
-            self._floor_key = key
-            self._floor_vec = np.array([floor.get(c, math.inf) for c in codes])
-        return self._floor_vec
 
     def explain(self, lemmas: list[str]) -> dict[str, tuple[float, list[tuple[int, str]]]]:
         """Per code that a word speaks for: the score in 0–1 and the words that raised it

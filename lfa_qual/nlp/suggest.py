@@ -325,9 +325,8 @@ class Suggester:
             else:
                 start = unit.start + offsets[a]
                 end = unit.start + offsets[b - 1] + len(infos[b - 1].word)
-            window = _Window(unit, start, end, infos[a:b], offsets[a:b], {}, {})
-            window.by_code, window.raws = self._keywords(window, text)
-            out.append(window)
+            by_code, raws = self._keywords(infos[a:b], offsets[a:b], unit, text)
+            out.append(_Window(unit, start, end, infos[a:b], offsets[a:b], by_code, raws))
         return out
 
     def _score_windows(self, windows: list[_Window]) -> list[UnitSuggestions | None]:
@@ -338,10 +337,8 @@ class Suggester:
         if self.model is not None and windows:
             # Codes without keyword evidence come back only when the model alone can lift
             # them to the threshold: most codes of most passages are left out at once.
-            learned = list(
-                self.model.score_many(
-                    [(list(map(_LEMMA, w.infos)), w.by_code) for w in windows], self._alone_floor
-                )
+            learned = self.model.score_many(
+                [(list(map(_LEMMA, w.infos)), w.by_code) for w in windows], self._alone_floor
             )
         out: list[UnitSuggestions | None] = []
         for window, scores in zip(windows, learned, strict=True):
@@ -387,10 +384,12 @@ class Suggester:
                 found.append((kw, base + a, base + b, text[a:b], "phrase"))
         return found
 
-    def _keywords(self, window: _Window, doc_text: str) -> tuple[dict[str, list], dict[str, float]]:
+    def _keywords(
+        self, infos: list[WordInfo], offsets: list[int], unit: Unit, doc_text: str
+    ) -> tuple[dict[str, list], dict[str, float]]:
         """A window's keyword matches by code, and each code's keyword sum."""
         by_code: dict[str, list] = {}
-        for match in self.evidence(window.infos, window.offsets, window.unit.start, doc_text):
+        for match in self.evidence(infos, offsets, unit.start, doc_text):
             by_code.setdefault(match[0].code, []).append(match)
         raws = {code: self._raw(m) for code, m in by_code.items()}
         if self.parent and (CHILD_TO_PARENT or PARENT_TO_CHILD):
