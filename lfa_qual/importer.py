@@ -84,9 +84,10 @@ def _same_file(recorded: str, key: str, root: Path | None) -> bool:
     return rec.is_absolute() and not new.is_absolute() and rec.parts[-len(new.parts) :] == new.parts
 
 
-def _in_folder(source: str, folder: Path | None) -> bool:
+def in_folder(source: str | Path, folder: Path | None) -> bool:
+    """Whether the file `source` lies in the transcripts `folder` (read on every command)."""
     return (
-        bool(source)
+        bool(str(source))
         and folder is not None
         and Path(source).resolve().is_relative_to(folder.resolve())
     )
@@ -102,8 +103,8 @@ def _check_same_file(
     old = recorded_file(recorded, root)
     if not old.exists():
         return f"{t.interview}: its file is now {key} (was {recorded})"
-    in_folder = folder is not None and old.resolve().is_relative_to(folder.resolve())
-    if in_folder:
+    old_in_folder = in_folder(old, folder)
+    if old_in_folder:
         advice = (
             f"if this file is a new version of that interview, copy it over {old} (lfa-qual "
             "re-anchors the codings on the next command, after a backup)"
@@ -113,7 +114,7 @@ def _check_same_file(
             "if this file is a new version of that interview, import it with "
             "`lfa-qual import --replace FILE` (the codings are re-anchored and reported)"
         )
-    if replace and not in_folder:
+    if replace and not old_in_folder:
         return f"{t.interview}: {key} replaces {recorded}"
     raise TranscriptError(
         f"interview id {t.interview!r} is already used by {old}, which the project's transcript "
@@ -121,7 +122,7 @@ def _check_same_file(
         + (
             f". --replace cannot replace a file in the transcripts folder ({folder}), which "
             "is read on every command"
-            if replace and in_folder
+            if replace and old_in_folder
             else ""
         ),
         path=t.source,
@@ -178,7 +179,7 @@ def import_transcripts(
                 # The same text from another file (e.g. copied into the transcripts folder after
                 # an import from elsewhere): nothing to refuse. The folder's copy is the one
                 # read on every command, so the project follows it.
-                if _in_folder(t.source, folder):
+                if in_folder(t.source, folder):
                     conn.execute("UPDATE transcripts SET source=? WHERE id=?", (key, row["id"]))
                     report.moved.append(
                         f"{t.interview}: now read from {key} (the same text as {row['source']})"

@@ -21,6 +21,7 @@ from lfa_qual.importer import (
     ImportReport,
     MissingFile,
     import_transcripts,
+    in_folder,
     load_transcript,
     read_all,
     recorded_file,
@@ -205,8 +206,7 @@ class Project:
         if row is None:
             transcript_id(self.store, interview)  # raises the usual "no transcript" error
         path = recorded_file(row["source"], self.root)
-        folder = self.transcripts_dir.resolve()
-        if row["source"] and path.exists() and path.resolve().is_relative_to(folder):
+        if row["source"] and path.exists() and in_folder(path, self.transcripts_dir):
             raise LfaError(
                 f"the file of {interview!r} is still in the transcripts folder, so the next "
                 "command would import it again; move or delete the file first",
