@@ -37,6 +37,11 @@ def _many(values: list[list[str]] | None) -> tuple[str, ...] | None:
     return tuple(v for group in values for v in group)
 
 
+# A filter option: a repeated option adds to the values (action="extend"), as the help
+# promises; each value is itself a comma-separated list (flattened by `_many`).
+MANY = {"type": _list, "nargs": "+", "action": "extend"}
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", parents=[common], help="export quotes, tables and figures")
     esub = p.add_subparsers(dest="export_command", metavar="WHAT", required=True)
@@ -51,15 +56,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "(default: theme,school)",
     )
     filters = q.add_argument_group("filters (comma-separated or repeated)")
-    # action="extend": a repeated option adds to the values, as the help promises; each value
-    # is itself a comma-separated list (flattened by `_many`).
-    many = {"type": _list, "nargs": "+", "action": "extend"}
-    filters.add_argument("--codes", **many, metavar="ID", help="codes (with their sub-codes)")
-    filters.add_argument("--schools", **many, metavar="SCHOOL")
-    filters.add_argument("--roles", **many, metavar="ROLE", help="speaker roles")
+    filters.add_argument("--codes", **MANY, metavar="ID", help="codes (with their sub-codes)")
+    filters.add_argument("--schools", **MANY, metavar="SCHOOL")
+    filters.add_argument("--roles", **MANY, metavar="ROLE", help="speaker roles")
     # --coder NAME (the common option) filters too; --coders takes several names.
-    filters.add_argument("--coders", **many, metavar="NAME")
-    filters.add_argument("--interviews", **many, metavar="ID")
+    filters.add_argument("--coders", **MANY, metavar="NAME")
+    filters.add_argument("--interviews", **MANY, metavar="ID")
     q.add_argument(
         "--max-words", type=int, metavar="N", help="shorten longer quotes with (…) at sentences"
     )
@@ -121,9 +123,7 @@ def _coder_options(p: argparse.ArgumentParser) -> None:
     """--coder NAME (the common option) and --coders count only those coders' codings."""
     p.add_argument(
         "--coders",
-        type=_list,
-        nargs="+",
-        action="extend",
+        **MANY,
         metavar="NAME",
         help="count only these coders' codings (comma-separated or repeated; --coder NAME too)",
     )
