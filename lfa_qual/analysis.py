@@ -645,6 +645,12 @@ def cooccurrence(
     return build_cooccurrence(project, within, filters)
 
 
+def coding_count(project: Project, filters: Filters | None = None) -> tuple[int, int]:
+    """The number of codings `filters` selects, and of coders who made them."""
+    frame = _read_codings(project, filters or Filters(), full=False)
+    return len(frame), int(frame["coder"].nunique())
+
+
 def needs_review_count(project: Project) -> int:
     """The number of codings that need review after transcript edits."""
     row = project.store.read_one("SELECT count(*) AS n FROM codings WHERE status = 'needs_review'")

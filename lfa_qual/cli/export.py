@@ -374,27 +374,21 @@ STATS_TABLES = (
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from lfa_qual.analysis import cooccurrence, frequency_table, transcripts_frame
+    from lfa_qual.analysis import (
+        coding_count,
+        cooccurrence,
+        frequency_table,
+        transcripts_frame,
+    )
     from lfa_qual.export.tables import render_text
 
     filters = _table_filters(args)
     with open_project(args) as project:
         sync(project, args)
         meta = transcripts_frame(project)
-        where, params = [], []
-        if not filters.needs_review:
-            where.append("status = 'ok'")
-        if filters.coders:
-            _check_coders(project, filters.coders)
-            where.append(f"coder IN ({','.join('?' * len(filters.coders))})")
-            params += list(filters.coders)
-        n = project.store.read_one(
-            "SELECT count(*) AS n, count(DISTINCT coder) AS coders FROM codings"
-            + (" WHERE " + " AND ".join(where) if where else ""),
-            tuple(params),
-        )
+        n, coders = coding_count(project, filters)
         words = f"{int(meta['words'].sum()):,}".replace(",", ".")
-        print(f"{len(meta)} transcripts, {words} words, {n['n']} codings by {n['coders']} coder(s)")
+        print(f"{len(meta)} transcripts, {words} words, {n} codings by {coders} coder(s)")
         wanted = (
             [(args.count, args.percent, f"{args.count}{' (%)' if args.percent else ''}")]
             if args.count
@@ -409,9 +403,3 @@ def cmd_stats(args: argparse.Namespace) -> int:
             matrix = render_text(_code_names(matrix, project, args, "table"))
             print(f"\nSamforekomst (koder i samme tur)\n\n{matrix}")
     return 0
-
-
-def _check_coders(project, coders: tuple[str, ...]) -> None:
-    from lfa_qual.analysis import _check_known
-
-    _check_known(project, "c.coder", coders, "coders")
