@@ -1,8 +1,9 @@
 """Quality of code suggestions on a set of coded passages (by default the gold set).
 
-Two sets: `tests/data/dev_passages.yaml` is the development set (tune on it: `--gold` it, and
-`--misses`/`--confusion` show where the suggester goes wrong); `tests/data/gold_passages.yaml`
-is held out (run it for the aggregate figures only: the per-passage options refuse it).
+Development sets: `tests/data/dev_passages.yaml` and `tests/data/dev2_passages.yaml` (tune on
+them: `--gold` each one to pool them, and `--misses`/`--confusion` show where the suggester goes
+wrong). `tests/data/gold_passages.yaml` is held out (run it for the aggregate figures only: the
+per-passage options refuse it).
 
 Prints, for the keyword rules alone and for the learned model in k-fold cross-validation:
 - top-1:        the best-scored code is the passage's primary code (first listed);
@@ -12,7 +13,7 @@ Prints, for the keyword rules alone and for the learned model in k-fold cross-va
 - micro P/R/F1: of what `lfa-qual suggest` would show with its defaults (min score, top K).
 
     .venv/bin/python benchmarks/bench_suggest_quality.py [--codebook PATH] [--folds K]
-        [--gold PATH] [--misses] [--confusion]
+        [--gold PATH]... [--misses] [--confusion]
 """
 
 from __future__ import annotations
@@ -142,7 +143,12 @@ def cross_validate(codebook, gold, folds: int, transcripts=()) -> tuple[dict, di
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--codebook", type=Path, default=ROOT / "codebooks" / "lfa.yaml")
-    ap.add_argument("--gold", type=Path, default=HELD_OUT, help="the coded passages")
+    ap.add_argument(
+        "--gold",
+        type=Path,
+        action="append",
+        help="a file of coded passages (repeat to pool several; default: the held-out gold set)",
+    )
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument(
         "--unlabelled",
@@ -155,11 +161,14 @@ def main() -> int:
         "--confusion", action="store_true", help="per code: primary code → best-scored code"
     )
     args = ap.parse_args()
-    if (args.misses or args.confusion) and args.gold.resolve() == HELD_OUT.resolve():
-        ap.error("the gold set is held out: --misses/--confusion only on the development set")
-    gold = yaml.safe_load(args.gold.read_text(encoding="utf-8"))
+    paths = args.gold or [HELD_OUT]
+    held_out = any(p.resolve() == HELD_OUT.resolve() for p in paths)
+    if (args.misses or args.confusion) and held_out:
+        ap.error("the gold set is held out: --misses/--confusion only on the development sets")
+    gold = [g for p in paths for g in yaml.safe_load(p.read_text(encoding="utf-8"))]
     codebook = load_codebook(args.codebook)
-    print(f"{args.gold.name}: {len(gold)} passages, {sum(len(g['codes']) for g in gold)} codes")
+    names = " + ".join(p.name for p in paths)
+    print(f"{names}: {len(gold)} passages, {sum(len(g['codes']) for g in gold)} codes")
     rankings, shown = run_rules(codebook, gold, codebook_texts=False)
     print(line("keywords and roles only", figures(gold, rankings, shown)))
     rankings, shown = run_rules(codebook, gold)
