@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from lfa_qual.codings import Coding, add_coding
 from lfa_qual.errors import LfaError
 from lfa_qual.store import Store, new_guid, now
 
 STATUSES = ("open", "accepted", "rejected")
-KINDS = ("exact", "lemma", "compound", "phrase", "fuzzy", "learned", "role")
+KINDS = ("exact", "lemma", "compound", "phrase", "fuzzy", "learned", "example", "role")
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,16 @@ class Evidence:
     end: int
     word: str
     keyword: str
-    kind: str  # exact|lemma|compound|phrase|fuzzy|learned|role
+    kind: str  # exact|lemma|compound|phrase|fuzzy|learned|example|role
+    example: str = ""  # kind "example": the codebook's anchor example the word shares
+
+    def as_dict(self) -> dict:
+        """For JSON: the `example` field only where there is one."""
+        d = {"start": self.start, "end": self.end, "word": self.word, "keyword": self.keyword}
+        d["kind"] = self.kind
+        if self.example:
+            d["example"] = self.example
+        return d
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,7 @@ SELECT = (
 
 
 def evidence_json(evidence: Iterable[Evidence]) -> str:
-    return json.dumps([asdict(e) for e in evidence], ensure_ascii=False)
+    return json.dumps([e.as_dict() for e in evidence], ensure_ascii=False)
 
 
 def _row(row: sqlite3.Row) -> Suggestion:

@@ -249,8 +249,15 @@ def test_anchor_examples_seed_the_model():
     text = "Problemet ligger ikke hos barnet. Vi voksne skal se på omgivelserne."
     found = codes_of(Suggester(anchored), text)
     assert "mindset" in found  # shown with the default threshold
-    assert {e.kind for e in found["mindset"].evidence} == {"learned"}
-    assert {e.keyword for e in found["mindset"].evidence} & {"barn", "problem", "omgivelse"}
+    evidence = found["mindset"].evidence
+    assert {e.kind for e in evidence} <= {"learned", "example"}
+    assert {e.keyword for e in evidence} & {"barn", "problem", "omgivelse"}
+    # The words it shares with its nearest anchor example are shown with that example.
+    shared = [e for e in evidence if e.kind == "example"]
+    assert shared and {e.example for e in shared} == {
+        "Det er ikke barnet, der er problemet. Det er os voksne, der må ændre omgivelserne."
+    }
+    assert all(text[e.start : e.end] == e.word for e in evidence)
     everything = Options(min_score=0.0, top=0)
     assert "mindset" not in codes_of(Suggester(bare, options=everything), text)
     # Each example is a passage of its own for the model, as the codebook text is.

@@ -88,6 +88,9 @@ def evidence_text(evidence: list[dict]) -> str:
         same = word.lower() == kw.lower()
         label = word if same else f"{word}→{kw}"
         parts.append(label if kind in ("exact", "phrase") and same else f"{label} ({kind})")
+    # The anchor example that words of kind "example" share, once, after its words.
+    examples = dict.fromkeys(e["example"] for e in evidence if e.get("example"))
+    parts += [f"like «{text}»" for text in examples]
     return ", ".join(dict.fromkeys(parts))
 
 
@@ -194,8 +197,6 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 def stored_records(
     project, interviews: list[str] | None, min_score: float, top: int = 0
 ) -> list[dict]:
-    from dataclasses import asdict
-
     from lfa_qual.suggestions import list_suggestions
 
     out = []
@@ -223,7 +224,7 @@ def stored_records(
                 "end": s.end,
                 "code": s.code,
                 "score": s.score,
-                "evidence": [asdict(e) for e in s.evidence],
+                "evidence": [e.as_dict() for e in s.evidence],
                 "pipeline": s.pipeline,
                 "text": t.text[s.start : s.end],
             }

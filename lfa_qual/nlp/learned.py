@@ -125,13 +125,20 @@ class LearnedModel:
         out unless it is in `keep`: most codes of most passages, which then cost nothing."""
         return self.score_many([(lemmas, keep)], floor)[0]
 
+    @property
+    def columns(self) -> list[str]:
+        """The predicted codes in the order of the model's score columns."""
+        return self._table()[2]
+
     def score_many(
         self,
         passages: list[tuple[list[str], Iterable[str]]],
-        floor: dict[str, float] | None = None,
+        floor: dict[str, float] | np.ndarray | None = None,
     ) -> list[LearnedScores]:
         """`score` for many passages (lemmas, codes to keep) at once: one matrix lookup and
-        one sum for all of them, instead of a handful of small numpy calls per passage."""
+        one sum for all of them, instead of a handful of small numpy calls per passage.
+        `floor` is per code, or an array with one row per passage and one column per code
+        (in `columns` order)."""
         rows, matrix, codes, prior = self._table()
         # The distinct known lemmas in order of first occurrence (dict.fromkeys runs in C).
         words_of = [[w for w in dict.fromkeys(lemmas) if w in rows] for lemmas, _ in passages]
@@ -149,8 +156,10 @@ class LearnedModel:
             p = 1.0 / (1.0 + np.exp(-logit))
             shown = np.maximum.reduceat(m_all, starts, axis=0) > WORD_EVIDENCE
             if floor is not None:
-                # Per batch, not per passage: a vector over the table's codes.
-                wanted = p >= np.array([floor.get(c, math.inf) for c in codes])
+                if isinstance(floor, dict):  # per batch: a vector over the table's codes
+                    wanted = p >= np.array([floor.get(c, math.inf) for c in codes])
+                else:
+                    wanted = p >= floor[scored]
                 column = self._column
                 for row, k in enumerate(scored):
                     for code in passages[k][1]:

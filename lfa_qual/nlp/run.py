@@ -121,7 +121,7 @@ def records(transcript: Transcript, results: list[UnitSuggestions], pipeline: st
                     "end": u.end,
                     "code": s.code,
                     "score": round(s.score, 4),
-                    "evidence": [vars(e) for e in s.evidence],  # read-only: no copy needed
+                    "evidence": [e.as_dict() for e in s.evidence],
                     "pipeline": pipeline,
                     "text": transcript.text[u.start : u.end],
                 }

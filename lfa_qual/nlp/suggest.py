@@ -16,9 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from operator import attrgetter
 
+import numpy as np
 from spacy.attrs import IDX, ORTH, SENT_START
 
 from lfa_qual.codebook import Codebook
+from lfa_qual.nlp.examples import ExampleIndex
 from lfa_qual.nlp.learned import LearnedModel, LearnedScores
 from lfa_qual.nlp.lemmatize import Lemmatizer
 from lfa_qual.nlp.matcher import WORD_CACHE_LIMIT, Keyword, KeywordMatcher, WordInfo
@@ -43,9 +45,12 @@ LEARNED_HALF = 20
 # A code with only the codebook's own texts as examples: how much the model of those texts counts;
 # more for a code with anchor examples, whose model has seen how informants talk about it.
 SEED_WEIGHT = 0.3
-SEED_WEIGHT_EXAMPLES = 0.5
+SEED_WEIGHT_EXAMPLES = 0.7
 SEED_KEYWORDS = True  # the codebook-text model also reads the code's keywords
 SEED_EXAMPLES = True  # each anchor example of a code is one more codebook-text example of it
+# The nearest anchor example: a code's score is a weighted mean of the keyword-and-model score
+# (weight 1) and the similarity of the code's most similar anchor example (this weight).
+EXAMPLE_WEIGHT = 0.25
 # Self-training on a project's own uncoded text: a paragraph whose best code scores at least
 # this (with keyword evidence) is one more example of that code for the learned model.
 SELF_TRAIN_MIN = 0.65
@@ -77,6 +82,7 @@ class _Window:
     end: int
     infos: list[WordInfo]
     offsets: list[int]
+    lemmas: list[str]  # of `infos`
     by_code: dict[str, list]  # code → keyword matches
     raws: dict[str, float]  # code → keyword sum
 
@@ -157,23 +163,42 @@ class Suggester:
         self._weights_key: tuple | None = None
         self._alone_floor: dict[str, float] = {}
         self._weights: dict[str, float] = {}
+        self._texts: list[tuple[str, str, list[str]]] | None = None
+        self._example_cols: tuple[tuple, np.ndarray, np.ndarray] | None = None
         self.model = model
         if model is None and self.options.codebook_texts:
             self.model = self.seeded_model()
+        self.examples: ExampleIndex | None = None
+        if self.options.codebook_texts and EXAMPLE_WEIGHT > 0:
+            found = [(c, t, lem) for c, t, lem, is_example in self._codebook_texts() if is_example]
+            index = ExampleIndex(found)
+            self.examples = index if len(index) else None  # a codebook without examples
+
+    def _codebook_texts(self) -> list[tuple[str, str, list[str], bool]]:
+        """(code, text, lemmas, is an anchor example) of the codebook's own texts: per code,
+        its label, description and inclusion criteria (and keywords), then its anchor examples;
+        lemmatised once."""
+        if self._texts is None:
+            texts = [
+                (c.id, f"{c.label}. {c.description} {c.include}" + self._seed_keywords(c), False)
+                for c in self.codes
+            ]
+            texts += [(c.id, example, True) for c in self.codes for example in c.examples]
+            lemmas = self.lemmas(t for _, t, _ in texts)
+            self._texts = [
+                (code, text, lem, is_example)
+                for (code, text, is_example), lem in zip(texts, lemmas, strict=True)
+            ]
+        return self._texts
 
     def seeded_model(self) -> LearnedModel:
         """A learned model whose first examples are the codebook's own texts: per code, its
         label, description and inclusion criteria (and keywords) as one passage, and each of
         its anchor examples as a passage of its own."""
         model = LearnedModel()
-        texts = [
-            (c.id, f"{c.label}. {c.description} {c.include}" + self._seed_keywords(c))
-            for c in self.codes
-        ]
-        if SEED_EXAMPLES:
-            texts += [(c.id, example) for c in self.codes for example in c.examples]
-        for (code, _), lemmas in zip(texts, self.lemmas(t for _, t in texts), strict=True):
-            model.add(lemmas, [code], seed=True)
+        for code, _, lemmas, is_example in self._codebook_texts():
+            if SEED_EXAMPLES or not is_example:
+                model.add(lemmas, [code], seed=True)
         return model
 
     def self_train(self, transcripts: Iterable[Transcript]) -> int:
@@ -326,7 +351,8 @@ class Suggester:
                 start = unit.start + offsets[a]
                 end = unit.start + offsets[b - 1] + len(infos[b - 1].word)
             by_code, raws = self._keywords(infos[a:b], offsets[a:b], unit, text)
-            out.append(_Window(unit, start, end, infos[a:b], offsets[a:b], by_code, raws))
+            lemmas = list(map(_LEMMA, infos[a:b]))
+            out.append(_Window(unit, start, end, infos[a:b], offsets[a:b], lemmas, by_code, raws))
         return out
 
     def _score_windows(self, windows: list[_Window]) -> list[UnitSuggestions | None]:
@@ -334,15 +360,23 @@ class Suggester:
         the windows at once, then each window's codes are ranked."""
         weights = self._learned_weights()
         learned: list[LearnedScores | None] = [None] * len(windows)
+        lemmas = [w.lemmas for w in windows]
+        sims = near = None
+        if self.examples is not None and windows:
+            sims = self.examples.similarities(lemmas)
+            near = self.examples.best(sims)
         if self.model is not None and windows:
-            # Codes without keyword evidence come back only when the model alone can lift
-            # them to the threshold: most codes of most passages are left out at once.
+            # Codes without keyword evidence come back only when the model (with the nearest
+            # example) can lift them to the threshold: most codes of most windows are left
+            # out at once.
+            floor = self._alone_floor if near is None else self._floor_with_examples(near)
             learned = self.model.score_many(
-                [(list(map(_LEMMA, w.infos)), w.by_code) for w in windows], self._alone_floor
+                [(ls, w.by_code) for ls, w in zip(lemmas, windows, strict=True)], floor
             )
         out: list[UnitSuggestions | None] = []
-        for window, scores in zip(windows, learned, strict=True):
-            found = self._rank(window, scores, weights)
+        for k, (window, scores) in enumerate(zip(windows, learned, strict=True)):
+            nearest = None if sims is None else (sims[k], near[k])
+            found = self._rank(window, scores, weights, nearest)
             out.append(
                 UnitSuggestions(window.unit, window.start, window.end, tuple(found))
                 if found
@@ -397,15 +431,32 @@ class Suggester:
         return by_code, raws
 
     def _rank(
-        self, window: _Window, learned: LearnedScores | None, weights: dict[str, float]
+        self,
+        window: _Window,
+        learned: LearnedScores | None,
+        weights: dict[str, float],
+        nearest: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> list[NewSuggestion]:
-        """The window's codes, scored from keywords, role and model, best first."""
+        """The window's codes, scored from keywords, role, model and nearest anchor example
+        (`nearest`: the window's similarity to each example and each code's best), best
+        first."""
         by_code, raws, unit = window.by_code, window.raws, window.unit
         infos, offsets = window.infos, window.offsets
         min_score = self.options.min_score
         ps = learned.p if learned is not None else {}
+        codes = set(by_code) | set(ps)
+        sim: dict[str, float] = {}
+        if nearest is not None:
+            # A code whose nearest example alone reaches the threshold is a candidate too.
+            alone = min_score * (1 + EXAMPLE_WEIGHT) / EXAMPLE_WEIGHT
+            index_codes = self.examples.codes
+            for j, value in enumerate(nearest[1].tolist()):
+                if value > 0:
+                    sim[index_codes[j]] = value
+                    if value >= alone:
+                        codes.add(index_codes[j])
         candidates = []
-        for code in set(by_code) | set(ps):
+        for code in codes:
             matches = by_code.get(code, ())
             raw = raws.get(code, 0.0)
             role = None
@@ -417,6 +468,8 @@ class Suggester:
             if code in ps:
                 weight = weights[code]
                 score = (1 - weight) * score + weight * ps[code]
+            if nearest is not None:
+                score = (score + EXAMPLE_WEIGHT * sim.get(code, 0.0)) / (1 + EXAMPLE_WEIGHT)
             if score > 0 and score >= min_score:
                 candidates.append((score, code, matches, role))
         candidates.sort(key=lambda c: (-c[0], c[1]))
@@ -448,9 +501,55 @@ class Suggester:
                     s, word = unit.start + offsets[i], infos[i].word
                     if s not in shown:  # a keyword already explains this word
                         evidence.append(Evidence(s, s + len(word), word, lemma, "learned"))
+            value = sim.get(code, 0.0)
+            if value > 0 and (not evidence or EXAMPLE_WEIGHT * value >= LEARNED_SHOWN):
+                evidence += self._example_evidence(window, nearest[0], code, evidence)
             if evidence:
                 results.append(NewSuggestion(0, 0, code, score, tuple(evidence)))
         return results
+
+    def _example_evidence(
+        self, window: _Window, sims: np.ndarray, code: str, shown: list[Evidence]
+    ) -> list[Evidence]:
+        """The words a window shares with the code's most similar anchor example (each word
+        once, at its first occurrence; not the words other evidence already explains)."""
+        example = self.examples.nearest(sims, code)
+        if example is None:
+            return []
+        taken = {e.start for e in shown}
+        lemmas, offsets, base = window.lemmas, window.offsets, window.unit.start
+        at = []
+        for lemma in example.lemmas:  # a handful of words: list.index scans in C
+            try:
+                i = lemmas.index(lemma)
+            except ValueError:
+                continue
+            if base + offsets[i] not in taken:
+                at.append(i)
+        out = []
+        for i in sorted(at):
+            s, word = base + offsets[i], window.infos[i].word
+            out.append(Evidence(s, s + len(word), word, lemmas[i], "example", example.text))
+        return out
+
+    def _floor_with_examples(self, near: np.ndarray) -> np.ndarray:
+        """Per window and model column: the model score a code needs to reach the threshold
+        together with its nearest example, `near` (windows × the index's codes)."""
+        model = self.model
+        columns = model.columns
+        key = (id(model), model.version, self.options.min_score)
+        if self._example_cols is None or self._example_cols[0] != key:
+            where = {c: j for j, c in enumerate(self.examples.codes)}
+            take = np.array([where.get(c, -1) for c in columns], dtype=np.int64)
+            w = np.array([self._weights.get(c, 0.0) for c in columns])
+            w = np.where(w > 0, w, np.nan)  # a code the model does not weigh: never alone
+            self._example_cols = (key, take, w)
+        _, take, w = self._example_cols
+        # A code without examples (take -1) reads some other column: zeroed here.
+        aligned = np.where(take >= 0, near[:, np.maximum(take, 0)], 0.0)
+        a = EXAMPLE_WEIGHT
+        floor = (self.options.min_score * (1 + a) - a * aligned) / w
+        return np.nan_to_num(floor, nan=math.inf)
 
     def _family(self, raws: dict[str, float], by_code: dict[str, list]):
         """Parent and child support each other: a child's evidence counts a little for its

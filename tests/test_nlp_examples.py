@@ -1,0 +1,98 @@
+"""The nearest-anchor-example index and its part in suggestions."""
+
+import math
+
+import pytest
+
+from lfa_qual.codebook import parse_codebook
+from lfa_qual.nlp import suggest as suggest_module
+from lfa_qual.nlp.examples import ExampleIndex
+from lfa_qual.nlp.suggest import Options, Suggester
+
+EXAMPLES = [
+    ("pit", "teamet fordeler sagerne", ["team", "fordele", "sag"]),
+    ("mindset", "barnet gør det godt", ["barn", "gøre", "godt"]),
+    ("pit", "vi holder møde om sagerne", ["holde", "møde", "sag"]),
+]
+
+
+def test_similarity_is_the_cosine_of_idf_weighted_lemmas():
+    index = ExampleIndex(EXAMPLES)
+    assert index.codes == ["mindset", "pit"]
+    sims = index.similarities([["sag", "møde", "andet"], ["ingenting"], []])
+    n = 3
+    idf2 = {w: math.log((n + 1) / (df + 0.5)) ** 2 for w, df in [("sag", 2), ("møde", 1)]}
+    one = {w: math.log((n + 1) / 1.5) ** 2 for w in ("holde", "team", "fordele")}
+    # Columns by code: mindset's example, then pit's two in the order given.
+    [mind, team, meeting] = sims[0].tolist()
+    passage = math.sqrt(idf2["sag"] + idf2["møde"])
+    assert mind == 0.0
+    assert team == pytest.approx(
+        idf2["sag"] / (passage * math.sqrt(idf2["sag"] + one["team"] + one["fordele"]))
+    )
+    assert meeting == pytest.approx(
+        (idf2["sag"] + idf2["møde"])
+        / (passage * math.sqrt(idf2["sag"] + idf2["møde"] + one["holde"]))
+    )
+    assert sims[1].tolist() == sims[2].tolist() == [0.0, 0.0, 0.0]  # no shared word
+    best = index.best(sims)
+    assert best[0].tolist() == [0.0, pytest.approx(meeting)]
+    assert index.nearest(sims[0], "pit").text == "vi holder møde om sagerne"
+    assert index.nearest(sims[0], "mindset") is None  # nothing shared: no nearest example
+    assert index.nearest(sims[0], "ukendt") is None
+
+
+def test_an_example_identical_to_the_passage_is_similarity_one():
+    index = ExampleIndex(EXAMPLES)
+    sims = index.similarities([["barn", "gøre", "godt", "barn"]])
+    assert index.best(sims)[0].tolist() == [pytest.approx(1.0), 0.0]
+
+
+CODEBOOK = """\
+name: t
+codes:
+  - id: overgang
+    label: Overgang
+    keywords: [overgang]
+    examples:
+      - Eleverne fra specialklassen fik en rolig start med besøg på forhånd i den nye klasse.
+      - Vi aftalte et møde med de nye lærere, før hun skiftede skole.
+  - id: mad
+    label: Mad
+    keywords: [madpakke]
+    examples: ["Kantinen serverer frokost hver dag."]
+"""
+
+
+def test_the_nearest_example_counts_in_the_score_and_is_shown(monkeypatch):
+    codebook = parse_codebook(CODEBOOK)
+    text = "Han fik et besøg i den nye klasse på forhånd, så starten blev rolig."
+    everything = Options(min_score=0.0, top=0)
+
+    def scored() -> tuple[Suggester, dict]:
+        suggester = Suggester(codebook, options=everything)
+        [found] = suggester.suggest_passages([(text, "Forælder")])
+        return suggester, {s.code: s for s in found}
+
+    suggester, with_index = scored()
+    [lemmas] = suggester.lemmas([text])
+    sim = suggester.examples.best(suggester.examples.similarities([lemmas]))[0]
+    sim_of = dict(zip(suggester.examples.codes, sim.tolist(), strict=True))
+    assert sim_of["overgang"] > 0.3 and sim_of["mad"] == 0.0
+    monkeypatch.setattr(suggest_module, "EXAMPLE_WEIGHT", 0.0)
+    _, without = scored()
+    a = 0.25
+    monkeypatch.setattr(suggest_module, "EXAMPLE_WEIGHT", a)
+    # A weighted mean of the keyword-and-model score and the nearest example's similarity.
+    expected = (without["overgang"].score + a * sim_of["overgang"]) / (1 + a)
+    assert scored()[1]["overgang"].score == pytest.approx(expected)
+    evidence = with_index["overgang"].evidence
+    shared = [e for e in evidence if e.kind == "example"]
+    assert {e.example for e in shared} == {
+        "Eleverne fra specialklassen fik en rolig start med besøg på forhånd i den nye klasse."
+    }
+    # The shared words, each once; those the model already shows are not repeated.
+    assert {e.keyword for e in evidence} >= {"besøg", "forhånd", "start", "rolig"}
+    assert len({e.start for e in evidence}) == len(evidence)
+    assert all(text[e.start : e.end] == e.word for e in evidence)
+    assert "mad" not in with_index  # no word shared with its example, no keyword
