@@ -30,15 +30,21 @@ class Evidence:
     word: str
     keyword: str
     kind: str  # exact|lemma|compound|phrase|fuzzy|learned|example|role
-    example: str = ""  # kind "example": the codebook's anchor example the word shares
 
     def as_dict(self) -> dict:
-        """For JSON: the `example` field only where there is one."""
-        d = {"start": self.start, "end": self.end, "word": self.word, "keyword": self.keyword}
-        d["kind"] = self.kind
-        if self.example:
-            d["example"] = self.example
-        return d
+        """Its fields, for JSON (read-only: the record's own dictionary, not a copy)."""
+        return vars(self)
+
+
+@dataclass(frozen=True)
+class ExampleEvidence(Evidence):
+    """A word shared with the code's nearest anchor example (kind "example"), and the example."""
+
+    example: str = ""
+
+
+def evidence_from(fields: dict) -> Evidence:
+    return ExampleEvidence(**fields) if "example" in fields else Evidence(**fields)
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ def evidence_json(evidence: Iterable[Evidence]) -> str:
 
 
 def _row(row: sqlite3.Row) -> Suggestion:
-    evidence = tuple(Evidence(**e) for e in json.loads(row["evidence"]))
+    evidence = tuple(evidence_from(e) for e in json.loads(row["evidence"]))
     return Suggestion(
         row["id"],
         row["guid"],

@@ -96,3 +96,43 @@ def test_the_nearest_example_counts_in_the_score_and_is_shown(monkeypatch):
     assert len({e.start for e in evidence}) == len(evidence)
     assert all(text[e.start : e.end] == e.word for e in evidence)
     assert "mad" not in with_index  # no word shared with its example, no keyword
+
+
+def test_a_codebook_without_examples_has_no_index():
+    empty = ExampleIndex([])
+    assert len(empty) == 0 and empty.codes == []
+    assert empty.similarities([["sag"]]).shape == (1, 0)
+    assert empty.nearest(empty.similarities([["sag"]])[0], "pit") is None
+    codebook = parse_codebook("name: t\ncodes:\n  - {id: mad, label: Mad, keywords: [frokost]}\n")
+    assert Suggester(codebook).examples is None
+    [found] = Suggester(codebook).suggest_passages([("Vi spiste frokost.", "Elev 1")])
+    assert [s.code for s in found] == ["mad"]
+
+
+def test_example_evidence_is_stored_with_its_example(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from lfa_qual.nlp.run import suggest_project
+    from lfa_qual.project import Project
+    from lfa_qual.suggestions import list_suggestions
+
+    data = Path(__file__).parent / "data" / "nlp"
+    (tmp_path / "transcripts").mkdir()
+    (tmp_path / "codebooks").mkdir()
+    shutil.copy(data / "skole9-nlp.md", tmp_path / "transcripts")
+    example = "Vi spiste frokost sammen i kantinen hver dag."
+    (tmp_path / "codebooks" / "lfa.yaml").write_text(
+        "name: t\ncodes:\n  - {id: pit, label: PIT, keywords: [sparring]}\n"
+        f"  - id: mad\n    label: Mad\n    examples: ['{example}']\n",
+        encoding="utf-8",
+    )
+    with Project(tmp_path) as project:
+        project.sync()
+        suggest_project(project)
+        [meal] = [s for s in list_suggestions(project.store) if s.code == "mad"]
+        text = project.transcript(meal.interview).text
+    shared = [e for e in meal.evidence if e.kind == "example"]
+    assert {e.word for e in shared} == {"spiste", "frokost", "kantinen"}
+    assert {e.example for e in shared} == {example}
+    assert all(text[e.start : e.end] == e.word for e in meal.evidence)

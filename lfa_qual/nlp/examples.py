@@ -45,6 +45,8 @@ class ExampleIndex:
         for col, e in enumerate(found):
             firsts.setdefault(e.code, col)
         self._code_starts = np.array([firsts[c] for c in self.codes], dtype=np.int64)
+        ends = [*self._code_starts[1:].tolist(), len(found)][: len(self.codes)]
+        self._columns = {c: (firsts[c], end) for c, end in zip(self.codes, ends, strict=True)}
         df = Counter(w for e in found for w in e.lemmas)
         n = len(found)
         idf2 = {w: math.log((n + 1) / (k + 0.5)) ** 2 for w, k in df.items()}
@@ -97,10 +99,9 @@ class ExampleIndex:
 
     def nearest(self, sims_row: np.ndarray, code: str) -> AnchorExample | None:
         """The example of `code` most similar to the passage whose similarities are `sims_row`."""
-        j = self.codes.index(code) if code in self.codes else -1
-        if j < 0:
+        span = self._columns.get(code)
+        if span is None:
             return None
-        a = int(self._code_starts[j])
-        b = int(self._code_starts[j + 1]) if j + 1 < len(self.codes) else len(self.examples)
-        col = a + int(np.argmax(sims_row[a:b]))
+        a, b = span
+        col = a + int(sims_row[a:b].argmax())
         return self.examples[col] if sims_row[col] > 0 else None

@@ -26,7 +26,7 @@ from lfa_qual.nlp.lemmatize import Lemmatizer
 from lfa_qual.nlp.matcher import WORD_CACHE_LIMIT, Keyword, KeywordMatcher, WordInfo
 from lfa_qual.nlp.pipeline import load_pipeline
 from lfa_qual.nlp.units import LONG_PARAGRAPH_TOKENS, Unit, paragraph_units, windows
-from lfa_qual.suggestions import Evidence, NewSuggestion
+from lfa_qual.suggestions import Evidence, ExampleEvidence, NewSuggestion
 from lfa_qual.transcript import Transcript
 
 # How much one distinct keyword adds, by how it matched. Phrases are the most specific evidence;
@@ -160,6 +160,7 @@ class Suggester:
             self._sentencizer = self.nlp.get_pipe("sentencizer")
             self.disable.append("sentencizer")
         self._by_orth: dict[int, WordInfo] = {}
+        self._role_of: dict[tuple[str, str], str | None] = {}  # (speaker role, code) → role
         self._weights_key: tuple | None = None
         self._alone_floor: dict[str, float] = {}
         self._weights: dict[str, float] = {}
@@ -447,21 +448,23 @@ class Suggester:
         codes = set(by_code) | set(ps)
         sim: dict[str, float] = {}
         if nearest is not None:
-            # A code whose nearest example alone reaches the threshold is a candidate too.
+            sim = dict(zip(self.examples.codes, nearest[1].tolist(), strict=True))
+            # A code whose nearest example alone reaches the threshold is a candidate too
+            # (with the default threshold none is: a similarity would have to exceed 1).
             alone = min_score * (1 + EXAMPLE_WEIGHT) / EXAMPLE_WEIGHT
-            index_codes = self.examples.codes
-            for j, value in enumerate(nearest[1].tolist()):
-                if value > 0:
-                    sim[index_codes[j]] = value
-                    if value >= alone:
-                        codes.add(index_codes[j])
+            if alone <= 1:
+                codes.update(c for c, value in sim.items() if value > 0 and value >= alone)
         candidates = []
+        role_of = self._role_of
         for code in codes:
             matches = by_code.get(code, ())
             raw = raws.get(code, 0.0)
             role = None
             if raw > 0:
-                role = role_matches(unit.role, self.roles.get(code, ()))
+                key = (unit.role, code)
+                if key not in role_of:
+                    role_of[key] = role_matches(unit.role, self.roles.get(code, ()))
+                role = role_of[key]
                 if role is not None:
                     raw += ROLE
             score = 1.0 - math.exp(-raw / SCALE) if raw > 0 else 0.0
@@ -488,6 +491,12 @@ class Suggester:
                     evidence.append(Evidence(s, s + len(unit.label), unit.label, role, "role"))
                 else:  # a loose passage has no speaker label in its text: an empty span
                     evidence.append(Evidence(unit.start, unit.start, "", role, "role"))
+            # Its nearest example's words: when the example added noticeably to the score, or
+            # when they are the only explanation there is.
+            value = sim.get(code, 0.0)
+            added = EXAMPLE_WEIGHT * value / (1 + EXAMPLE_WEIGHT)
+            if value > 0 and (not evidence or added >= LEARNED_SHOWN):
+                evidence += self._example_evidence(window, nearest[0], code, evidence)
             # The learned model's words, worked out only for what is shown: when the model
             # moved the score noticeably (the codebook-text model alone barely does), or when
             # they are the only explanation there is.
@@ -499,11 +508,8 @@ class Suggester:
                 shown = {e.start for e in evidence}
                 for i, lemma in learned.top(code):
                     s, word = unit.start + offsets[i], infos[i].word
-                    if s not in shown:  # a keyword already explains this word
+                    if s not in shown:  # a keyword or the example already explains it
                         evidence.append(Evidence(s, s + len(word), word, lemma, "learned"))
-            value = sim.get(code, 0.0)
-            if value > 0 and (not evidence or EXAMPLE_WEIGHT * value >= LEARNED_SHOWN):
-                evidence += self._example_evidence(window, nearest[0], code, evidence)
             if evidence:
                 results.append(NewSuggestion(0, 0, code, score, tuple(evidence)))
         return results
@@ -519,17 +525,14 @@ class Suggester:
         taken = {e.start for e in shown}
         lemmas, offsets, base = window.lemmas, window.offsets, window.unit.start
         at = []
-        for lemma in example.lemmas:  # a handful of words: list.index scans in C
-            try:
-                i = lemmas.index(lemma)
-            except ValueError:
-                continue
+        for lemma in example.lemmas.intersection(lemmas):
+            i = lemmas.index(lemma)  # its first occurrence
             if base + offsets[i] not in taken:
                 at.append(i)
         out = []
         for i in sorted(at):
             s, word = base + offsets[i], window.infos[i].word
-            out.append(Evidence(s, s + len(word), word, lemmas[i], "example", example.text))
+            out.append(ExampleEvidence(s, s + len(word), word, lemmas[i], "example", example.text))
         return out
 
     def _floor_with_examples(self, near: np.ndarray) -> np.ndarray:
