@@ -136,3 +136,31 @@ def test_example_evidence_is_stored_with_its_example(tmp_path):
     assert {e.word for e in shared} == {"spiste", "frokost", "kantinen"}
     assert {e.example for e in shared} == {example}
     assert all(text[e.start : e.end] == e.word for e in meal.evidence)
+
+
+def test_the_table_output_names_the_example_once():
+    from lfa_qual.cli.suggest import evidence_text
+
+    example = "Vi holder møde om sagerne."
+    shared = [
+        {
+            "start": 0,
+            "end": 4,
+            "word": "møde",
+            "keyword": "møde",
+            "kind": "example",
+            "example": example,
+        },
+        {
+            "start": 9,
+            "end": 14,
+            "word": "sager",
+            "keyword": "sag",
+            "kind": "example",
+            "example": example,
+        },
+        {"start": 20, "end": 28, "word": "sparring", "keyword": "sparring", "kind": "exact"},
+    ]
+    assert evidence_text(shared) == (
+        f"møde (example), sager→sag (example), sparring, like «{example}»"
+    )

@@ -39,12 +39,16 @@ def span(project: Project, interview: str, quote: str) -> tuple[int, int]:
     return start, start + len(quote)
 
 
-def add_suggestion(project: Project, interview: str, quote: str, code: str, word: str) -> int:
+def add_suggestion(
+    project: Project, interview: str, quote: str, code: str, word: str, example: str = ""
+) -> int:
     s, e = span(project, interview, quote)
     ws = project.transcript(interview).text.index(word, s)
     evidence = [
         {"start": ws, "end": ws + len(word), "word": word, "keyword": word, "kind": "exact"}
     ]
+    if example:
+        evidence[0].update(kind="example", example=example)
     with project.store.transaction() as conn:
         tid = conn.execute("SELECT id FROM transcripts WHERE interview=?", (interview,)).fetchone()
         cur = conn.execute(
@@ -510,3 +514,18 @@ async def test_the_coder_from_the_command_line_signs_the_codings(project) -> Non
         await pilot.pause()
     other.close()
     assert [(c.code, c.coder) for c in list_codings(project.store)] == [("mindset", "forsker2")]
+
+
+async def test_a_suggestion_from_an_anchor_example_shows_the_example(project) -> None:
+    iv = "skole1-personale"
+    example = "Vi sidder fire mennesker i teamet og fordeler sagerne hver uge."
+    add_suggestion(
+        project, iv, "Vi er fire i teamet og mødes hver tirsdag.", "pit", "teamet", example
+    )
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, iv)
+        await pilot.press("n")
+        panel = reader.query_one("#panel").content.plain
+        assert "evidence: teamet" in panel
+        assert f"like «{example}»" in panel

@@ -197,6 +197,10 @@ class ReaderScreen(SuggestionSteps, Screen):
             words = ", ".join(dict.fromkeys(ev.word for ev in s.evidence))
             if words:
                 out.append(f"evidence: {words}\n", style="yellow")
+            # The anchor example whose words it shares: the reason in the codebook's own terms.
+            for example in dict.fromkeys(getattr(ev, "example", "") for ev in s.evidence):
+                if example:
+                    out.append(f"like «{example}»\n", style="italic")
         else:
             out.append(f"Suggestions: {len(self.suggestions)} open (n)\n", style="dim")
         if self.nlp_status:
