@@ -491,11 +491,10 @@ class Suggester:
                     evidence.append(Evidence(s, s + len(unit.label), unit.label, role, "role"))
                 else:  # a loose passage has no speaker label in its text: an empty span
                     evidence.append(Evidence(unit.start, unit.start, "", role, "role"))
-            # Its nearest example's words: when the example added noticeably to the score, or
-            # when they are the only explanation there is.
+            # Its nearest example's words: when the example added noticeably to the score (or,
+            # below, when they are the only explanation there is).
             value = sim.get(code, 0.0)
-            added = EXAMPLE_WEIGHT * value / (1 + EXAMPLE_WEIGHT)
-            if value > 0 and (not evidence or added >= LEARNED_SHOWN):
+            if value > 0 and EXAMPLE_WEIGHT * value / (1 + EXAMPLE_WEIGHT) >= LEARNED_SHOWN:
                 evidence += self._example_evidence(window, nearest[0], code, evidence)
             # The learned model's words, worked out only for what is shown: when the model
             # moved the score noticeably (the codebook-text model alone barely does), or when
@@ -510,6 +509,8 @@ class Suggester:
                     s, word = unit.start + offsets[i], infos[i].word
                     if s not in shown:  # a keyword or the example already explains it
                         evidence.append(Evidence(s, s + len(word), word, lemma, "learned"))
+            if not evidence and value > 0:
+                evidence = self._example_evidence(window, nearest[0], code, evidence)
             if evidence:
                 results.append(NewSuggestion(0, 0, code, score, tuple(evidence)))
         return results
