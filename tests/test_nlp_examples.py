@@ -164,3 +164,29 @@ def test_the_table_output_names_the_example_once():
     assert evidence_text(shared) == (
         f"møde (example), sager→sag (example), sparring, like «{example}»"
     )
+
+
+def test_a_code_without_examples_scores_as_without_the_index(monkeypatch):
+    # One code with examples, one without: the nearest example must not scale the other down.
+    codebook = parse_codebook(
+        CODEBOOK.replace("    keywords: [madpakke]\n", "    keywords: [frokost]\n").replace(
+            '    examples: ["Kantinen serverer frokost hver dag."]\n', ""
+        )
+    )
+    assert not codebook.get("mad").examples
+    text = "Vi spiste frokost efter besøget i den nye klasse."
+    everything = Options(min_score=0.0, top=0)
+    with_index = codes_of(Suggester(codebook, options=everything), text)
+    monkeypatch.setattr(suggest_module, "EXAMPLE_WEIGHT", 0.0)
+    without = codes_of(Suggester(codebook, options=everything), text)
+    assert with_index["mad"].score == pytest.approx(without["mad"].score)
+    before = without["overgang"].score if "overgang" in without else 0.0
+    assert with_index["overgang"].score > before  # its nearest example counts
+    # With the default threshold, a code without examples is shown on the same terms.
+    monkeypatch.setattr(suggest_module, "EXAMPLE_WEIGHT", 0.25)
+    assert "mad" in codes_of(Suggester(codebook), text)
+
+
+def codes_of(suggester, text, role="Skolemedarbejder"):
+    [found] = suggester.suggest_passages([(text, role)])
+    return {s.code: s for s in found}

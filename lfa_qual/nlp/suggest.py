@@ -471,8 +471,8 @@ class Suggester:
             if code in ps:
                 weight = weights[code]
                 score = (1 - weight) * score + weight * ps[code]
-            if nearest is not None:
-                score = (score + EXAMPLE_WEIGHT * sim.get(code, 0.0)) / (1 + EXAMPLE_WEIGHT)
+            if code in sim:  # a code with anchor examples: its nearest one counts too
+                score = (score + EXAMPLE_WEIGHT * sim[code]) / (1 + EXAMPLE_WEIGHT)
             if score > 0 and score >= min_score:
                 candidates.append((score, code, matches, role))
         candidates.sort(key=lambda c: (-c[0], c[1]))
@@ -549,10 +549,10 @@ class Suggester:
             w = np.where(w > 0, w, np.nan)  # a code the model does not weigh: never alone
             self._example_cols = (key, take, w)
         _, take, w = self._example_cols
-        # A code without examples (take -1) reads some other column: zeroed here.
-        aligned = np.where(take >= 0, near[:, np.maximum(take, 0)], 0.0)
-        a = EXAMPLE_WEIGHT
-        floor = (self.options.min_score * (1 + a) - a * aligned) / w
+        a, min_score = EXAMPLE_WEIGHT, self.options.min_score
+        # A code without examples (take -1) reads some other column: its floor is the model's.
+        aligned = near[:, np.maximum(take, 0)]
+        floor = np.where(take >= 0, (min_score * (1 + a) - a * aligned) / w, min_score / w)
         return np.nan_to_num(floor, nan=math.inf)
 
     def _family(self, raws: dict[str, float], by_code: dict[str, list]):
