@@ -180,6 +180,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE suggestions_v3 RENAME TO suggestions;
     CREATE INDEX suggestions_by_transcript ON suggestions(transcript_id, start)
     """,
+    # 4: a suggestion's evidence may name the anchor example it shares words with (kind
+    # "example", field "example"). No table changes; the version tells an older lfa-qual, which
+    # cannot read such evidence, to ask for an upgrade instead of failing on it.
+    "SELECT 1",
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -46,19 +46,23 @@ LEARNED_HALF = 20
 # more for a code with anchor examples, whose model has seen how informants talk about it.
 SEED_WEIGHT = 0.3
 SEED_WEIGHT_EXAMPLES = 0.7
+EXAMPLES_FULL = 10  # the weight rises from SEED_WEIGHT to SEED_WEIGHT_EXAMPLES over this many
 SEED_KEYWORDS = True  # the codebook-text model also reads the code's keywords
 SEED_EXAMPLES = True  # each anchor example of a code is one more codebook-text example of it
-# The nearest anchor example: a code's score is a weighted mean of the keyword-and-model score
-# (weight 1) and the similarity of the code's most similar anchor example (this weight).
+# The nearest anchor example: when the codebook has examples, every code's score is the weighted
+# mean of its keyword-and-model score (weight 1) and the similarity of its most similar anchor
+# example (this weight; 0 for a code without examples). All codes share the scale, so adding an
+# example to a code can only raise it against the others.
 EXAMPLE_WEIGHT = 0.25
 # Self-training on a project's own uncoded text: a paragraph whose best code scores at least
 # this (with keyword evidence) is one more example of that code for the learned model.
 SELF_TRAIN_MIN = 0.65
+MODEL_KINDS = ("learned", "example")  # evidence that is not a keyword: never enough to self-train
 # Parent and child codes: evidence for a child supports its parent a little, and the parent's
 # evidence supports a child that has evidence of its own (the child is the more specific code).
 CHILD_TO_PARENT = 0.0
 PARENT_TO_CHILD = 0.4
-LEARNED_SHOWN = 0.05  # list the model's words when it adds at least this much to a score
+SHOWN_MIN = 0.05  # list the model's or the example's words when they add at least this much
 DEFAULT_MIN_SCORE = 0.3
 DEFAULT_TOP = 3
 BATCH_SIZE = 256
@@ -216,7 +220,7 @@ class Suggester:
             for transcript, results in self.run(transcripts):
                 for u in results:
                     best = u.suggestions[0]
-                    if any(e.kind != "learned" for e in best.evidence):
+                    if any(e.kind not in MODEL_KINDS for e in best.evidence):
                         picked.append((transcript.text[u.start : u.end], best.code))
         finally:
             self.options = options
@@ -471,8 +475,8 @@ class Suggester:
             if code in ps:
                 weight = weights[code]
                 score = (1 - weight) * score + weight * ps[code]
-            if code in sim:  # a code with anchor examples: its nearest one counts too
-                score = (score + EXAMPLE_WEIGHT * sim[code]) / (1 + EXAMPLE_WEIGHT)
+            if nearest is not None:
+                score = (score + EXAMPLE_WEIGHT * sim.get(code, 0.0)) / (1 + EXAMPLE_WEIGHT)
             if score > 0 and score >= min_score:
                 candidates.append((score, code, matches, role))
         candidates.sort(key=lambda c: (-c[0], c[1]))
@@ -494,7 +498,7 @@ class Suggester:
             # Its nearest example's words: when the example added noticeably to the score (or,
             # below, when they are the only explanation there is).
             value = sim.get(code, 0.0)
-            if value > 0 and EXAMPLE_WEIGHT * value / (1 + EXAMPLE_WEIGHT) >= LEARNED_SHOWN:
+            if value > 0 and EXAMPLE_WEIGHT * value / (1 + EXAMPLE_WEIGHT) >= SHOWN_MIN:
                 evidence += self._example_evidence(window, nearest[0], code, evidence)
             # The learned model's words, worked out only for what is shown: when the model
             # moved the score noticeably (the codebook-text model alone barely does), or when
@@ -502,7 +506,7 @@ class Suggester:
             if (
                 learned is not None
                 and code in ps
-                and (not evidence or weights[code] * ps[code] >= LEARNED_SHOWN)
+                and (not evidence or weights[code] * ps[code] >= SHOWN_MIN)
             ):
                 shown = {e.start for e in evidence}
                 for i, lemma in learned.top(code):
@@ -550,9 +554,9 @@ class Suggester:
             self._example_cols = (key, take, w)
         _, take, w = self._example_cols
         a, min_score = EXAMPLE_WEIGHT, self.options.min_score
-        # A code without examples (take -1) reads some other column: its floor is the model's.
-        aligned = near[:, np.maximum(take, 0)]
-        floor = np.where(take >= 0, (min_score * (1 + a) - a * aligned) / w, min_score / w)
+        # A code without examples (take −1) reads some other column: zeroed here.
+        aligned = np.where(take >= 0, near[:, np.maximum(take, 0)], 0.0)
+        floor = (min_score * (1 + a) - a * aligned) / w
         return np.nan_to_num(floor, nan=math.inf)
 
     def _family(self, raws: dict[str, float], by_code: dict[str, list]):
@@ -581,10 +585,7 @@ class Suggester:
         if self._weights_key != key:
             self._weights_key = key
             # The codebook texts count as one example (as the first coding would).
-            seed = {
-                c.id: SEED_WEIGHT_EXAMPLES if c.examples and SEED_EXAMPLES else SEED_WEIGHT
-                for c in self.codes
-            }
+            seed = {c.id: seed_weight(len(c.examples) if SEED_EXAMPLES else 0) for c in self.codes}
             self._weights = {
                 c: max(
                     seed.get(c, SEED_WEIGHT) if c in model.seeded else 0.0,
@@ -619,6 +620,14 @@ class Suggester:
         raw += REPEAT * sum(min(n - 1, MAX_REPEATS) * specific[k] for k, n in seen.items())
         raw -= EXCLUDE * len(excluded)
         return max(raw, 0.0)
+
+
+def seed_weight(n_examples: int) -> float:
+    """How much the codebook-text model counts for a code with `n_examples` anchor examples:
+    the more of its informants' ways of talking it has seen, the more (one example is not
+    enough to outweigh the keywords)."""
+    share = min(n_examples, EXAMPLES_FULL) / EXAMPLES_FULL
+    return SEED_WEIGHT + (SEED_WEIGHT_EXAMPLES - SEED_WEIGHT) * share
 
 
 def spans(results: list[UnitSuggestions]) -> list[NewSuggestion]:
