@@ -32,8 +32,8 @@ class Evidence:
     kind: str  # exact|lemma|compound|phrase|fuzzy|learned|example|role
 
     def as_dict(self) -> dict:
-        """Its fields, for JSON (read-only: the record's own dictionary, not a copy)."""
-        return vars(self)
+        """Its fields, for JSON (the example's text only where there is one)."""
+        return dict(vars(self))
 
 
 @dataclass(frozen=True)

@@ -161,9 +161,7 @@ def test_the_table_output_names_the_example_once():
         },
         {"start": 20, "end": 28, "word": "sparring", "keyword": "sparring", "kind": "exact"},
     ]
-    assert evidence_text(shared) == (
-        f"møde (example), sager→sag (example), sparring, like «{example}»"
-    )
+    assert evidence_text(shared) == (f"møde (example), sager (example), sparring, like «{example}»")
 
 
 def test_adding_an_example_to_a_code_does_not_demote_it():
@@ -229,3 +227,19 @@ def test_an_older_lfa_qual_is_told_to_upgrade_instead_of_misreading_example_evid
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", 3)
     with pytest.raises(LfaError, match="newer than this lfa-qual .3.; upgrade lfa-qual"):
         Store(tmp_path / "lfa-qual.db")
+
+
+def test_the_example_is_named_even_when_keywords_explain_its_words():
+    codebook = parse_codebook(
+        "name: t\ncodes:\n"
+        "  - id: pit\n    label: PIT\n    keywords: [sparring, kollega]\n"
+        "    examples: [Kollegerne giver sparring.]\n"
+        "  - {id: mad, label: Mad, keywords: [frokost]}\n"
+    )
+    text = "Vi får sparring af en kollega."
+    found = codes_of(Suggester(codebook), text)["pit"]
+    kinds = [e.kind for e in found.evidence]
+    assert kinds.count("example") == 1 and {"exact", "lemma"} & set(kinds)
+    [named] = [e for e in found.evidence if e.kind == "example"]
+    assert named.example == "Kollegerne giver sparring."
+    assert text[named.start : named.end] == named.word == "sparring"

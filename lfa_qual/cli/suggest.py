@@ -85,7 +85,8 @@ def evidence_text(evidence: list[dict]) -> str:
     parts = []
     for e in evidence:
         word, kw, kind = e["word"], e["keyword"], e["kind"]
-        same = word.lower() == kw.lower()
+        # An example's word is shared with the example, not matched to a keyword: no arrow.
+        same = word.lower() == kw.lower() or kind == "example"
         label = word if same else f"{word}→{kw}"
         parts.append(label if kind in ("exact", "phrase") and same else f"{label} ({kind})")
     # The anchor example that words of kind "example" share, once, after its words.

@@ -41,11 +41,11 @@ class ExampleIndex:
         found = sorted((e for e in found if e.lemmas), key=lambda e: e.code)
         self.examples = found
         self.codes = sorted({e.code for e in found})
-        firsts = {}
+        firsts: dict[str, int] = {}
         for col, e in enumerate(found):
             firsts.setdefault(e.code, col)
         self._code_starts = np.array([firsts[c] for c in self.codes], dtype=np.int64)
-        ends = [*self._code_starts[1:].tolist(), len(found)][: len(self.codes)]
+        ends = [*self._code_starts[1:].tolist(), len(found)] if found else []
         self._columns = {c: (firsts[c], end) for c, end in zip(self.codes, ends, strict=True)}
         df = Counter(w for e in found for w in e.lemmas)
         n = len(found)

@@ -1,9 +1,10 @@
 """From transcripts to scored, explained suggestions (no store access here).
 
 `Suggester` runs the pipeline over paragraph units in batches (`nlp.pipe`), matches keywords per
-token through the cached `KeywordMatcher`, scores each code per unit, and adds the learned
-model's score for codes it has been trained on. Every suggestion carries its evidence: the
-matched words with their offsets in the transcript text.
+token through the cached `KeywordMatcher`, scores each code per unit, adds the learned model's
+score for codes it has been trained on, and the similarity of each code's nearest anchor
+example (`ExampleIndex`). Every suggestion carries its evidence: the matched words with their
+offsets in the transcript text.
 """
 
 from __future__ import annotations
@@ -168,7 +169,7 @@ class Suggester:
         self._weights_key: tuple | None = None
         self._alone_floor: dict[str, float] = {}
         self._weights: dict[str, float] = {}
-        self._texts: list[tuple[str, str, list[str]]] | None = None
+        self._texts: list[tuple[str, str, list[str], bool]] | None = None
         self._example_cols: tuple[tuple, np.ndarray, np.ndarray] | None = None
         self.model = model
         if model is None and self.options.codebook_texts:
@@ -529,11 +530,10 @@ class Suggester:
             return []
         taken = {e.start for e in shown}
         lemmas, offsets, base = window.lemmas, window.offsets, window.unit.start
-        at = []
-        for lemma in example.lemmas.intersection(lemmas):
-            i = lemmas.index(lemma)  # its first occurrence
-            if base + offsets[i] not in taken:
-                at.append(i)
+        shared = [lemmas.index(lemma) for lemma in example.lemmas.intersection(lemmas)]
+        at = [i for i in shared if base + offsets[i] not in taken]
+        if not at and shared:  # all explained by keywords: one of them names the example
+            at = [min(shared)]
         out = []
         for i in sorted(at):
             s, word = base + offsets[i], window.infos[i].word

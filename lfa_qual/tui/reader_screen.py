@@ -18,6 +18,7 @@ from lfa_qual import history
 from lfa_qual.citation import cite
 from lfa_qual.codings import Coding, get_memo, list_codings, set_memo
 from lfa_qual.errors import LfaError
+from lfa_qual.suggestions import ExampleEvidence
 from lfa_qual.tui.dialogs import Choose, CodePicker, MemoEditor, code_prompt
 from lfa_qual.tui.keybar import KeyBar
 from lfa_qual.tui.reader import TranscriptView
@@ -198,9 +199,9 @@ class ReaderScreen(SuggestionSteps, Screen):
             if words:
                 out.append(f"evidence: {words}\n", style="yellow")
             # The anchor example whose words it shares: the reason in the codebook's own terms.
-            for example in dict.fromkeys(getattr(ev, "example", "") for ev in s.evidence):
-                if example:
-                    out.append(f"like «{example}»\n", style="italic")
+            examples = (ev.example for ev in s.evidence if isinstance(ev, ExampleEvidence))
+            for example in dict.fromkeys(examples):
+                out.append(f"like «{example}»\n", style="italic")
         else:
             out.append(f"Suggestions: {len(self.suggestions)} open (n)\n", style="dim")
         if self.nlp_status:
