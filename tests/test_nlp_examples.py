@@ -243,3 +243,22 @@ def test_the_example_is_named_even_when_keywords_explain_its_words():
     [named] = [e for e in found.evidence if e.kind == "example"]
     assert named.example == "Kollegerne giver sparring."
     assert text[named.start : named.end] == named.word == "sparring"
+
+
+def test_at_most_the_four_most_telling_shared_words_are_shown():
+    example = "Lærerne fik vejledning om autisme, angst og ordblindhed af psykologen på skolen."
+    codebook = parse_codebook(
+        f"name: t\ncodes:\n  - id: k\n    label: K\n    examples: ['{example}']\n"
+        "  - {id: mad, label: Mad, keywords: [frokost]}\n"
+    )
+    suggester = Suggester(codebook)
+    text = "Psykologen gav lærerne vejledning om autisme, angst og ordblindhed på skolen."
+    shared = [e for e in codes_of(suggester, text)["k"].evidence if e.kind == "example"]
+    assert len(shared) == 4
+    [lemmas] = suggester.lemmas([text])
+    all_shared = suggester.examples.examples[0].lemmas & set(lemmas)
+    assert len(all_shared) > 4
+    weight = suggester.examples.weight
+    top = sorted(all_shared, key=lambda w: (-weight(w), lemmas.index(w)))[:4]
+    assert {e.keyword for e in shared} == set(top)
+    assert [e.start for e in shared] == sorted(e.start for e in shared)  # in text order

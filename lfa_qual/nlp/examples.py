@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,8 +31,15 @@ class AnchorExample:
 
 
 class ExampleIndex:
-    def __init__(self, examples: Sequence[tuple[str, str, Sequence[str]]]) -> None:
-        """`examples`: (code id, text, lemmas) of each anchor example."""
+    def __init__(
+        self,
+        examples: Sequence[tuple[str, str, Sequence[str]]],
+        commonness: Callable[[str], float] | None = None,
+    ) -> None:
+        """`examples`: (code id, text, lemmas) of each anchor example; `commonness` (lemma →
+        0–1) lowers, in `weight`, words common in interview talk at large, which the examples
+        alone cannot tell from a theme's words (the similarity itself is left as it is:
+        discounting them there made no difference to the rankings measured)."""
         found = [
             AnchorExample(code, text, frozenset(features(lemmas)))
             for code, text, lemmas in examples
@@ -50,6 +57,7 @@ class ExampleIndex:
         df = Counter(w for e in found for w in e.lemmas)
         n = len(found)
         idf2 = {w: math.log((n + 1) / (k + 0.5)) ** 2 for w, k in df.items()}
+        self._common = commonness or (lambda _: 1.0)
         self._row = {w: r for r, w in enumerate(df)}
         self._idf2 = np.array([idf2[w] for w in df])
         postings: list[list[tuple[int, float]]] = [[] for _ in df]
@@ -61,6 +69,12 @@ class ExampleIndex:
         self._ptr = np.concatenate(([0], np.cumsum(counts)))
         self._cols = np.array([c for p in postings for c, _ in p], dtype=np.int64)
         self._vals = np.array([v for p in postings for _, v in p], dtype=float)
+
+    def weight(self, lemma: str) -> float:
+        """How telling a shared `lemma` is: its weight in the similarity, lowered for a word
+        common in interview talk (0 for a word no example has)."""
+        row = self._row.get(lemma)
+        return 0.0 if row is None else float(self._idf2[row]) * self._common(lemma) ** 2
 
     def __len__(self) -> int:
         return len(self.examples)

@@ -55,6 +55,7 @@ SEED_EXAMPLES = True  # each anchor example of a code is one more codebook-text 
 # example (this weight; 0 for a code without examples). All codes share the scale, so adding an
 # example to a code can only raise it against the others.
 EXAMPLE_WEIGHT = 0.25
+EXAMPLE_WORDS = 4  # the shared words shown as evidence: the most telling ones
 # Self-training on a project's own uncoded text: a paragraph whose best code scores at least
 # this (with keyword evidence) is one more example of that code for the learned model.
 SELF_TRAIN_MIN = 0.65
@@ -177,7 +178,7 @@ class Suggester:
         self.examples: ExampleIndex | None = None
         if self.options.codebook_texts and EXAMPLE_WEIGHT > 0:
             found = [(c, t, lem) for c, t, lem, is_example in self._codebook_texts() if is_example]
-            index = ExampleIndex(found)
+            index = ExampleIndex(found, _commonness())
             self.examples = index if len(index) else None  # a codebook without examples
 
     def _codebook_texts(self) -> list[tuple[str, str, list[str], bool]]:
@@ -530,10 +531,13 @@ class Suggester:
             return []
         taken = {e.start for e in shown}
         lemmas, offsets, base = window.lemmas, window.offsets, window.unit.start
-        shared = [lemmas.index(lemma) for lemma in example.lemmas.intersection(lemmas)]
-        at = [i for i in shared if base + offsets[i] not in taken]
+        # The most telling words first (ties: the earlier in the window), first occurrence each.
+        weight = self.examples.weight
+        found = [(lemmas.index(w), w) for w in example.lemmas.intersection(lemmas)]
+        shared = [i for i, _ in sorted(found, key=lambda f: (-weight(f[1]), f[0]))]
+        at = [i for i in shared if base + offsets[i] not in taken][:EXAMPLE_WORDS]
         if not at and shared:  # all explained by keywords: one of them names the example
-            at = [min(shared)]
+            at = [shared[0]]
         out = []
         for i in sorted(at):
             s, word = base + offsets[i], window.infos[i].word
@@ -620,6 +624,14 @@ class Suggester:
         raw += REPEAT * sum(min(n - 1, MAX_REPEATS) * specific[k] for k, n in seen.items())
         raw -= EXCLUDE * len(excluded)
         return max(raw, 0.0)
+
+
+def _commonness():
+    """Lemma → weight of a word by how common it is in interview talk (`specificity`)."""
+    from lfa_qual.nlp.specificity import common_weight, document_frequencies
+
+    n_docs, df = document_frequencies()
+    return lambda lemma: common_weight([lemma], n_docs, df)
 
 
 def seed_weight(n_examples: int) -> float:
