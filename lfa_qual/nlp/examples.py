@@ -57,7 +57,8 @@ class ExampleIndex:
         df = Counter(w for e in found for w in e.lemmas)
         n = len(found)
         idf2 = {w: math.log((n + 1) / (k + 0.5)) ** 2 for w, k in df.items()}
-        self._common = commonness or (lambda _: 1.0)
+        common = commonness or (lambda _: 1.0)
+        self._telling = {w: v * common(w) ** 2 for w, v in idf2.items()}  # for `weight`
         self._row = {w: r for r, w in enumerate(df)}
         self._idf2 = np.array([idf2[w] for w in df])
         postings: list[list[tuple[int, float]]] = [[] for _ in df]
@@ -73,8 +74,7 @@ class ExampleIndex:
     def weight(self, lemma: str) -> float:
         """How telling a shared `lemma` is: its weight in the similarity, lowered for a word
         common in interview talk (0 for a word no example has)."""
-        row = self._row.get(lemma)
-        return 0.0 if row is None else float(self._idf2[row]) * self._common(lemma) ** 2
+        return self._telling.get(lemma, 0.0)
 
     def __len__(self) -> int:
         return len(self.examples)
