@@ -553,7 +553,8 @@ class Suggester:
         if self._example_cols is None or self._example_cols[0] != key:
             where = {c: j for j, c in enumerate(self.examples.codes)}
             take = np.array([where.get(c, -1) for c in columns], dtype=np.int64)
-            w = np.array([self._weights.get(c, 0.0) for c in columns])
+            weights = self._learned_weights()  # cached per model version
+            w = np.array([weights.get(c, 0.0) for c in columns])
             w = np.where(w > 0, w, np.nan)  # a code the model does not weigh: never alone
             self._example_cols = (key, take, w)
         _, take, w = self._example_cols
