@@ -75,8 +75,23 @@ def _reason(what: str, exc: sqlite3.Error) -> str:
     return f"{what}: {exc}"
 
 
-def backup_before_migration(db: Path) -> Path:
+def backup_before_migration(db: Path) -> Path | None:
+    """A backup before a newer lfa-qual migrates the store; none for a store that holds no
+    transcript yet (typically one that another process is still creating: there is nothing to
+    protect, and a backup of it would only be clutter)."""
+    if not _holds_transcripts(db):
+        return None
     return backup(db, default_backup_path(db, "pre-migration"))
+
+
+def _holds_transcripts(db: Path) -> bool:
+    conn = sqlite3.connect(db, timeout=10)
+    try:
+        return conn.execute("SELECT EXISTS(SELECT 1 FROM transcripts)").fetchone()[0] == 1
+    except sqlite3.Error:  # no transcripts table yet: a store in the making
+        return False
+    finally:
+        conn.close()
 
 
 @dataclass(frozen=True)

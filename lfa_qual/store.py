@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -236,13 +237,27 @@ class Store:
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             # FULL: an action reported done survives a crash of the process and of the machine.
             self.conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.Error as exc:
             raise _explain(exc, self.path) from None
         if migrate:
             self.migrate(before_migration)
+
+    def _use_wal(self) -> None:
+        """Switch the store to WAL. While another process is still creating the store, SQLite
+        answers "locked" at once instead of waiting (the busy timeout does not apply to this
+        switch): try again until the timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def close(self) -> None:
         self.conn.close()

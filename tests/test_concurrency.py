@@ -98,7 +98,8 @@ def test_two_writers_at_once_lose_no_row(tmp_path: Path):
         assert project.store.integrity_ok()
 
 
-def test_two_processes_creating_one_new_store_at_once(tmp_path: Path):
+@pytest.mark.parametrize("attempt", range(4))  # a race: one attempt failed about 1 in 10
+def test_two_processes_creating_one_new_store_at_once(tmp_path: Path, attempt: int):
     """Both open (and migrate) a store that does not exist yet; neither fails."""
     root = make_project(tmp_path / "projekt")
     script = "import sys; from lfa_qual.project import Project; Project(sys.argv[1]).sync()"
@@ -114,6 +115,8 @@ def test_two_processes_creating_one_new_store_at_once(tmp_path: Path):
     with Project(root) as project:
         assert project.store.version == store_module.SCHEMA_VERSION
         assert len(project.transcript_rows()) == 1
+    # The one that found the store half made did not back up the empty store.
+    assert not list(root.glob("*.pre-migration-*.db"))
 
 
 @pytest.fixture
