@@ -168,10 +168,9 @@ class Suggester:
         self._by_orth: dict[int, WordInfo] = {}
         self._role_of: dict[tuple[str, str], str | None] = {}  # (speaker role, code) → role
         self._weights_key: tuple | None = None
-        self._alone_floor: dict[str, float] = {}
         self._weights: dict[str, float] = {}
         self._texts: list[tuple[str, str, list[str], bool]] | None = None
-        self._example_cols: tuple[tuple, np.ndarray, np.ndarray] | None = None
+        self._floor_cols: tuple[tuple, np.ndarray, np.ndarray] | None = None
         self.model = model
         if model is None and self.options.codebook_texts:
             self.model = self.seeded_model()
@@ -376,7 +375,7 @@ class Suggester:
             # Codes without keyword evidence come back only when the model (with the nearest
             # example) can lift them to the threshold: most codes of most windows are left
             # out at once.
-            floor = self._alone_floor if near is None else self._floor_with_examples(near)
+            floor = self._model_floor(len(windows), near)
             learned = self.model.score_many(
                 [(ls, w.by_code) for ls, w in zip(lemmas, windows, strict=True)], floor
             )
@@ -544,21 +543,27 @@ class Suggester:
             out.append(ExampleEvidence(s, s + len(word), word, lemmas[i], "example", example.text))
         return out
 
-    def _floor_with_examples(self, near: np.ndarray) -> np.ndarray:
-        """Per window and model column: the model score a code needs to reach the threshold
-        together with its nearest example, `near` (windows × the index's codes)."""
+    def _model_floor(self, n_windows: int, near: np.ndarray | None) -> np.ndarray:
+        """Per window and model column: the model score a code without keywords needs to reach
+        the threshold, together with its nearest example when the codebook has examples
+        (`near`: windows × the index's codes)."""
         model = self.model
-        columns = model.columns
         key = (id(model), model.version, self.options.min_score)
-        if self._example_cols is None or self._example_cols[0] != key:
-            where = {c: j for j, c in enumerate(self.examples.codes)}
+        if self._floor_cols is None or self._floor_cols[0] != key:
+            columns = model.columns
+            index_codes = self.examples.codes if self.examples is not None else []
+            where = {c: j for j, c in enumerate(index_codes)}
             take = np.array([where.get(c, -1) for c in columns], dtype=np.int64)
             weights = self._learned_weights()  # cached per model version
             w = np.array([weights.get(c, 0.0) for c in columns])
             w = np.where(w > 0, w, np.nan)  # a code the model does not weigh: never alone
-            self._example_cols = (key, take, w)
-        _, take, w = self._example_cols
-        a, min_score = EXAMPLE_WEIGHT, self.options.min_score
+            self._floor_cols = (key, take, w)
+        _, take, w = self._floor_cols
+        min_score = self.options.min_score
+        if near is None:  # the model alone: the same floor for every window
+            floor = np.nan_to_num(min_score / w, nan=math.inf)
+            return np.broadcast_to(floor, (n_windows, len(w)))
+        a = EXAMPLE_WEIGHT
         # A code without examples (take −1) reads some other column: zeroed here.
         aligned = np.where(take >= 0, near[:, np.maximum(take, 0)], 0.0)
         floor = (min_score * (1 + a) - a * aligned) / w
@@ -597,11 +602,6 @@ class Suggester:
                     LEARNED_MAX * n / (n + LEARNED_HALF),
                 )
                 for c, n in model.n_pos.items()
-            }
-            # The model score a code needs to reach the threshold on the model alone.
-            min_score = self.options.min_score
-            self._alone_floor = {
-                c: min_score / w if w > 0 else math.inf for c, w in self._weights.items()
             }
         return self._weights
 
