@@ -488,7 +488,7 @@ class Suggester:
             evidence = [
                 # an exclude keyword is shown with a minus: it made the code less likely
                 Evidence(s, e, word, f"-{kw.text}" if kw.exclude else kw.text, kind)
-                for kw, s, e, word, kind in sorted(matches, key=lambda m: m[1])
+                for kw, s, e, word, kind in sorted(matches, key=_evidence_order)
             ]
             if role is not None:
                 if unit.label_start >= 0:
@@ -625,6 +625,13 @@ class Suggester:
         raw += REPEAT * sum(min(n - 1, MAX_REPEATS) * specific[k] for k, n in seen.items())
         raw -= EXCLUDE * len(excluded)
         return max(raw, 0.0)
+
+
+def _evidence_order(match: tuple) -> tuple:
+    """Matches in text order; at one place, by keyword and kind: keywords come from sets, and
+    the order must not depend on the process's hash seed."""
+    kw, start, end, _, kind = match
+    return start, end, kw.text, kind
 
 
 def _commonness():
