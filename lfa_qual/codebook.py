@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lfa_qual.errors import CodebookError, LfaError
-from lfa_qual.readers import read_text_file
+from lfa_qual.textfile import read_text_file
 from lfa_qual.yamlutil import LinedYaml, YamlProblem, load_yaml
 
 ID_RE = re.compile(r"^[a-z0-9_]+$")

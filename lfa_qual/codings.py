@@ -7,8 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from lfa_qual.errors import LfaError
-from lfa_qual.importer import transcript_id
-from lfa_qual.store import Store, new_guid, now
+from lfa_qual.store import Store, new_guid, now, transcript_id
 from lfa_qual.transcript import body_offset
 
 SOURCES = ("manual", "suggestion")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lfa_qual.citation import DEFAULT_TEMPLATE, FIELDS, check_template
 from lfa_qual.errors import LfaError
-from lfa_qual.readers import read_text_file
+from lfa_qual.textfile import read_text_file
 from lfa_qual.yamlutil import YamlProblem, load_yaml
 
 CONFIG_NAME = "lfa-qual.yaml"

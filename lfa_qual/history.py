@@ -25,6 +25,7 @@ from lfa_qual import codings as ops
 from lfa_qual.codings import Coding
 from lfa_qual.errors import LfaError
 from lfa_qual.store import Store, now
+from lfa_qual.suggestions import accept_suggestion, reject_suggestion
 
 # The coding fields an action may change and undo may put back.
 FIELDS = ("interview", "start", "end", "code", "coder", "created", "source", "memo", "status")
@@ -397,8 +398,6 @@ def accept(
     store: Store, suggestion_id: int, coder: str, start: int | None = None, end: int | None = None
 ) -> Coding:
     """Accept a suggestion (optionally with an adjusted span) as one undoable action."""
-    from lfa_qual.suggestions import accept_suggestion
-
     guid, before = suggestion_state(store, suggestion_id)
     coding = accept_suggestion(store, suggestion_id, coder, start=start, end=end)
     _, after = suggestion_state(store, suggestion_id)
@@ -417,8 +416,6 @@ def accept(
 
 @_atomic
 def reject(store: Store, suggestion_id: int, coder: str) -> None:
-    from lfa_qual.suggestions import reject_suggestion
-
     guid, before = suggestion_state(store, suggestion_id)
     reject_suggestion(store, suggestion_id, coder)
     _, after = suggestion_state(store, suggestion_id)

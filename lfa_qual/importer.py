@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lfa_qual.errors import LfaError, TranscriptError
+from lfa_qual.history import forget_interview
 from lfa_qual.readers import read_transcript
 from lfa_qual.reanchor import ReanchorResult, reanchor_rows
-from lfa_qual.store import Store, new_guid, now
+from lfa_qual.store import Store, new_guid, now, transcript_id
 from lfa_qual.transcript import Paragraph, Speaker, Transcript, Turn
 
 
@@ -274,8 +275,6 @@ class Removed:
 def remove_transcript(store: Store, interview: str) -> Removed:
     """Delete a transcript with its codings, suggestions, memo and their undo entries, in one
     transaction (`Project.remove_transcript` backs the store up first)."""
-    from lfa_qual.history import forget_interview
-
     tid = transcript_id(store, interview)
     with store.transaction() as conn:
         suggestions = {
@@ -290,13 +289,6 @@ def remove_transcript(store: Store, interview: str) -> Removed:
         # Speakers, turns, paragraphs and suggestions follow (ON DELETE CASCADE).
         conn.execute("DELETE FROM transcripts WHERE id=?", (tid,))
     return Removed(codings, len(suggestions))
-
-
-def transcript_id(store: Store, interview: str) -> int:
-    row = store.read_one("SELECT id FROM transcripts WHERE interview = ?", (interview,))
-    if row is None:
-        raise LfaError(f"no transcript {interview!r} in this project", field="interview")
-    return int(row["id"])
 
 
 def load_transcript(store: Store, interview: str) -> Transcript:

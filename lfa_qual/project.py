@@ -26,10 +26,10 @@ from lfa_qual.importer import (
     read_all,
     recorded_file,
     remove_transcript,
-    transcript_id,
 )
-from lfa_qual.readers import read_text_file, transcript_files
-from lfa_qual.store import Store
+from lfa_qual.readers import transcript_files
+from lfa_qual.store import Store, transcript_id
+from lfa_qual.textfile import read_text_file
 from lfa_qual.transcript import Transcript
 
 

@@ -5,45 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from lfa_qual.errors import TranscriptError
-from lfa_qual.text import count_invisible, decode_bytes, normalise
+from lfa_qual.subtitles import read_subtitles
+from lfa_qual.textfile import read_text_file
 from lfa_qual.transcript import Transcript, parse_markdown
 
 TEXT_SUFFIXES = {".md", ".txt"}
 SUBTITLE_SUFFIXES = {".vtt", ".srt"}
 DOCX_SUFFIXES = {".docx"}
 SUFFIXES = TEXT_SUFFIXES | SUBTITLE_SUFFIXES | DOCX_SUFFIXES
-MAX_FILE_BYTES = 50_000_000
-
-
-def read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise TranscriptError(
-                f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", path=path
-            )
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise TranscriptError("no such file", path=path) from None
-    except IsADirectoryError:
-        raise TranscriptError("is a folder, not a transcript file", path=path) from None
-    except PermissionError:
-        raise TranscriptError("cannot read the file: permission denied", path=path) from None
-    except OSError as exc:
-        raise TranscriptError(f"cannot read the file: {exc.strerror}", path=path) from None
-
-
-def read_text_file(path: Path) -> tuple[str, list[str]]:
-    """Decoded, normalised text and any warnings (e.g. a cp1252 fallback)."""
-    data = read_bytes(path)
-    if b"\x00" in data[:8192] and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
-        raise TranscriptError("binary file, not a text transcript", path=path, line=1)
-    decoded = decode_bytes(data, str(path))
-    warnings = list(decoded.warnings)
-    removed = count_invisible(decoded.text)
-    if removed:
-        warnings.append(f"{path}: removed {removed} invisible or control character(s)")
-    return normalise(decoded.text), warnings
 
 
 def read_transcript(path: Path | str) -> Transcript:
@@ -57,8 +26,6 @@ def read_transcript(path: Path | str) -> Transcript:
 
         return read_docx(path)
     if suffix in SUBTITLE_SUFFIXES:
-        from lfa_qual.subtitles import read_subtitles
-
         return read_subtitles(path)
     raise TranscriptError(
         f"unsupported file type {suffix or '(none)'}; use one of {', '.join(sorted(SUFFIXES))}",

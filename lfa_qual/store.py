@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from lfa_qual.errors import StoreError
+from lfa_qual.errors import LfaError, StoreError
 
 BUSY_TIMEOUT_S = 10.0
 
@@ -386,3 +386,11 @@ class Store:
     def integrity_ok(self) -> bool:
         row = self.read_one("PRAGMA integrity_check")
         return row is not None and row[0] == "ok"
+
+
+def transcript_id(store: Store, interview: str) -> int:
+    """The store's row id of the transcript `interview`; an unknown id is the user's error."""
+    row = store.read_one("SELECT id FROM transcripts WHERE interview = ?", (interview,))
+    if row is None:
+        raise LfaError(f"no transcript {interview!r} in this project", field="interview")
+    return int(row["id"])

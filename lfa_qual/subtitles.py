@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lfa_qual.errors import TranscriptError
-from lfa_qual.readers import read_text_file
+from lfa_qual.textfile import read_text_file
 from lfa_qual.transcript import Speaker, Transcript, build_transcript, parse_body, parse_header
 
 TIMING_RE = re.compile(
