@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from lfa_qual.project import Project
+    from lfa_qual.api import Project
 
 __all__ = ["Project", "__version__"]
 
@@ -15,7 +15,7 @@ __all__ = ["Project", "__version__"]
 def __getattr__(name: str) -> Any:
     # Lazy so that `import lfa_qual` stays cheap for the CLI's --help.
     if name == "Project":
-        from lfa_qual.project import Project
+        from lfa_qual.api import Project
 
         return Project
     raise AttributeError(name)

@@ -337,16 +337,3 @@ class Project:
             t.school,
             t.speaker_at(coding.start).role,
         )
-
-    # -- analysis (pandas; imported on use) ----------------------------------------------
-    def codings_frame(self, filters=None):
-        """One row per coding with metadata, text and citation: see `lfa_qual.analysis`."""
-        from lfa_qual.analysis import codings_frame
-
-        return codings_frame(self, filters)
-
-    def quotes_frame(self, filters=None, by=("theme", "school"), max_words=None):
-        """One row per quote (overlapping codings of a theme merged): see `lfa_qual.analysis`."""
-        from lfa_qual.analysis import quotes_frame
-
-        return quotes_frame(self, filters, by, max_words)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lfa_qual.analysis import TOTAL, Filters, codings_frame, cooccurrence, frequency_table
+from lfa_qual.analysis import (
+    TOTAL,
+    Filters,
+    codings_frame,
+    cooccurrence,
+    frequency_table,
+    quotes_frame,
+)
 from lfa_qual.errors import LfaError
 from lfa_qual.project import Project
 
@@ -59,9 +66,12 @@ def test_transcript_without_pages_has_no_page_and_cites_the_turn(coded: Project)
     assert parent["citation"] == "(Forælder 2, Skole 10, juni 2021, 2)"
 
 
-def test_project_methods_return_the_frames(coded: Project) -> None:
-    assert len(coded.codings_frame()) == 7
-    quotes = coded.quotes_frame()
+def test_the_public_project_has_the_frames_as_methods(coded: Project) -> None:
+    import lfa_qual
+
+    with lfa_qual.Project(coded.root) as public:
+        assert len(public.codings_frame()) == 7
+        quotes = public.quotes_frame()
     assert len(quotes) == 6  # the two overlapping pit codings are one quote
 
 
@@ -164,7 +174,7 @@ def test_bad_dimensions_are_user_errors(coded: Project) -> None:
 def test_empty_project_gives_zero_tables(project: Project) -> None:
     table = frequency_table(project, count="words", percent=True)
     assert (table.to_numpy() == 0).all()
-    assert project.quotes_frame().empty
+    assert quotes_frame(project).empty
 
 
 def test_cooccurrence_within_turns_and_overlaps(coded: Project) -> None:

@@ -290,7 +290,7 @@ def test_an_export_without_quotes_says_so_and_writes_a_valid_empty_file(
 
 
 def _header() -> str:
-    from lfa_qual.export.quotes import QUOTE_COLUMNS
+    from lfa_qual.analysis.quotes import QUOTE_COLUMNS
 
     return ",".join(QUOTE_COLUMNS)
 

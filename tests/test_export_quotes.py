@@ -13,8 +13,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from lfa_qual.analysis import Filters, quotes_frame
+from lfa_qual.analysis.quotes import Heading, Quote, outline
 from lfa_qual.errors import LfaError
-from lfa_qual.export.quotes import Heading, Quote, outline
 from lfa_qual.export.to_csv import write_csv
 from lfa_qual.export.to_docx import QUOTE_STYLE, write_docx
 from lfa_qual.export.to_json import write_json
@@ -289,7 +289,7 @@ def test_max_words_never_puts_another_speakers_sentence_in_a_paragraph(coded: Pr
 
 
 def test_words_column_counts_the_quote_without_omission_marks(coded: Project) -> None:
-    from lfa_qual.export.text import word_count
+    from lfa_qual.analysis.quote_text import word_count
 
     coded.code("skole1-personale", "foraeldre", quote="Men det tager tid (…) og tiden er knap.")
     for max_words in (None, 3):

@@ -18,9 +18,9 @@ from lfa_qual.analysis import (
     month_names,
     speaker_words,
 )
+from lfa_qual.analysis.quote_text import char_classes, needs_cut, normal_spans
+from lfa_qual.analysis.quotes import merge_overlaps, merge_spans, natural_key, rank
 from lfa_qual.citation import cite
-from lfa_qual.export.quotes import merge_overlaps, merge_spans, natural_key, rank
-from lfa_qual.export.text import char_classes, needs_cut, normal_spans
 from lfa_qual.export.to_json import write_json
 from lfa_qual.importer import load_transcript, load_transcripts
 from lfa_qual.project import Project

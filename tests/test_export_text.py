@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lfa_qual.export.text import Piece, clean_quote, cut_to_words, elide, sentences
+from lfa_qual.analysis.quote_text import Piece, clean_quote, cut_to_words, elide, sentences
 
 TEXT = "PIT1: Nogle uger går alt til én elev [Elev 3, red.], og så (…) når vi ikke ud."
 
@@ -97,7 +97,7 @@ def test_elided_quotes_never_exceed_the_limit_except_for_the_first_sentence(limi
 def test_needs_cut_flags_exactly_the_spans_cut_to_words_would_change() -> None:
     import numpy as np
 
-    from lfa_qual.export.text import needs_cut
+    from lfa_qual.analysis.quote_text import needs_cut
 
     text = "PIT1: Vi  mødes [PIT, red.] hver tirsdag (…) – også i år.\nE4: Ja!"
     spans = [(s, e) for s in range(len(text)) for e in range(s + 1, len(text) + 1)]

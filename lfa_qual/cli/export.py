@@ -215,7 +215,7 @@ def text_output(path: Path | None, newline: str | None = None) -> Iterator[TextI
 
 def cmd_export_quotes(args: argparse.Namespace) -> int:
     from lfa_qual.analysis import Filters, quotes_frame
-    from lfa_qual.export.quotes import parse_by
+    from lfa_qual.analysis.quotes import parse_by
 
     fmt = output_format(args, QUOTE_FORMATS)
     keys = parse_by(args.by)

@@ -23,8 +23,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Pt
 
+from lfa_qual.analysis.quotes import Heading, outline
 from lfa_qual.errors import LfaError
-from lfa_qual.export.quotes import Heading, outline
 
 QUOTE_STYLE = "Citat"
 # Characters XML 1.0 does not allow; a stray control character must not break the document.

@@ -7,7 +7,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from lfa_qual.export.quotes import Heading, outline
+from lfa_qual.analysis.quotes import Heading, outline
 
 
 def write_md(

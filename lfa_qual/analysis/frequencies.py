@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from lfa_qual.analysis import (
+from lfa_qual.analysis.frame import (
     COUNTS,
     GROUP_KEYS,
     TOTAL,
@@ -32,8 +32,8 @@ from lfa_qual.analysis import (
     count_words,
     speaker_words,
 )
+from lfa_qual.analysis.quotes import merge_spans, natural_key
 from lfa_qual.errors import LfaError
-from lfa_qual.export.quotes import merge_spans, natural_key
 
 if TYPE_CHECKING:
     from lfa_qual.project import Project
@@ -158,14 +158,16 @@ def _fill(table: pd.DataFrame, rows: str, cols: str, agg) -> None:
     table.at[TOTAL, TOTAL] = agg([])
 
 
-def build_frequency_table(
+def frequency_table(
     project: Project,
-    rows: str,
-    cols: str,
-    count: str,
-    percent: bool,
+    rows: str = "code",
+    cols: str = "school",
+    count: str = "codings",
+    percent: bool = False,
     filters: Filters | None = None,
 ) -> pd.DataFrame:
+    """A rows × cols table with a totals row and column named "I alt" of the codings `filters`
+    selects (all by default)."""
     check_dimensions(rows, cols, count)
     locator = Locator(project)
     locate = "role" in (rows, cols)  # a coding's role comes from its transcript's text
@@ -230,7 +232,7 @@ def _base_table(
     return out
 
 
-def build_cooccurrence(
+def cooccurrence(
     project: Project, within: str = "turn", filters: Filters | None = None
 ) -> pd.DataFrame:
     """A code × code matrix.

@@ -193,7 +193,7 @@ class WordIndex:
         classes: np.ndarray | None = None,
         spans: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
-        from lfa_qual.export.text import SPACE, char_classes
+        from lfa_qual.analysis.quote_text import SPACE, char_classes
 
         if classes is None:  # `char_classes(text)`, unless the caller has it already
             classes = char_classes(text)
@@ -443,7 +443,7 @@ class Locator:
     def classes(self, interview: str) -> np.ndarray:
         """`char_classes` of the transcript's text, shared by cutting and counting words."""
         if interview not in self._classes:
-            from lfa_qual.export.text import char_classes
+            from lfa_qual.analysis.quote_text import char_classes
 
             self._classes[interview] = char_classes(self.transcript(interview).text)
         return self._classes[interview]
@@ -621,30 +621,6 @@ def speaker_words(project: Project, locator: Locator | None = None) -> pd.DataFr
     return frame
 
 
-def frequency_table(
-    project: Project,
-    rows: str = "code",
-    cols: str = "school",
-    count: str = "codings",
-    percent: bool = False,
-    filters: Filters | None = None,
-) -> pd.DataFrame:
-    """A rows × cols table with a totals row and column named "I alt" (see `lfa_qual.frequencies`)
-    of the codings `filters` selects (all by default)."""
-    from lfa_qual.frequencies import build_frequency_table
-
-    return build_frequency_table(project, rows, cols, count, percent, filters)
-
-
-def cooccurrence(
-    project: Project, within: str = "turn", filters: Filters | None = None
-) -> pd.DataFrame:
-    """A code × code matrix; see `lfa_qual.frequencies.build_cooccurrence`."""
-    from lfa_qual.frequencies import build_cooccurrence
-
-    return build_cooccurrence(project, within, filters)
-
-
 def coding_count(project: Project, filters: Filters | None = None) -> tuple[int, int]:
     """The number of codings `filters` selects, and of coders who made them."""
     frame = _read_codings(project, filters or Filters(), full=False)
@@ -655,15 +631,3 @@ def needs_review_count(project: Project) -> int:
     """The number of codings that need review after transcript edits."""
     row = project.store.read_one("SELECT count(*) AS n FROM codings WHERE status = 'needs_review'")
     return int(row["n"])
-
-
-def quotes_frame(
-    project: Project,
-    filters: Filters | None = None,
-    by: Sequence[str] = ("theme", "school"),
-    max_words: int | None = None,
-) -> pd.DataFrame:
-    """One row per quote: codings of one theme on overlapping text merged, cut at word boundaries."""
-    from lfa_qual.export.quotes import build_quotes
-
-    return build_quotes(project, filters or Filters(), by, max_words)

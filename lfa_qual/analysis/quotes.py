@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from lfa_qual.analysis import (
+from lfa_qual.analysis.frame import (
     Filters,
     Locator,
     attach_locations,
@@ -24,8 +24,7 @@ from lfa_qual.analysis import (
     interview_rows,
     month_names,
 )
-from lfa_qual.errors import LfaError
-from lfa_qual.export.text import (
+from lfa_qual.analysis.quote_text import (
     ELISION,
     Piece,
     cut_to_words,
@@ -38,6 +37,7 @@ from lfa_qual.export.text import (
     render,
     word_count,
 )
+from lfa_qual.errors import LfaError
 
 if TYPE_CHECKING:
     from lfa_qual.project import Project
@@ -208,6 +208,16 @@ def rank(values: np.ndarray, key=None) -> np.ndarray:
     position = {k: i for i, k in enumerate(distinct)}
     ranks = np.array([position[k] for k in keys] + [len(distinct)], dtype=np.int64)
     return ranks[numbers]  # -1 (missing) takes the last rank
+
+
+def quotes_frame(
+    project: Project,
+    filters: Filters | None = None,
+    by: Sequence[str] = ("theme", "school"),
+    max_words: int | None = None,
+) -> pd.DataFrame:
+    """One row per quote: codings of one theme on overlapping text merged, cut at word boundaries."""
+    return build_quotes(project, filters or Filters(), by, max_words)
 
 
 def build_quotes(
