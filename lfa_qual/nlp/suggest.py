@@ -26,6 +26,7 @@ from lfa_qual.nlp.learned import LearnedModel, LearnedScores
 from lfa_qual.nlp.lemmatize import Lemmatizer
 from lfa_qual.nlp.matcher import WORD_CACHE_LIMIT, Keyword, KeywordMatcher, WordInfo
 from lfa_qual.nlp.pipeline import load_pipeline
+from lfa_qual.nlp.specificity import common_weight, document_frequencies
 from lfa_qual.nlp.units import LONG_PARAGRAPH_TOKENS, Unit, paragraph_units, windows
 from lfa_qual.suggestions import Evidence, ExampleEvidence, NewSuggestion
 from lfa_qual.transcript import Transcript
@@ -636,8 +637,6 @@ def _evidence_order(match: tuple) -> tuple:
 
 def _commonness():
     """Lemma → weight of a word by how common it is in interview talk (`specificity`)."""
-    from lfa_qual.nlp.specificity import common_weight, document_frequencies
-
     n_docs, df = document_frequencies()
     return lambda lemma: common_weight([lemma], n_docs, df)
 
