@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SRC := lfa_qual tests $(wildcard benchmarks)
+SRC := lfa_qual tests $(wildcard benchmarks) $(wildcard scripts)
 
 .PHONY: run test lint bench clean
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from lfa_qual.errors import LfaError, TranscriptError
 from lfa_qual.history import forget_interview
 from lfa_qual.readers import read_transcript
-from lfa_qual.reanchor import ReanchorResult, reanchor_rows
+from lfa_qual.reanchor import REVIEW, ReanchorResult, reanchor_rows
 from lfa_qual.store import Store, new_guid, now, transcript_id
 from lfa_qual.transcript import Paragraph, Speaker, Transcript, Turn
 
@@ -26,6 +26,30 @@ class ImportReport:
     moved: list[str] = field(default_factory=list)
     # Transcripts in the store whose file is gone (filled by `Project.sync`).
     missing: list[MissingFile] = field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        """What the user must hear about this sync, line by line, as every interface shows it:
+        re-anchored transcripts with the codings that need review, moved and missing files."""
+        lines: list[str] = []
+        for r in self.reanchored:
+            lines.append(f"lfa-qual: {r.summary()}")
+            lines += [
+                f"  coding {m.coding_id} ({m.code}): {m.reason}"
+                for m in r.codings
+                if m.outcome == REVIEW
+            ]
+            if r.suggestions_dropped:
+                lines.append(f"  {r.suggestions_dropped} open suggestion(s) on edited text dropped")
+        if any(r.review for r in self.reanchored):
+            lines.append("lfa-qual: see `lfa-qual review` for the codings to check")
+        lines += [f"lfa-qual: {note}" for note in self.moved]
+        lines += [
+            f"lfa-qual: warning: the file of transcript {m.interview!r} is gone ({m.path}); "
+            f"it stays in the project and its exports with its {m.codings} coding(s): put the "
+            f"file back, or remove it with `lfa-qual remove {m.interview}`"
+            for m in self.missing
+        ]
+        return lines
 
 
 @dataclass(frozen=True)

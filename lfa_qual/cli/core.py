@@ -7,12 +7,13 @@ import platform
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TextIO
 
 from lfa_qual import __version__
 from lfa_qual.cli.table import render_table, write_csv, write_json
 from lfa_qual.codebook import load_codebook, render_tree
 from lfa_qual.errors import LfaError
-from lfa_qual.importer import check_unique
+from lfa_qual.importer import ImportReport, check_unique
 from lfa_qual.progress import progress
 from lfa_qual.project import Project, TranscriptRow
 from lfa_qual.readers import read_transcript, transcript_files
@@ -120,7 +121,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         report.missing = project.missing_files()
         for w in report.warnings:
             print(f"lfa-qual: warning: {w}", file=sys.stderr)
-        _print_reanchored(report)
+        print_report_notes(report)
         print(
             f"imported {len(report.added)} new, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged transcript(s)"
@@ -128,15 +129,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_reanchored(report) -> None:
-    from lfa_qual.cli.reliability import print_reanchored
-
-    print_reanchored(report)
+def print_report_notes(report: ImportReport, out: TextIO | None = None) -> None:
+    """Print what a sync found (re-anchored codings, moved and missing files) on stderr."""
+    for line in report.notes():
+        print(line, file=out or sys.stderr)
 
 
 def cmd_transcripts(args: argparse.Namespace) -> int:
     with open_project(args) as project:
-        _print_reanchored(project.sync()[1])
+        print_report_notes(project.sync()[1])
         rows = project.transcript_rows()
         if args.format == "json":
             write_json([asdict(r) for r in rows])
@@ -175,7 +176,7 @@ def cmd_code(args: argparse.Namespace) -> int:
     if args.occurrence is not None and args.quote is None:
         raise LfaError("--occurrence picks an occurrence of --quote; give --quote", field="span")
     with open_project(args) as project:
-        _print_reanchored(project.sync()[1])
+        print_report_notes(project.sync()[1])
         coding = project.code(
             args.interview,
             args.code,
@@ -243,7 +244,7 @@ def check_known(project: Project, what: str, values: list[str], field: str) -> N
 def cmd_codings(args: argparse.Namespace) -> int:
     with open_project(args) as project:
         # The codebook file and the transcripts folder first, as every other command does.
-        _print_reanchored(project.sync()[1])
+        print_report_notes(project.sync()[1])
         if args.interview:
             check_known(project, "interview", [args.interview], "--interview")
         check_known(project, "code", args.codes or [], "--code")
@@ -303,7 +304,7 @@ def print_summary(args: argparse.Namespace) -> int:
     """What `lfa-qual` shows without a terminal UI: the project at a glance."""
     with open_project(args) as project:
         _, report = project.sync()
-        _print_reanchored(report)
+        print_report_notes(report)
         codebook = project.codebook()
         rows = project.transcript_rows()
         print(f"Project {project.root}  (coder {project.coder})")

@@ -256,9 +256,9 @@ def sync(project, args: argparse.Namespace) -> None:
     onto edited transcripts and which need review. Then how the codings that need review are
     treated: left out, unless --include-needs-review."""
     from lfa_qual.analysis import needs_review_count
-    from lfa_qual.cli.reliability import print_reanchored
+    from lfa_qual.cli.core import print_report_notes
 
-    print_reanchored(project.sync()[1])
+    print_report_notes(project.sync()[1])
     n = needs_review_count(project)
     if not n:
         return

@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 
 from lfa_qual.backup import backup, inspect, list_backups, restore
-from lfa_qual.cli.core import check_known, open_project
+from lfa_qual.cli.core import check_known, open_project, print_report_notes
 from lfa_qual.cli.table import render_table, write_csv, write_json
 from lfa_qual.codings import NO_SPEECH_WHERE, get_coding
 from lfa_qual.errors import LfaError
-from lfa_qual.importer import ImportReport
-from lfa_qual.reanchor import REVIEW, mark_reviewed, needs_review
+from lfa_qual.reanchor import mark_reviewed, needs_review
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -49,29 +48,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "verify", parents=[common], help="check the store: integrity, offsets, codings to review"
     )
     p.set_defaults(func=cmd_verify)
-
-
-def print_reanchored(report: ImportReport, out=None) -> None:
-    """One line per re-anchored transcript, plus the codings that need review."""
-    out = out or sys.stderr
-    for r in report.reanchored:
-        print(f"lfa-qual: {r.summary()}", file=out)
-        for m in r.codings:
-            if m.outcome == REVIEW:
-                print(f"  coding {m.coding_id} ({m.code}): {m.reason}", file=out)
-        if r.suggestions_dropped:
-            print(f"  {r.suggestions_dropped} open suggestion(s) on edited text dropped", file=out)
-    if any(r.review for r in report.reanchored):
-        print("lfa-qual: see `lfa-qual review` for the codings to check", file=out)
-    for note in report.moved:
-        print(f"lfa-qual: {note}", file=out)
-    for m in report.missing:
-        print(
-            f"lfa-qual: warning: the file of transcript {m.interview!r} is gone ({m.path}); "
-            f"it stays in the project and its exports with its {m.codings} coding(s): put the "
-            f"file back, or remove it with `lfa-qual remove {m.interview}`",
-            file=out,
-        )
 
 
 def _describe(label: str, path: Path) -> str:
@@ -163,7 +139,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     with open_project(args) as project:
         _, report = project.sync()
-        print_reanchored(report)
+        print_report_notes(report)
         if args.ok:
             n = mark_reviewed(project.store, args.ok)
             print(f"marked {n} coding(s) as checked")

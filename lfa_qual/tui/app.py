@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 from collections.abc import Iterable
 from functools import partial
 
@@ -139,11 +138,7 @@ class LfaApp(App):
 
 def sync_notes(project: Project) -> list[str]:
     """Bring the project up to date; what the commands would print about it, line by line."""
-    from lfa_qual.cli.reliability import print_reanchored
-
-    notes = io.StringIO()
-    print_reanchored(project.sync()[1], out=notes)
-    return notes.getvalue().splitlines()
+    return project.sync()[1].notes()
 
 
 def run_app(args: argparse.Namespace) -> int:
