@@ -98,9 +98,7 @@ def material(project: Project, request: Comparison, consensus: str | None = None
             + "; each transcript must be coded by both to compare them",
             field="interview",
         )
-    return load_material(
-        project.store, coders, codes, interviews, interviewer=request.interviewer
-    )
+    return load_material(project.store, coders, codes, interviews, interviewer=request.interviewer)
 
 
 def compare(
@@ -124,9 +122,7 @@ def compare(
     if unit == "segment":
         from lfa_qual.agreement.segments import segment_rows
 
-        return segment_rows(
-            m, overlap, per_interview=per_interview, bootstrap=bootstrap, seed=seed
-        )
+        return segment_rows(m, overlap, per_interview=per_interview, bootstrap=bootstrap, seed=seed)
     return agreement_rows(m, unit, per_interview=per_interview, bootstrap=bootstrap, seed=seed)
 
 
@@ -160,7 +156,9 @@ def rows_frame(rows: list[AgreementRow], labels: dict[str, str] | None = None):
     for r in rows:
         records.append(
             {
-                LABELS["code"]: "Alle koder" if r.code == ALL else (labels or {}).get(r.code, r.code),
+                LABELS["code"]: "Alle koder"
+                if r.code == ALL
+                else (labels or {}).get(r.code, r.code),
                 LABELS["interview"]: "Alle" if r.interview == ALL else r.interview,
                 LABELS["unit"]: UNIT_LABELS[r.unit],
                 LABELS["coders"]: ", ".join(r.coders),

@@ -50,7 +50,9 @@ def best_overlaps(m: Material, first: int, second: int) -> SegmentMatch:
             count = np.maximum(hi - lo, 0)
             total = int(count.sum())
             row = np.repeat(np.arange(len(mine)), count)
-            cand = theirs[np.repeat(lo, count) + np.arange(total) - np.repeat(np.cumsum(count) - count, count)]
+            cand = theirs[
+                np.repeat(lo, count) + np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+            ]
             a = mine[row]
             same = (m.t[cand] == m.t[a]) & (m.k[cand] == m.k[a])
             inter = np.minimum(m.end[a], m.end[cand]) - np.maximum(m.start[a], m.start[cand])
@@ -98,7 +100,7 @@ def segment_rows(
                     units = agree[mask].astype(float)[:, None]
                     share = co._divide(units.sum(), len(units))
 
-                    def kappa(total, n=len(units)):
+                    def kappa(total, n: int = units.shape[0]) -> np.ndarray:
                         return co.brennan_prediger(co._divide(total[..., 0], n), n_codes)
 
                     first = mask & (m.c[idx] == i)

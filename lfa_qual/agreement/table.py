@@ -71,7 +71,8 @@ def cell_stats(m: Material, segs: Segments, unit_len: np.ndarray) -> dict:
     size = n_k * n_p
 
     def add(weights: np.ndarray) -> np.ndarray:
-        return np.bincount(flat, weights=weights, minlength=size).reshape(n_k, n_p)
+        counts = np.bincount(flat, weights=weights, minlength=size).astype(float)
+        return counts.reshape(n_k, n_p)
 
     out: dict = {}
     pres = m.present[segs.p] if len(segs.p) else np.zeros((0, len(m.coders)), dtype=bool)

@@ -182,9 +182,7 @@ def char_segments(m: Material) -> Segments:
     delta = np.concatenate([np.ones(len(k)), -np.ones(len(k)), np.zeros(len(para))])
     order = np.argsort(pos, kind="stable")
     pos, who, delta = pos[order], who[order], delta[order]
-    cover = np.stack(
-        [np.cumsum(np.where(who == j, delta, 0)) > 0 for j in range(n_coders)], axis=1
-    )
+    cover = np.stack([np.cumsum(np.where(who == j, delta, 0)) > 0 for j in range(n_coders)], axis=1)
     seg_len = np.diff(pos)
     cover = cover[:-1]
     keep = (seg_len > 0) & cover.any(axis=1)
