@@ -119,6 +119,8 @@ def agreement_rows(
         groups += [(name, np.flatnonzero(m.para_t == t)) for t, name in enumerate(m.interviews)]
     rows: list[AgreementRow] = []
     pairs = [key for key in stats if key != "all"]
+    # Units with at least two coders' values (α's pairable units).
+    pairable = unit_len * (m.present.sum(axis=1) >= 2)
     codes = [(code, np.array([k])) for k, code in enumerate(m.codes)]
     codes.append((ALL, np.arange(len(m.codes))))
     for interview, paras in groups:
@@ -149,7 +151,7 @@ def agreement_rows(
                     interview,
                     unit,
                     list(m.coders),
-                    float(total[0] + total[1]),
+                    float(pairable[paras].sum() * len(ks)),
                     None,
                     None,
                     _opt(co.alpha_nominal(total)),

@@ -131,6 +131,8 @@ def _render(frame, records: list[dict], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     shown = frame.astype(object).where(frame.notna(), "")
+    if fmt in ("table", "md"):
+        shown = shown.map(_cell)
     if fmt == "csv":
         buffer = io.StringIO()
         shown.to_csv(buffer, index=False, lineterminator="\n")
@@ -142,6 +144,13 @@ def _render(frame, records: list[dict], fmt: str) -> str:
         lines += ["| " + " | ".join(str(v).replace("|", "\\|") for v in r) + " |" for r in rows]
         return "\n".join(lines) + "\n"
     return render_table(headers, rows, max_width=70) + "\n"
+
+
+def _cell(value: object) -> object:
+    """A number as few digits as it needs (at most three decimals): 12295, 99.8, 0.861."""
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if not value.is_integer() else int(value)
+    return value
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
