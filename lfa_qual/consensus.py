@@ -10,6 +10,7 @@ too, with no change, so that the passage counts as resolved until it is undone).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -165,6 +166,35 @@ def disagreements_frame(project: Project, found: list[Disagreement]):
     return pd.DataFrame.from_records(records, columns=None if records else columns)
 
 
+def segments_frame(project: Project, rows):
+    """MAXQDA's segment table (`agreement.segments.segment_table`) with Danish labels."""
+    import pandas as pd
+
+    from lfa_qual.analysis import code_labels
+    from lfa_qual.citation import cite
+
+    labels = code_labels(project)
+    records = []
+    for r in rows:
+        t = project.transcript(r.interview)
+        text = " ".join(t.text[r.start : r.end].split())
+        records.append(
+            {
+                "Interview": r.interview,
+                "Kode": labels.get(r.code, r.code),
+                "Koder": r.coder,
+                "Henvisning": cite(t, r.start, project.config.citation),
+                "Uddrag": text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…",
+                "Overlap (%)": round(100 * r.overlap, 1),
+                "Enig": "ja" if r.agrees else "nej",
+                "Start": r.start,
+                "Slut": r.end,
+            }
+        )
+    columns = ["Interview", "Kode", "Koder", "Henvisning", "Uddrag", "Overlap (%)", "Enig"]
+    return pd.DataFrame.from_records(records, columns=None if records else columns)
+
+
 # -- resolving ----------------------------------------------------------------------------
 LABEL_RE = re.compile(r"^konsensus (\w+): (.+)$")
 
@@ -172,11 +202,11 @@ LABEL_RE = re.compile(r"^konsensus (\w+): (.+)$")
 def resolved_keys(project: Project) -> set[str]:
     """Passages with a consensus decision that has not been undone."""
     out = set()
-    for a in history.actions(project.store, limit=100_000):
-        if a.kind == "consensus" and not a.undone:
-            match = LABEL_RE.match(a.label)
-            if match:
-                out.add(match.group(2))
+    rows = project.store.read("SELECT payload FROM actions WHERE kind = 'consensus' AND undone = 0")
+    for row in rows:
+        match = LABEL_RE.match(json.loads(row["payload"]).get("label", ""))
+        if match:
+            out.add(match.group(2))
     return out
 
 

@@ -268,3 +268,24 @@ def test_table_csv_and_xlsx_exports(team: Project, tmp_path: Path, capsys) -> No
     store = team.db_path
     assert main(["agreement", "--project", root, "--format", "csv", "--out", str(store)]) == 2
     assert "refusing to write" in capsys.readouterr().err
+
+
+def test_segment_table_lists_agreeing_and_disagreeing_segments(tmp_path: Path, capsys) -> None:
+    project = one_paragraph_project(tmp_path)
+    s = project.transcript("skole1-elev1").turns[-1].paragraphs[0].start
+    project.code("skole1-elev1", "pit", start=s, end=s + 100, coder="A")
+    project.code("skole1-elev1", "pit", start=s + 10, end=s + 100, coder="B")
+    project.code("skole1-elev1", "mindset", start=s + 200, end=s + 300, coder="A")
+    root = str(project.root)
+    assert main(["disagreements", "--project", root, "--unit", "segment", "--all",
+                 "--format", "json"]) == 0  # fmt: skip
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["coder"], r["code"], r["agrees"], r["overlap"]) for r in rows] == [
+        ("A", "pit", True, 0.9),
+        ("B", "pit", True, 0.9),
+        ("A", "mindset", False, 0.0),
+    ]
+    assert main(["disagreements", "--project", root, "--unit", "segment", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 2 and "Overlap (%)" in out and ",nej," in out
+    project.close()

@@ -180,3 +180,24 @@ def test_merged_store_file_works_as_other_and_agreement_follows(three, capsys) -
     assert main(["merge", "--project", str(a.root), str(b.db_path)]) == 0
     assert main(["agreement", "--project", str(a.root), "--format", "json"]) == 0
     assert '"coders": [\n      "A",\n      "B"\n    ]' in capsys.readouterr().out
+
+
+def test_a_merge_that_fails_half_way_leaves_nothing_half_merged(three, tmp_path: Path) -> None:
+    """One transaction: the last coding of the other store cannot be inserted here (a source
+    value our schema refuses), so none of the earlier ones may stay either."""
+    a, b, _ = three
+    b.close()
+    other = tmp_path / "broken.db"
+    other.write_bytes(b.db_path.read_bytes())
+    with sqlite3.connect(other) as conn:
+        # A copy of the table without its CHECK constraints, to hold a value ours refuses.
+        conn.execute("CREATE TABLE c2 AS SELECT * FROM codings")
+        conn.execute("DROP TABLE codings")
+        conn.execute("ALTER TABLE c2 RENAME TO codings")
+        last = conn.execute("SELECT max(start) FROM codings").fetchone()[0]
+        conn.execute("UPDATE codings SET source = 'imported' WHERE start = ?", (last,))
+    before = codings_of(a)
+    with pytest.raises(LfaError, match="CHECK constraint"):
+        merge_project(a, other)
+    assert codings_of(a) == before
+    assert list(a.root.glob("lfa-qual.before-merge-*.db"))  # the backup was made first

@@ -125,3 +125,50 @@ def segment_rows(
                         )
                     )
     return rows
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    """One coded segment of one of the two coders and whether it found a partner."""
+
+    interview: str
+    code: str
+    coder: str
+    start: int
+    end: int
+    overlap: float  # the best overlap with the other coder's segments of the code (0..1)
+    agrees: bool
+    partner: tuple[int, int] | None  # that segment's span
+
+    def as_json(self) -> dict:
+        return {
+            "interview": self.interview,
+            "code": self.code,
+            "coder": self.coder,
+            "start": self.start,
+            "end": self.end,
+            "overlap": round(self.overlap, 4),
+            "agrees": self.agrees,
+            "partner": list(self.partner) if self.partner else None,
+        }
+
+
+def segment_table(m: Material, overlap: float = 90.0) -> list[SegmentRow]:
+    """MAXQDA's table: every segment of the first two coders, agreeing or not, in text order."""
+    match = best_overlaps(m, 0, 1)
+    rows = []
+    for i, ov, partner in zip(match.index, match.overlap, match.partner, strict=True):
+        rows.append(
+            SegmentRow(
+                m.interviews[m.t[i]],
+                m.codes[m.k[i]],
+                m.coders[m.c[i]],
+                int(m.start[i]),
+                int(m.end[i]),
+                float(ov),
+                bool(ov >= overlap / 100.0 - 1e-12),
+                (int(m.start[partner]), int(m.end[partner])) if partner >= 0 else None,
+            )
+        )
+    rows.sort(key=lambda r: (r.interview, r.start, r.end, r.code, r.coder))
+    return rows

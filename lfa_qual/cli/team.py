@@ -62,6 +62,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="passages the coders coded differently: citation, excerpt, who coded what",
     )
     _filters(p)
+    p.add_argument(
+        "--unit",
+        choices=["passage", "segment"],
+        default="passage",
+        help="passage: where the coders' characters differ (default); segment: every coded "
+        "segment with its best overlap, agreeing or not (MAXQDA's table)",
+    )
+    p.add_argument("--overlap", type=float, default=90.0, metavar="P", help="segment unit: P %%")
+    p.add_argument(
+        "--all", action="store_true", help="segment unit: list the agreeing segments too"
+    )
     _output(p)
     p.set_defaults(func=cmd_disagreements)
 
@@ -181,6 +192,8 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
     fmt = _format(args)
     with open_project(args) as project:
         project.sync()
+        if args.unit == "segment":
+            return _segment_list(project, args, fmt)
         found = disagreements(project, _request(args))
         frame = disagreements_frame(project, found)
         records = [r.as_json() for r in found]
@@ -198,4 +211,19 @@ def cmd_merge(args: argparse.Namespace) -> int:
         report = merge_project(project, args.other, dry_run=args.dry_run)
     for line in report.lines():
         print(line)
+    return 0
+
+
+def _segment_list(project, args: argparse.Namespace, fmt: str) -> int:
+    from lfa_qual.agreement import material
+    from lfa_qual.agreement.segments import segment_table
+    from lfa_qual.consensus import segments_frame
+
+    if not 0 < args.overlap <= 100:
+        raise LfaError("--overlap must be a percentage above 0 and at most 100", field="overlap")
+    rows = segment_table(material(project, _request(args), project.config.consensus), args.overlap)
+    if not args.all:
+        rows = [r for r in rows if not r.agrees]
+    frame = segments_frame(project, rows)
+    write_frame(frame, [r.as_json() for r in rows], fmt, args.out, project, "Segmenter")
     return 0
