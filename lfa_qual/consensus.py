@@ -10,10 +10,13 @@ too, with no change, so that the passage counts as resolved until it is undone).
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from lfa_qual import codings as ops
 from lfa_qual import history
@@ -80,10 +83,15 @@ def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _clip(spans: list[tuple[int, int]], speech: list[tuple[int, int]]) -> set[tuple[int, int]]:
     """The pieces of `spans` that are speech (what the agreement figures count)."""
     out = set()
+    starts = [a for a, _ in speech]
     for s, e in spans:
-        for a, b in speech:
-            if a < e and s < b:
+        # Paragraphs are sorted and disjoint: start from the last one beginning before `s`.
+        i = max(bisect.bisect_right(starts, s) - 1, 0)
+        while i < len(speech) and speech[i][0] < e:
+            a, b = speech[i]
+            if s < b:
                 out.add((max(a, s), min(b, e)))
+            i += 1
     return out
 
 
@@ -100,11 +108,8 @@ def disagreements(
     found: list[Disagreement] = []
     for (t, k), (mine, theirs) in sorted(by_key.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         interview = m.interviews[t]
-        paras = [
-            (int(a), int(b))
-            for a, b, pt in zip(m.para_start, m.para_end, m.para_t, strict=True)
-            if pt == t
-        ]
+        lo, hi = np.searchsorted(m.para_t, [t, t + 1])
+        paras = list(zip(m.para_start[lo:hi].tolist(), m.para_end[lo:hi].tolist(), strict=True))
         # Passages: overlapping codings of either coder, merged.
         for s, e in _union(mine + theirs):
             a = _union([x for x in mine if x[0] < e and s < x[1]])
