@@ -201,3 +201,71 @@ def test_a_merge_that_fails_half_way_leaves_nothing_half_merged(three, tmp_path:
         merge_project(a, other)
     assert codings_of(a) == before
     assert list(a.root.glob("lfa-qual.before-merge-*.db"))  # the backup was made first
+
+
+CHILD = r"""
+import sys
+from lfa_qual.merge import merge_project
+from lfa_qual.project import Project
+
+project = Project(sys.argv[1])
+project.store  # opened before "ready": the kill falls inside the merge
+print("ready", flush=True)
+merge_project(project, sys.argv[2])
+print("merged", flush=True)
+"""
+
+
+def test_a_merge_killed_at_any_moment_is_all_or_nothing(three, tmp_path: Path) -> None:
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    a, b, _ = three
+    # Enough codings that the merge takes a while: 20,000 short spans by coder B.
+    t = b.transcript("skole1-personale")
+    paras = [p for turn in t.turns if turn.label == "L" for p in turn.paragraphs]
+    spans = [
+        (s, s + n)
+        for n in range(3, 40)
+        for p in paras
+        for s in range(p.start, p.end - n)
+        if not t.text[s].isspace() and not t.text[s + n - 1].isspace()
+    ][:20_000]
+    rows = [(f"GUID-{i:06d}", s, e) for i, (s, e) in enumerate(spans)]
+    with b.store.transaction() as conn:
+        tid = conn.execute("SELECT id FROM transcripts WHERE interview='skole1-personale'")
+        tid = tid.fetchone()[0]
+        conn.executemany(
+            "INSERT INTO codings(guid, transcript_id, start, end, code_id, coder, created, source)"
+            " VALUES (?, ?, ?, ?, 'pit', 'B', '2021-04-01T00:00:00+00:00', 'manual')",
+            [(g, tid, s, e) for g, s, e in rows],
+        )
+    total_b = len(b.codings(coder="B"))
+    a_root = a.root
+    a.close()
+    rng = random.Random(4)
+    for _ in range(3):
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(a_root), str(b.root)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        assert child.stdout.readline().strip() == "ready", child.stderr.read()
+        time.sleep(rng.uniform(0.0, 0.8))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+        child.stdout.close()
+        child.stderr.close()
+        with Project(a_root) as reopened:
+            assert reopened.store.integrity_ok()
+            merged = len(reopened.codings(coder="B"))
+            assert merged in (0, total_b)  # never half-merged
+    with Project(a_root) as reopened:
+        merge_project(reopened, b.root)
+        assert len(reopened.codings(coder="B")) == total_b
