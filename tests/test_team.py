@@ -20,6 +20,7 @@ from lfa_qual.tui.app import LfaApp
 from lfa_qual.tui.compare import CompareScreen
 from lfa_qual.tui.reader import TranscriptView
 from lfa_qual.tui.reader_screen import ReaderScreen
+from lfa_qual.tui.retrieve import RetrieveScreen
 
 SIZE = (140, 40)
 
@@ -101,6 +102,9 @@ async def test_blind_shows_only_my_codings(team: Project) -> None:
         assert {c.coder for c in reader.codings} == {"B"}
         view = reader.query_one(TranscriptView)
         assert len(view.marks) == len(team.codings(interview="skole1-personale", coder="B"))
+        app.push_screen(RetrieveScreen("pit"))  # retrieving passages is blind too
+        await pilot.pause()
+        assert app.screen.views and {v.coding.coder for v in app.screen.views} == {"B"}
 
 
 @pytest.mark.anyio
