@@ -49,6 +49,8 @@ class Material:
     def speech(self, t: np.ndarray, x: np.ndarray) -> np.ndarray:
         """Speech coordinate of text offset `x` in transcript number `t`: the speech
         characters before it. Offsets between paragraphs map to the next paragraph's start."""
+        if not len(self.para_t):  # no speech at all (only the interviewer's turns)
+            return np.zeros(len(x), dtype=np.int64)
         key = t.astype(np.int64) * self._stride + x
         i = np.searchsorted(self._para_key, key, side="right") - 1
         j = np.maximum(i, 0)
