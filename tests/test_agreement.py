@@ -3,6 +3,8 @@ character-by-character Python sets, NVivo's published example and hand-worked ed
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 from pathlib import Path
@@ -264,7 +266,10 @@ def test_table_csv_and_xlsx_exports(team: Project, tmp_path: Path, capsys) -> No
 
     sheet = load_workbook(target).active
     header = [c.value for c in next(sheet.iter_rows())]
-    assert header[:3] == ["Kode", "Interview", "Enhed"] and "Enighed (%)" in header
+    assert header[:3] == ["Kode", "Enhed", "Kodere"] and "Enighed (%)" in header
+    assert main(["agreement", "--project", root, "--by-interview", "--format", "csv"]) == 0
+    per = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["Interview"] for r in per} == {"Alle", *(r.interview for r in team.transcript_rows())}
     store = team.db_path
     assert main(["agreement", "--project", root, "--format", "csv", "--out", str(store)]) == 2
     assert "refusing to write" in capsys.readouterr().err

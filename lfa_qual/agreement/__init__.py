@@ -173,4 +173,7 @@ def rows_frame(rows: list[AgreementRow], labels: dict[str, str] | None = None):
                 ),
             }
         )
-    return pd.DataFrame.from_records(records)
+    frame = pd.DataFrame.from_records(records)
+    if len(frame) and (frame[LABELS["interview"]] == "Alle").all():
+        frame = frame.drop(columns=LABELS["interview"])  # pooled only: the column says nothing
+    return frame

@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from lfa_qual import history
 from lfa_qual.agreement import Comparison, compare
+from lfa_qual.citation import cite
 from lfa_qual.codings import list_codings
 from lfa_qual.consensus import Disagreement, disagreements, resolve, resolved_keys
 from lfa_qual.errors import LfaError
@@ -141,7 +142,8 @@ class CompareScreen(Screen):
             out.append(
                 f"Disagreement {self.open_items.index(self.index) + 1}/{todo}: ", style="bold"
             )
-            out.append(f"{d.code} · {d.who()}\n")
+            where = cite(self.transcript, d.start, self.project.config.citation)
+            out.append(f"{d.code} · {d.who()} · {where}\n")
             out.append(f"{a}: {_spans(d.first)}   {b}: {_spans(d.second)}\n", style="dim")
             for which in ("first", "second"):
                 view = self.view(which)
