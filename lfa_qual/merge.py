@@ -174,7 +174,7 @@ def _merge(project: Project, theirs: Store, path: Path, dry_run: bool) -> MergeR
         r["sha256"]: r["interview"] for r in ours.read("SELECT interview, sha256 FROM transcripts")
     }
     known_guids = {r[0] for r in ours.read("SELECT guid FROM codings")}
-    plan: list[tuple[str, dict, str]] = []  # (our interview, coding row, how)
+    plan: list[tuple[str, dict]] = []  # (our interview, the coding's row at our offsets)
     new_transcripts = []
     for t in theirs.read("SELECT id, interview, sha256 FROM transcripts ORDER BY interview"):
         rows = [
@@ -190,7 +190,7 @@ def _merge(project: Project, theirs: Store, path: Path, dry_run: bool) -> MergeR
         if t["sha256"] in by_sha:
             mine = by_sha[t["sha256"]]
             report.matched.append(mine if mine == t["interview"] else f"{mine} ← {t['interview']}")
-            plan += [(mine, r, "same") for r in fresh]
+            plan += [(mine, r) for r in fresh]
         elif ours.read_one("SELECT 1 FROM transcripts WHERE interview = ?", (t["interview"],)):
             counts: dict[str, int] = {}
             old, new = load_transcript(theirs, t["interview"]), project.transcript(t["interview"])
@@ -205,13 +205,13 @@ def _merge(project: Project, theirs: Store, path: Path, dry_run: bool) -> MergeR
                         "review_note": a.reason,
                         "old_text": r["old_text"] or old.text[r["start"] : r["end"]],
                     }
-                plan.append((t["interview"], {**r, "start": a.start, "end": a.end}, "moved"))
+                plan.append((t["interview"], {**r, "start": a.start, "end": a.end}))
             if counts:
                 report.reanchored[t["interview"]] = counts
         else:
             new_transcripts.append(load_transcript(theirs, t["interview"]))
             report.added_transcripts.append(t["interview"])
-            plan += [(t["interview"], r, "same") for r in fresh]
+            plan += [(t["interview"], r) for r in fresh]
     if not dry_run and (plan or new_transcripts):
         from lfa_qual.backup import backup, default_backup_path
 
@@ -229,7 +229,7 @@ def _apply(ours: Store, plan, new_transcripts, report: MergeReport, dry_run: boo
             for transcript in new_transcripts:
                 _insert(conn, transcript, "")  # kept in the store; its file is the other's
             tids = {r[0]: r[1] for r in conn.execute("SELECT interview, id FROM transcripts")}
-            for interview, r, _how in plan:
+            for interview, r in plan:
                 tid = tids[interview]
                 dup = conn.execute(
                     "SELECT 1 FROM codings WHERE transcript_id=? AND start=? AND end=?"
