@@ -80,8 +80,10 @@ def test_alpha_of_three_coders_with_missing_values(tmp_path: Path) -> None:
         if not c.interview.startswith("skole3") and c.id % 3:
             project.code(c.interview, c.code, start=c.start, end=c.end + 0, coder="C")
     _, paras = naive_tables(project, ["A", "B", "C"], CODES)
-    rows = [r for r in compare(project, Comparison(), "paragraph") if len(r.coders) == 3]
-    rows = by_code(rows)
+    every = compare(project, Comparison(), "paragraph")
+    pairs = {tuple(r.coders) for r in every if r.code == ALL and len(r.coders) == 2}
+    assert pairs == {("A", "B"), ("A", "C"), ("B", "C")}  # κ for each pair
+    rows = by_code([r for r in every if len(r.coders) == 3])
     stacked = []
     for code in CODES:
         data = np.array(

@@ -77,6 +77,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_disagreements)
 
 
+def _sync(project) -> None:
+    """Bring the store up to date first and say what was re-anchored, as other commands do."""
+    from lfa_qual.cli.reliability import print_reanchored
+
+    print_reanchored(project.sync()[1])
+
+
 def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--coders", nargs="+", metavar="CODER", help="coders to compare (default all)")
     p.add_argument("--code", action="append", dest="codes", help="only this code (repeatable)")
@@ -170,7 +177,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
     fmt = _format(args)
     with open_project(args) as project:
-        project.sync()
+        _sync(project)
         rows = compare(
             project,
             _request(args),
@@ -191,7 +198,7 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
 
     fmt = _format(args)
     with open_project(args) as project:
-        project.sync()
+        _sync(project)
         if args.unit == "segment":
             return _segment_list(project, args, fmt)
         found = disagreements(project, _request(args))
@@ -207,7 +214,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from lfa_qual.merge import merge_project
 
     with open_project(args) as project:
-        project.sync()
+        _sync(project)
         report = merge_project(project, args.other, dry_run=args.dry_run)
     for line in report.lines():
         print(line)
