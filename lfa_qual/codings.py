@@ -77,12 +77,17 @@ def add_coding(
         check_speech(conn, tid, interview, start, end)
         if conn.execute("SELECT 1 FROM codes WHERE id = ?", (code,)).fetchone() is None:
             raise LfaError(f"unknown code {code!r}; see `lfa-qual codebook check`", field="code")
+        # The rule holds per coder: a second coder codes the same passage independently
+        # (intercoder agreement needs both codings), but one coder never codes it twice.
         dup = conn.execute(
-            "SELECT id FROM codings WHERE transcript_id=? AND start=? AND end=? AND code_id=?",
-            (tid, start, end, code),
+            "SELECT id FROM codings WHERE transcript_id=? AND start=? AND end=? AND code_id=?"
+            " AND coder=?",
+            (tid, start, end, code, coder),
         ).fetchone()
         if dup is not None:
-            raise LfaError(f"that passage already has code {code!r} (coding {dup['id']})")
+            raise LfaError(
+                f"that passage already has code {code!r} by coder {coder!r} (coding {dup['id']})"
+            )
         cur = conn.execute(
             "INSERT INTO codings(guid, transcript_id, start, end, code_id, coder, created, source, memo)"
             " VALUES (?,?,?,?,?,?,?,?,?)",

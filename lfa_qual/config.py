@@ -13,7 +13,18 @@ from lfa_qual.textfile import read_text_file
 from lfa_qual.yamlutil import YamlProblem, load_yaml
 
 CONFIG_NAME = "lfa-qual.yaml"
-KEYS = {"coder", "codebook", "transcripts", "citation", "pipeline", "database"}
+KEYS = {
+    "coder",
+    "codebook",
+    "transcripts",
+    "citation",
+    "pipeline",
+    "database",
+    "blind",
+    "consensus",
+}
+# Settings that are yes/no rather than text.
+FLAGS = {"blind"}
 
 
 @dataclass
@@ -24,6 +35,10 @@ class ProjectConfig:
     citation: str = DEFAULT_TEMPLATE
     pipeline: str = "auto"
     database: str = "lfa-qual.db"
+    # Team coding: show each coder only their own codings and suggestions (the TUI can toggle
+    # it), and the coder name consensus decisions are recorded under.
+    blind: bool = False
+    consensus: str = "konsensus"
 
 
 def default_coder() -> str:
@@ -54,6 +69,13 @@ def load_config(root: Path) -> ProjectConfig:
                 line=doc.line(key),
             )
         if value is None:
+            continue
+        if key in FLAGS:
+            if not isinstance(value, bool):
+                raise LfaError(
+                    f"'{key}' must be true or false", path=path, line=doc.line(key), field=key
+                )
+            setattr(config, key, value)
             continue
         if not isinstance(value, str | int | float):
             raise LfaError(f"'{key}' must be text", path=path, line=doc.line(key), field=key)

@@ -16,11 +16,15 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         ("lfa_qual", "lfa_qual.__main__", "lfa_qual.api", "lfa_qual.cli", "lfa_qual.tui"),
     ),
     ("exports", ("lfa_qual.export",)),
-    ("analysis and NLP", ("lfa_qual.analysis", "lfa_qual.nlp")),
+    (
+        "analysis and NLP",
+        ("lfa_qual.analysis", "lfa_qual.agreement", "lfa_qual.consensus", "lfa_qual.nlp"),
+    ),
     (
         "domain",
         (
             "lfa_qual.project",
+            "lfa_qual.merge",
             "lfa_qual.importer",
             "lfa_qual.history",
             "lfa_qual.suggestions",

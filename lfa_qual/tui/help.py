@@ -29,6 +29,7 @@ INTRO = (
 
 def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[Binding]]]:
     from lfa_qual.tui.codebook_screen import CodebookScreen
+    from lfa_qual.tui.compare import CompareScreen
     from lfa_qual.tui.overview import OverviewScreen
     from lfa_qual.tui.reader import TranscriptView
     from lfa_qual.tui.reader_screen import ReaderScreen
@@ -39,6 +40,7 @@ def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[B
     classes = [
         ("Reader: selecting", TranscriptView),
         ("Reader: coding and suggestions", ReaderScreen),
+        ("Compare coders", CompareScreen),
         ("Overview", OverviewScreen),
         ("Codebook", CodebookScreen),
         ("Retrieve", RetrieveScreen),

@@ -59,6 +59,8 @@ class ReaderScreen(SuggestionSteps, Screen):
         Binding("m", "coding_memo", "Memo", id="code.memo"),
         Binding("M", "transcript_memo", "Memo on the transcript", show=False, id="transcript.memo"),
         Binding("R", "run_nlp", "Run the NLP suggestions", show=False, id="suggest.run"),
+        Binding("B", "toggle_blind", "Blind: only my codings", show=False, id="team.blind"),
+        Binding("K", "compare", "Compare two coders", show=False, id="team.compare"),
     ]
     DEFAULT_CSS = """
     ReaderScreen #title { height: 1; background: $primary-background; color: $text; padding: 0 1; }
@@ -96,6 +98,27 @@ class ReaderScreen(SuggestionSteps, Screen):
     def coder(self) -> str:
         return self.project.coder
 
+    @property
+    def blind(self) -> bool:
+        return getattr(self.app, "blind", self.project.config.blind)
+
+    def action_toggle_blind(self) -> None:
+        self.app.blind = not self.blind
+        self.status = (
+            "Blind: only your codings" if self.blind else "Blind off: every coder's codings"
+        )
+        self.reload()
+
+    def action_compare(self) -> None:
+        from lfa_qual.tui.compare import CompareScreen
+
+        try:
+            screen = CompareScreen(self.interview)
+        except LfaError as exc:
+            self.notify(exc.message, severity="warning")
+            return
+        self.app.push_screen(screen)
+
     def compose(self) -> ComposeResult:
         t = self.transcript
         yield Static(
@@ -127,7 +150,10 @@ class ReaderScreen(SuggestionSteps, Screen):
 
     def reload(self, suggestions: bool = True) -> None:
         """Re-read what the store holds for this transcript and redraw."""
-        self.codings = list_codings(self.store, interview=self.interview)
+        # Blind coding: only this coder's codings, so that a second coder is not led by the
+        # first (`blind: true` in lfa-qual.yaml; B toggles it for the session).
+        mine = self.coder if self.blind else None
+        self.codings = list_codings(self.store, interview=self.interview, coder=mine)
         self.view.set_codings(self.codings)
         self.slots = quick_slots(self.store, self.codebook, self.coder)
         if suggestions:

@@ -86,6 +86,8 @@ class RetrieveScreen(Screen):
         school = str(self.query_one("#school", Select).value)
         role = str(self.query_one("#role", Select).value)
         self.views = retrieve(self.project, code, school, role)
+        if getattr(self.app, "blind", self.project.config.blind):  # team coding: only mine
+            self.views = [v for v in self.views if v.coding.coder == self.project.coder]
         table = self.query_one(DataTable)
         table.clear()
         for i, v in enumerate(self.views):
