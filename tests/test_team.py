@@ -12,6 +12,7 @@ from team_data import code_a_and_b, make_team_project
 
 from lfa_qual import history
 from lfa_qual.agreement import Comparison
+from lfa_qual.analysis import quotes_frame
 from lfa_qual.cli import main
 from lfa_qual.consensus import disagreements, resolve, resolved_keys
 from lfa_qual.errors import LfaError
@@ -47,7 +48,7 @@ def test_two_coders_agreeing_make_one_quote_naming_both(small_project) -> None:
     quote = "vi startede med PIT-teamet i efteråret"
     p.code("skole9-skoleleder", "pit", quote=quote, coder="A")
     p.code("skole9-skoleleder", "pit", quote=quote, coder="B")
-    quotes = p.quotes_frame()
+    quotes = quotes_frame(p)
     assert len(quotes) == 1 and quotes.iloc[0]["coders"] == "A, B"
 
 

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from lfa_qual.cli.core import open_project
+from lfa_qual.cli.core import open_project, print_report_notes
 from lfa_qual.cli.table import render_table
 from lfa_qual.errors import LfaError
 from lfa_qual.outputs import check_output_path, replacing, replacing_text
@@ -79,9 +79,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _sync(project) -> None:
     """Bring the store up to date first and say what was re-anchored, as other commands do."""
-    from lfa_qual.cli.reliability import print_reanchored
-
-    print_reanchored(project.sync()[1])
+    print_report_notes(project.sync()[1])
 
 
 def _filters(p: argparse.ArgumentParser) -> None:
