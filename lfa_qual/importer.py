@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,17 @@ class ImportReport:
     moved: list[str] = field(default_factory=list)
     # Transcripts in the store whose file is gone (filled by `Project.sync`).
     missing: list[MissingFile] = field(default_factory=list)
+    # Files that could not be read and were left out, each with all its problems.
+    failed: list[FailedFile] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FailedFile:
+    """A transcript file left out of an import: nothing of it is stored (an earlier version
+    of the same interview, if any, stays as it was)."""
+
+    path: Path
+    problems: list[LfaError]
 
 
 @dataclass(frozen=True)
@@ -41,16 +53,44 @@ def read_all(paths: list[Path]) -> list[Transcript]:
     return transcripts
 
 
+def read_good(paths: Iterable[Path]) -> tuple[list[Transcript], list[FailedFile]]:
+    """Parse every file; the good ones, and the bad ones with all their problems. One bad
+    file must not stop the work on the others. Of two files with one interview id, the later
+    one is refused."""
+    good: list[Transcript] = []
+    failed: list[FailedFile] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        try:
+            t = read_transcript(path)
+        except TranscriptError as exc:
+            failed.append(FailedFile(Path(path), list(exc.problems)))
+            continue
+        except LfaError as exc:
+            failed.append(FailedFile(Path(path), [exc]))
+            continue
+        if t.interview in seen:
+            failed.append(FailedFile(Path(path), [_duplicate(t, seen[t.interview])]))
+            continue
+        seen[t.interview] = t.source
+        good.append(t)
+    return good, failed
+
+
+def _duplicate(t: Transcript, other: str) -> TranscriptError:
+    return TranscriptError(
+        f"interview id {t.interview!r} is also used by {other}; "
+        "give each transcript its own 'interview:'",
+        path=t.source,
+        field="interview",
+    )
+
+
 def check_unique(transcripts: list[Transcript]) -> None:
     seen: dict[str, str] = {}
     for t in transcripts:
         if t.interview in seen:
-            raise TranscriptError(
-                f"interview id {t.interview!r} is also used by {seen[t.interview]}; "
-                "give each transcript its own 'interview:'",
-                path=t.source,
-                field="interview",
-            )
+            raise _duplicate(t, seen[t.interview])
         seen[t.interview] = t.source
 
 

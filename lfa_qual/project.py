@@ -24,6 +24,7 @@ from lfa_qual.importer import (
     in_folder,
     load_transcript,
     read_all,
+    read_good,
     recorded_file,
     remove_transcript,
     transcript_id,
@@ -177,12 +178,14 @@ class Project:
         re-anchored onto the new text, after an automatic backup of the store; the report's
         `reanchored` lists what was kept, moved, or marked "needs review". A transcript whose
         file is gone stays (it is removed only by `remove_transcript`) and is listed in
-        `missing`.
+        `missing`. A file that cannot be read is left out and listed in `failed` with all its
+        problems; the other files are brought up to date all the same.
         """
         codebook_report = self.sync_codebook()
-        transcripts = read_all(transcript_files(self.transcripts_dir))
+        transcripts, failed = read_good(transcript_files(self.transcripts_dir))
         self.backup_before_reanchor(transcripts)
         report = self.import_transcripts(transcripts, allow_changed=True)
+        report.failed = failed
         report.missing = self.missing_files()
         return codebook_report, report
 
@@ -214,7 +217,7 @@ class Project:
             )
         # The recorded path may be out of date (a renamed file, a moved project): any file in
         # the folder with this interview id would bring it back too.
-        for transcript in read_all(transcript_files(self.transcripts_dir)):
+        for transcript in read_good(transcript_files(self.transcripts_dir))[0]:
             if transcript.interview == interview:
                 raise LfaError(
                     f"a file in the transcripts folder is interview {interview!r}, so the next "

@@ -423,6 +423,26 @@ async def test_what_the_start_up_sync_found_is_shown(project) -> None:
         assert any("lfa-qual remove skole2-elev2" in t for t in toasts), toasts
 
 
+async def test_a_bad_transcript_is_a_notice_and_the_others_open(project) -> None:
+    from lfa_qual.tui.app import sync_notes
+
+    folder = project.root / "transcripts"
+    text = (folder / "skole2-elev2.md").read_text("utf-8")
+    (folder / "skole2-elev2.md").write_text(
+        text.replace("\nE2: Det er fint", "\nE2 : Det er fint"), "utf-8"
+    )
+    notes = sync_notes(project)  # before: raised, and the TUI did not start
+    assert any("skole2-elev2.md not imported" in n for n in notes), notes
+    app = LfaApp(project, notes)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        toasts = [str(t.render()) for t in app.screen.query("Toast")]
+        assert any("not imported" in t and "mistyped speaker label" in t for t in toasts), toasts
+        reader = await open_reader(pilot, "skole2-elev2")  # the stored version stays readable
+        assert reader.interview == "skole2-elev2"
+
+
 async def test_palette_runs_an_action(project) -> None:
     s, e = span(project, "skole2-elev2", "Det er fint.")
     app = LfaApp(project)

@@ -11,11 +11,12 @@ from pathlib import Path
 from lfa_qual import __version__
 from lfa_qual.cli.table import render_table, write_csv, write_json
 from lfa_qual.codebook import load_codebook, render_tree
-from lfa_qual.errors import LfaError
-from lfa_qual.importer import check_unique
+from lfa_qual.errors import LfaError, TranscriptError
+from lfa_qual.importer import read_good
 from lfa_qual.progress import progress
 from lfa_qual.project import Project, TranscriptRow
-from lfa_qual.readers import read_transcript, transcript_files
+from lfa_qual.readers import transcript_files
+from lfa_qual.wording import plural
 
 
 def open_project(args: argparse.Namespace) -> Project:
@@ -111,12 +112,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         paths = args.files or transcript_files(project.transcripts_dir)
         if not paths:
             raise LfaError("no transcript files to import", path=project.transcripts_dir)
-        parsed = [read_transcript(p) for p in progress(paths, len(paths), "reading")]
-        check_unique(parsed)
+        # Every file is read, and every problem of every file reported in this one run; the
+        # good files are imported, a bad one not at all (exit status 2, see docs/transcripts.md).
+        parsed, failed = read_good(progress(paths, len(paths), "reading"))
+        if failed and not parsed and len(failed) == 1:
+            raise TranscriptError.collect(failed[0].problems)  # the one file: one message
         changed = args.reanchor or args.replace
         if changed:
             project.backup_before_reanchor(parsed)
         report = project.import_transcripts(parsed, allow_changed=changed, replace=args.replace)
+        report.failed = failed
         report.missing = project.missing_files()
         for w in report.warnings:
             print(f"lfa-qual: warning: {w}", file=sys.stderr)
@@ -124,6 +129,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(
             f"imported {len(report.added)} new, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged transcript(s)"
+        )
+    if failed:
+        n = len(failed)
+        raise LfaError(
+            f"{n} {plural(n, 'file was', 'files were')} not imported (see above); fix "
+            f"{plural(n, 'it', 'them')} and run `lfa-qual import` again"
         )
     return 0
 

@@ -13,6 +13,7 @@ from lfa_qual.codings import NO_SPEECH_WHERE, get_coding
 from lfa_qual.errors import LfaError
 from lfa_qual.importer import ImportReport
 from lfa_qual.reanchor import REVIEW, mark_reviewed, needs_review
+from lfa_qual.wording import plural
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -65,6 +66,7 @@ def print_reanchored(report: ImportReport, out=None) -> None:
         print("lfa-qual: see `lfa-qual review` for the codings to check", file=out)
     for note in report.moved:
         print(f"lfa-qual: {note}", file=out)
+    print_failed(report, out)
     for m in report.missing:
         print(
             f"lfa-qual: warning: the file of transcript {m.interview!r} is gone ({m.path}); "
@@ -72,6 +74,19 @@ def print_reanchored(report: ImportReport, out=None) -> None:
             f"file back, or remove it with `lfa-qual remove {m.interview}`",
             file=out,
         )
+
+
+def print_failed(report: ImportReport, out=None) -> None:
+    """Each file left out of the import, with every one of its problems."""
+    out = out or sys.stderr
+    for f in report.failed:
+        n = len(f.problems)
+        print(
+            f"lfa-qual: error: {f.path} not imported ({n} {plural(n, 'problem', 'problems')}):",
+            file=out,
+        )
+        for p in f.problems:
+            print(f"  {p}", file=out)
 
 
 def _describe(label: str, path: Path) -> str:
