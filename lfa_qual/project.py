@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -64,6 +65,12 @@ class CodingView:
     citation: str
     school: str
     role: str
+
+
+def place(t: Transcript, offset: int) -> str:
+    """Where `offset` is, as a reader finds it: the page (or turn) and the speaker's label."""
+    where = "side" if t.has_pages else "tur"
+    return f"{where} {t.locator_at(offset)}, {t.turn_at(offset).label}"
 
 
 class Project:
@@ -315,7 +322,8 @@ class Project:
         if quote is not None:
             if start is not None or end is not None:
                 raise LfaError("give either a quote or start and end, not both", field="span")
-            start, end = coding_ops.find_quote(self.transcript(interview).text, quote, occurrence)
+            t = self.transcript(interview)
+            start, end = coding_ops.find_quote(t.text, quote, occurrence, partial(place, t))
         if start is None or end is None:
             raise LfaError("give either --start and --end or --quote", field="span")
         return coding_ops.add_coding(

@@ -21,3 +21,39 @@ def plural(n: int, one: str, many: str) -> str:
 def count(n: int, one: str, many: str) -> str:
     """`n` and its word: `count(1, "passage", "passages")` -> "1 passage"."""
     return f"{number(n)} {plural(n, one, many)}"
+
+
+# Danish names of what a frequency table counts and of its dimensions, for exports and figures
+# (ids such as "words" and "school" stay the names on the command line and in CSV/JSON).
+COUNT_LABELS = {
+    "codings": "Kodninger",
+    "passages": "Kodede passager",
+    "interviews": "Interview med temaet",
+    "words": "Kodede ord",
+}
+PERCENT_LABELS = {
+    "codings": "Kodninger i % af kolonnens kodninger",
+    "passages": "Kodede passager i % af kolonnens passager",
+    "interviews": "Interview med temaet i % af kolonnens interview",
+    "words": "Dækning (kodede ord i % af interviewenes ord)",
+}
+DIMENSION_LABELS = {
+    "code": "Tema",
+    "school": "Skole",
+    "role": "Rolle",
+    "interview": "Interview",
+    "kind": "Type",
+}
+
+
+def count_title(count: str, percent: bool) -> str:
+    """The Danish heading of a frequency table of `count` (in percent or not)."""
+    return (PERCENT_LABELS if percent else COUNT_LABELS).get(count, count)
+
+
+def danish_axes(table):
+    """`table` (a pandas frame) with its row and column dimension named in Danish."""
+    return table.rename_axis(
+        index=DIMENSION_LABELS.get(table.index.name, table.index.name),
+        columns=DIMENSION_LABELS.get(table.columns.name, table.columns.name),
+    )

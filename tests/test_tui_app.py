@@ -396,6 +396,27 @@ async def test_help_lists_every_key_and_the_palette_every_action(project) -> Non
             assert action in titles
         assert "Select sentence (again: extend)" in titles  # the reader view's own keys
         assert "Jump to passage" not in titles  # the retrieve screen's: not runnable here
+        helps = [c.help for c in app.get_system_commands(app.screen) if c.title == "Help"]
+        assert helps == ["Everywhere · key ? / f1"], helps  # was "key question_mark,f1"
+
+
+async def test_overview_numbers_are_da_dk_and_counts_read_right(project) -> None:
+    import shutil
+    from pathlib import Path
+
+    example = Path(__file__).parent.parent / "transcripts" / "skole1-skoleleder.md"
+    shutil.copy(example, project.root / "transcripts")  # a transcript of over 1.000 words
+    project.sync()
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        words = [str(table.get_row_at(i)[4]) for i in range(table.row_count)]
+        title = str(app.screen.query_one("#title").render())
+    total = sum(r.words for r in project.transcript_rows())
+    assert total >= 1000
+    assert f"{total // 1000}.{total % 1000:03d} words" in title  # as `lfa-qual stats`
+    assert all("," not in w for w in words) and any("." in w for w in words), words
 
 
 async def test_clicking_a_key_in_the_key_bar_presses_it(project) -> None:

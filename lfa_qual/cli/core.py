@@ -16,7 +16,7 @@ from lfa_qual.importer import read_good
 from lfa_qual.progress import progress
 from lfa_qual.project import Project, TranscriptRow
 from lfa_qual.readers import transcript_files
-from lfa_qual.wording import plural
+from lfa_qual.wording import count, plural
 
 
 def open_project(args: argparse.Namespace) -> Project:
@@ -287,6 +287,7 @@ def cmd_memo(args: argparse.Namespace) -> int:
                 print(ops.get_coding(project.store, coding_id).memo)
             else:
                 ops.set_coding_memo(project.store, coding_id, args.text)
+                print(memo_saved(args, f"coding {coding_id}"))
             return 0
         if args.kind == "code":
             project.sync_codebook()
@@ -297,7 +298,16 @@ def cmd_memo(args: argparse.Namespace) -> int:
             print(ops.get_memo(project.store, args.kind, args.target))
         else:
             ops.set_memo(project.store, args.kind, args.target, args.text, project.coder)
+            print(memo_saved(args, f"{args.kind} {args.target}"))
     return 0
+
+
+def memo_saved(args: argparse.Namespace, target: str) -> str:
+    """The confirmation of `memo … --text`: silence looked like nothing had happened."""
+    if not args.text.strip():
+        return f"memo on {target} deleted"
+    n = len(args.text)
+    return f"memo on {target} saved ({count(n, 'character', 'characters')})"
 
 
 def open_ui(args: argparse.Namespace) -> int:
@@ -318,10 +328,14 @@ def print_summary(args: argparse.Namespace) -> int:
         codebook = project.codebook()
         rows = project.transcript_rows()
         print(f"Project {project.root}  (coder {project.coder})")
-        print(f"Codebook {codebook.name} {codebook.version}: {len(codebook.codes)} codes")
         print(
-            f"{len(rows)} transcripts, {sum(r.words for r in rows):,} words, "
-            f"{sum(r.codings for r in rows)} codings"
+            f"Codebook {codebook.name} {codebook.version}: "
+            f"{count(len(codebook.codes), 'code', 'codes')}"
+        )
+        print(
+            f"{count(len(rows), 'transcript', 'transcripts')}, "
+            f"{count(sum(r.words for r in rows), 'word', 'words')}, "
+            f"{count(sum(r.codings for r in rows), 'coding', 'codings')}"
         )
         print()
         print(render_table(TRANSCRIPT_HEADERS, transcript_table(rows), max_width=48))

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Select, Static
 from lfa_qual.project import TranscriptRow
 from lfa_qual.tui.filters import ALL, school_role_selects
 from lfa_qual.tui.keybar import KeyBar
+from lfa_qual.wording import count, number
 
 
 def filter_rows(rows: list[TranscriptRow], school: str, role: str) -> list[TranscriptRow]:
@@ -68,7 +69,7 @@ class OverviewScreen(Screen):
                 r.school,
                 ", ".join(r.roles),
                 r.date,
-                f"{r.words:,}",
+                number(r.words),
                 r.pages,
                 r.codings,
                 r.open_suggestions,
@@ -79,8 +80,9 @@ class OverviewScreen(Screen):
         words = sum(r.words for r in rows)
         codings = sum(r.codings for r in rows)
         self.query_one("#title", Static).update(
-            f"[b]{project.root.name}[/b] · {len(rows)} transcripts · {words:,} words · "
-            f"{codings} codings · coder {project.coder}"
+            f"[b]{project.root.name}[/b] · {count(len(rows), 'transcript', 'transcripts')} · "
+            f"{count(words, 'word', 'words')} · {count(codings, 'coding', 'codings')} · "
+            f"coder {project.coder}"
         )
 
     def on_select_changed(self, event: Select.Changed) -> None:

@@ -11,6 +11,7 @@ from textual.message import Message
 from lfa_qual import history
 from lfa_qual.errors import LfaError
 from lfa_qual.tui.reader import Mark
+from lfa_qual.wording import count
 
 
 def load_suggestions(store, interview: str) -> list | None:
@@ -144,6 +145,6 @@ class SuggestionSteps:
         if message.error:
             self.notify(f"NLP failed: {message.error}", severity="error")
         else:
-            self.notify(f"NLP: {message.count} suggestions", timeout=3)
+            self.notify(f"NLP: {count(message.count, 'suggestion', 'suggestions')}", timeout=3)
         self.sidx = None
         self.reload()
