@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import io
-from dataclasses import replace
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import partial
 
 from textual.app import App, SystemCommand

@@ -11,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Select, Static, Switch
 
 from lfa_qual.errors import LfaError
-from lfa_qual.wording import number
 from lfa_qual.tui.keybar import KeyBar
+from lfa_qual.wording import number
 
 DIMENSIONS = [("code", "code"), ("school", "school"), ("role", "role"), ("interview", "interview"), ("kind", "kind")]  # fmt: skip
 COUNTS = [("codings", "codings"), ("passages", "passages"), ("interviews", "interviews"), ("words", "words")]  # fmt: skip
