@@ -328,7 +328,11 @@ async def test_search_exact_and_fuzzy_then_code_all_hits(project) -> None:
         assert coded(project) == []
         await pilot.press("ctrl+k", *"pit", "enter", "y")
         await pilot.pause()
-        assert [c[1:] for c in coded(project)] == [("pit", "sparring"), ("pit", "Sparring")]
+        # The default scope is the sentence around each hit (was: the matched letters only).
+        assert [c[1:] for c in coded(project)] == [
+            ("pit", "Koordinatoren fordeler sagerne, og vi giver sparring til lærerne."),
+            ("pit", "Sparringen er god, men jeg står alene med 24 elever."),
+        ]
         await pilot.press("ctrl+f")  # fuzzy finds the misspelt "kontakt person"
         screen.query_one("Input").value = "kontakt person"
         await pilot.press("f", "enter")
@@ -336,6 +340,61 @@ async def test_search_exact_and_fuzzy_then_code_all_hits(project) -> None:
         await pilot.pause()
         [hit] = screen.hits
         assert project.transcript(hit.interview).text[hit.start : hit.end] == "kontaktperson"
+
+
+async def test_search_context_has_no_space_inside_a_word(project) -> None:
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"sparring", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        rows = [table.get_row_at(i)[1].plain for i in range(table.row_count)]
+    assert "giver sparring til lærerne." in rows[0], rows  # spaces where the text has them
+    assert "Sparringen er god" in rows[1], rows  # was "Sparring en er god"
+
+
+async def test_code_all_hits_scope_interviewer_turns_full_label_and_undo(project) -> None:
+    from textual.geometry import Region
+
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press(*"PIT", "enter")  # in a question of the interviewer and an answer
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(screen.hits) == 2
+        screen.query_one("#scope").value = "turn"
+        await pilot.pause()
+        await pilot.press("ctrl+k", *"foraeldre", "enter")
+        await pilot.pause()
+        label = app.screen.query_one("Label")
+        shown = " ".join(
+            "".join(seg.text for seg in strip).strip()
+            for strip in label.render_lines(Region(0, 0, *label.size))
+        )
+        label_text = project.codebook().get("foraeldre").label
+        assert f"(foraeldre) {label_text}".split()[-1] in shown  # the whole label, not cut
+        # Wrapped inside the dialog, not cut at its right edge.
+        assert label.region.right <= label.parent.content_region.right, label.region
+        assert "1 hit in interviewer turns left out" in shown, shown
+        await pilot.press("y")
+        await pilot.pause()
+        [turn] = [c[2] for c in coded(project)]  # the whole turn; not the interviewer's
+        assert turn.startswith("Jeg savner, at PIT kommer ind") and turn.endswith("24 elever.")
+        await pilot.press("u")  # the notice says u undoes it: on this screen too
+        await pilot.pause()
+        assert coded(project) == []
+        screen.query_one("#interviewer").value = True
+        screen.query_one("#scope").value = "word"
+        await pilot.pause()
+        await pilot.press("ctrl+k", *"foraeldre", "enter", "y")
+        await pilot.pause()
+        assert [c[2] for c in coded(project)] == ["PIT", "PIT"]
 
 
 async def test_memos_on_transcript_and_code(project) -> None:
