@@ -426,6 +426,13 @@ async def test_codebook_counts_and_pinning_a_quick_slot(project) -> None:
         assert "(1/1)" in labels["videndeling"] and "(0/0)" in labels["pit"]
         tree.move_cursor(next(n for n in tree.root.children if n.data == "videndeling"))
         await pilot.press("1")  # pin videndeling on key 1
+        await pilot.pause()
+        # The cursor stays on the pinned code and its details stay shown (was: back to the
+        # root, detail pane blank).
+        assert tree.cursor_node.data == "videndeling"
+        assert "[1]" in str(tree.cursor_node.label)
+        detail = str(app.screen.query_one("#detail").render())
+        assert project.codebook().get("videndeling").label in detail
         await pilot.press("q")
         await pilot.pause()
         assert app.screen is reader
