@@ -292,6 +292,21 @@ async def test_retrieve_lists_passages_with_citations_and_jumps(project) -> None
         assert app.screen.query_one(TranscriptView).selection == (s, e)
 
 
+async def test_retrieve_from_a_coding_in_the_reader_opens_on_its_code(project) -> None:
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    project.code("skole2-elev2", "hold_vs_klasse", start=s, end=e)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, "skole2-elev2")
+        reader.query_one(TranscriptView).move_to(s + 3)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RetrieveScreen)
+        assert screen.query_one("#code").value == "hold_vs_klasse"  # was the first code
+        assert screen.query_one("DataTable").row_count == 1
+
+
 async def test_needs_review_codings_are_listed_and_marked(project) -> None:
     s, e = span(project, "skole2-elev2", "Det er fint.")
     c = project.code("skole2-elev2", "indsatser", start=s, end=e)

@@ -105,6 +105,10 @@ class LfaApp(App):
 
     def action_retrieve(self, code: str | None = None) -> None:
         if not isinstance(self.screen, RetrieveScreen):
+            if code is None and isinstance(self.screen, ReaderScreen):
+                # From a coding in the reader: retrieve its code, not the codebook's first.
+                here = self.screen.codings_here()
+                code = here[0].code if here else None
             self.push_screen(RetrieveScreen(code))
 
     def action_review(self) -> None:
