@@ -307,6 +307,22 @@ async def test_retrieve_from_a_coding_in_the_reader_opens_on_its_code(project) -
         assert screen.query_one("DataTable").row_count == 1
 
 
+async def test_a_long_memo_in_the_side_panel_ends_with_an_ellipsis(project) -> None:
+    from lfa_qual.tui.reader_screen import Panel
+
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    memo = "Eleven oplever holdet som stigmatiserende; koblingen til økonomi/\"spareøvelse\"."
+    project.code("skole2-elev2", "hold_vs_klasse", start=s, end=e, memo=memo)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, "skole2-elev2")
+        reader.query_one(TranscriptView).move_to(s + 3)
+        await pilot.pause()
+        panel = reader.query_one(Panel).content.plain
+    [line] = [x for x in panel.splitlines() if "✎" in x]
+    assert line.endswith("…") and memo.startswith(line.split("✎ ")[1][:-1]), line
+
+
 async def test_needs_review_codings_are_listed_and_marked(project) -> None:
     s, e = span(project, "skole2-elev2", "Det er fint.")
     c = project.code("skole2-elev2", "indsatser", start=s, end=e)

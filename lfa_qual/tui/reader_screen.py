@@ -23,6 +23,7 @@ from lfa_qual.tui.dialogs import Choose, CodePicker, MemoEditor, code_prompt
 from lfa_qual.tui.keybar import KeyBar
 from lfa_qual.tui.reader import TranscriptView
 from lfa_qual.tui.reader_suggestions import SuggestionSteps, load_suggestions
+from lfa_qual.tui.retrieve import one_line
 from lfa_qual.tui.slots import quick_slots
 
 
@@ -184,7 +185,8 @@ class ReaderScreen(SuggestionSteps, Screen):
             if c.status == "needs_review":
                 out.append(" needs review", style="bold red")
             if c.memo:
-                out.append(f"\n  ✎ {c.memo.splitlines()[0][:60]}", style="italic")
+                # Shortened with an ellipsis, so a cut memo does not read as the whole one.
+                out.append(f"\n  ✎ {one_line(c.memo, 60)}", style="italic")
             out.append("\n")
         s = self.current_suggestion
         if self.suggestions is None:
