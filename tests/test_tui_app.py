@@ -323,6 +323,24 @@ async def test_a_long_memo_in_the_side_panel_ends_with_an_ellipsis(project) -> N
     assert line.endswith("…") and memo.startswith(line.split("✎ ")[1][:-1]), line
 
 
+async def test_next_goes_through_one_passages_suggestions_by_score(project) -> None:
+    low = add_suggestion(project, "skole2-elev2", "Det er fint.", "implementering", "fint")
+    high = add_suggestion(project, "skole2-elev2", "Det er fint.", "mindset", "fint")
+    project.store.conn.execute("UPDATE suggestions SET score=0.33 WHERE id=?", (low,))
+    project.store.conn.execute("UPDATE suggestions SET score=0.81 WHERE id=?", (high,))
+    project.store.conn.commit()
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, "skole2-elev2")
+        await pilot.press("n")
+        await pilot.pause()
+        first = reader.current_suggestion.code
+        await pilot.press("n")
+        await pilot.pause()
+        second = reader.current_suggestion.code
+    assert (first, second) == ("mindset", "implementering")  # was implementering first
+
+
 async def test_needs_review_codings_are_listed_and_marked(project) -> None:
     s, e = span(project, "skole2-elev2", "Det er fint.")
     c = project.code("skole2-elev2", "indsatser", start=s, end=e)

@@ -20,7 +20,10 @@ def load_suggestions(store, interview: str) -> list | None:
         from lfa_qual.suggestions import list_suggestions
     except ModuleNotFoundError:
         return None
-    return sorted(list_suggestions(store, interview), key=lambda s: (s.start, s.end, s.code))
+    # In text order; on one passage, the best-scored code first (`n` steps through them so).
+    return sorted(
+        list_suggestions(store, interview), key=lambda s: (s.start, s.end, -s.score, s.code)
+    )
 
 
 class SuggestionSteps:
