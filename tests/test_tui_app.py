@@ -311,7 +311,7 @@ async def test_a_long_memo_in_the_side_panel_ends_with_an_ellipsis(project) -> N
     from lfa_qual.tui.reader_screen import Panel
 
     s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
-    memo = "Eleven oplever holdet som stigmatiserende; koblingen til økonomi/\"spareøvelse\"."
+    memo = 'Eleven oplever holdet som stigmatiserende; koblingen til økonomi/"spareøvelse".'
     project.code("skole2-elev2", "hold_vs_klasse", start=s, end=e, memo=memo)
     app = LfaApp(project)
     async with app.run_test(size=SIZE) as pilot:
