@@ -526,7 +526,7 @@ async def test_overview_numbers_are_da_dk_and_counts_read_right(project) -> None
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         table = app.screen.query_one("DataTable")
-        words = [str(table.get_row_at(i)[4]) for i in range(table.row_count)]
+        words = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
         title = str(app.screen.query_one("#title").render())
     total = sum(r.words for r in project.transcript_rows())
     assert total >= 1000
@@ -601,6 +601,44 @@ async def test_narrow_terminal_80x24_still_shows_text_and_panel(project) -> None
         view = reader.query_one(TranscriptView)
         assert view.size.width == 80 and view.lines.width >= 60
         assert reader.query_one("#panel").size.height > 0
+
+
+async def test_80x24_shows_quick_keys_evidence_help_columns_and_counts(project) -> None:
+    from lfa_qual.tui.reader_screen import Panel
+
+    add_suggestion(
+        project, "skole1-personale", "Vi har en fast kontaktperson", "foraeldre", "kontaktperson"
+    )
+    app = LfaApp(project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        right = {str(c.label): c for c in table.columns.values()}
+        x = sum(c.get_render_width(table) for c in list(table.columns.values())[:7])
+        assert "Sugg." in right and x <= 80  # Pages, Codings, Sugg. inside 80 columns
+        assert "Help" in app.screen.query_one(KeyBar).render().plain
+        reader = await open_reader(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        panel = reader.query_one(Panel)
+        lines = panel.content.plain.splitlines()
+        height = panel.content_region.height
+        visible = "\n".join(lines[:height])
+        assert "kontaktperson" in visible  # the suggestion's evidence
+        assert "1■implementering" in visible and "9■" in visible  # all quick-code keys
+        bar = reader.query_one(KeyBar).render().plain
+        assert bar.rstrip().endswith("Help") and len(bar.rstrip()) <= 80
+        text_rows = reader.query_one(TranscriptView).size.height
+        await pilot.press("i")  # the panel's rows go to the text
+        await pilot.pause()
+        assert reader.query_one(TranscriptView).size.height > text_rows
+        await pilot.press("b")
+        await pilot.pause()
+        tree = app.screen.query_one("Tree")
+        width = tree.content_region.width
+        for node in tree.root.children:
+            label = str(node.label)
+            assert label.index(")") + 8 < width, label  # "(here/total)" inside the tree
 
 
 async def test_frequency_table_counts_codings_by_school(project) -> None:

@@ -72,13 +72,14 @@ class CodebookScreen(Screen):
         text = Text()
         text.append("■ ", style=code.color)
         text.append(code.id, style="bold")
-        text.append(f" {code.label} ")
+        # Counts and the quick key before the label: a narrow tree cuts the label, not them.
         counts = f"{total.get(code.id, 0)}"
         if self.for_interview:
             counts = f"{here.get(code.id, 0)}/{counts}"
-        text.append(f"({counts})", style="dim")
+        text.append(f" ({counts})", style="dim")
         if code.id in slots:
             text.append(f" [{slots.index(code.id) + 1}]", style="bold cyan")
+        text.append(f" {code.label}")
         return text
 
     def fill(self) -> None:

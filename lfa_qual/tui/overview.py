@@ -44,8 +44,9 @@ class OverviewScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
+        # The numbers before the roles: at 80 columns the long roles list is what gets cut.
         table.add_columns(
-            "Interview", "School", "Roles", "Date", "Words", "Pages", "Codings", "Sugg."
+            "Interview", "School", "Date", "Words", "Pages", "Codings", "Sugg.", "Roles"
         )
         self.fill()
         table.focus()
@@ -67,12 +68,12 @@ class OverviewScreen(Screen):
             table.add_row(
                 r.interview,
                 r.school,
-                ", ".join(r.roles),
                 r.date,
                 number(r.words),
                 r.pages,
                 r.codings,
                 r.open_suggestions,
+                ", ".join(r.roles),
                 key=r.interview,
             )
         if shown:
