@@ -232,7 +232,7 @@ def test_a_file_over_the_size_limit(project_dir: Path, capsys):
         f.truncate(60_000_000)  # sparse: nothing is written to disk
     status, _, err = run(capsys, "import", "--project", str(project_dir), str(huge))
     assert status == 2
-    assert "kaempe.md: file is 60,000,000 bytes; the limit is 50,000,000" in err
+    assert "kaempe.md: file is 60.000.000 bytes; the limit is 50.000.000" in err
 
 
 def test_coding_offsets_outside_the_text(project_dir: Path, capsys):
