@@ -106,3 +106,15 @@ def test_retrieve(snap_compare, app) -> None:
 
 def test_help(snap_compare, app) -> None:
     assert snap_compare(app, terminal_size=(80, 24), press=["question_mark"])
+
+
+def test_search_80x24(snap_compare, app) -> None:
+    # The scope and interviewer switch on the bar; the hit itself in view at 80 columns.
+    async def run_before(pilot) -> None:
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"sparring", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

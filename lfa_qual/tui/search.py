@@ -107,9 +107,11 @@ class SearchScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         config = self.project.config.citation
+        # Less context before the hit on a narrow terminal, so the hit itself stays in view.
+        width = 40 if self.app.size.width >= 100 else 16
         for i, hit in enumerate(self.hits):
             t = self.project.transcript(hit.interview)
-            before, found, after = context(t.text, hit.start, hit.end)
+            before, found, after = context(t.text, hit.start, hit.end, width)
             line = Text(f"…{before}")
             line.append(found, style="bold reverse")
             line.append(f"{after}…")
