@@ -55,25 +55,27 @@ def read_all(paths: list[Path]) -> list[Transcript]:
 
 def read_good(paths: Iterable[Path]) -> tuple[list[Transcript], list[FailedFile]]:
     """Parse every file; the good ones, and the bad ones with all their problems. One bad
-    file must not stop the work on the others. Of two files with one interview id, the later
-    one is refused."""
-    good: list[Transcript] = []
+    file must not stop the work on the others. Files that share an interview id are all
+    refused (which one is meant is the user's call); the stored transcript stays as it was."""
+    parsed: list[Transcript] = []
     failed: list[FailedFile] = []
-    seen: dict[str, str] = {}
     for path in paths:
         try:
-            t = read_transcript(path)
+            parsed.append(read_transcript(path))
         except TranscriptError as exc:
             failed.append(FailedFile(Path(path), list(exc.problems)))
-            continue
         except LfaError as exc:
             failed.append(FailedFile(Path(path), [exc]))
-            continue
-        if t.interview in seen:
-            failed.append(FailedFile(Path(path), [_duplicate(t, seen[t.interview])]))
-            continue
-        seen[t.interview] = t.source
-        good.append(t)
+    sources: dict[str, list[str]] = {}
+    for t in parsed:
+        sources.setdefault(t.interview, []).append(t.source)
+    good = []
+    for t in parsed:
+        others = [s for s in sources[t.interview] if s != t.source]
+        if others:
+            failed.append(FailedFile(Path(t.source), [_duplicate(t, ", ".join(others))]))
+        else:
+            good.append(t)
     return good, failed
 
 
