@@ -44,6 +44,12 @@ TRANSCRIPT_CASES = [
         "",
     ),
     (
+        "mistyped-label.md",
+        2,
+        "mistyped-label.md:13: 'Sl:' looks like a mistyped speaker label; did you mean 'SL:'?",
+        "",
+    ),
+    (
         "tabs-in-header.md",
         2,
         "tabs-in-header.md:8: front matter: not valid YAML: a tab character where YAML needs "
