@@ -151,7 +151,7 @@ def test_a_bad_file_in_the_folder_is_reported_and_every_command_goes_on(project_
     for command in (["transcripts"], ["export", "quotes"], ["codings"]):
         status, _, err = run(capsys, *command, "--project", str(project_dir))
         assert status == 0, (command, err)
-        assert "impossible-date.md not imported (1 problem)" in err
+        assert "lfa-qual: warning: " in err and "impossible-date.md not imported (1 problem)" in err
         assert "impossible-date.md:4 [date]: bad date '2021-06-31'" in err
         assert "internal error" not in err and "Traceback" not in err
     status, out, _ = run(capsys, "transcripts", "--project", str(project_dir), "--format", "csv")
@@ -189,7 +189,7 @@ def test_import_reports_every_problem_of_every_file_and_imports_the_good_ones(
     status, out, err = run(capsys, "import", "--project", str(project_dir))
     assert status == 2
     assert "imported 1 new" in out
-    assert "labels.md not imported (2 problems)" in err
+    assert "lfa-qual: error: " in err and "labels.md not imported (2 problems)" in err
     for i in turns[:2]:
         assert f"labels.md:{i + 1}: 'Sl;' looks like a mistyped speaker label" in err
     assert "impossible-date.md not imported (1 problem)" in err

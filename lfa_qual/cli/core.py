@@ -125,7 +125,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         report.missing = project.missing_files()
         for w in report.warnings:
             print(f"lfa-qual: warning: {w}", file=sys.stderr)
-        _print_reanchored(report)
+        _print_reanchored(report, failed_as="error")
         print(
             f"imported {len(report.added)} new, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged transcript(s)"
@@ -139,10 +139,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_reanchored(report) -> None:
+def _print_reanchored(report, failed_as: str = "warning") -> None:
     from lfa_qual.cli.reliability import print_reanchored
 
-    print_reanchored(report)
+    print_reanchored(report, failed_as=failed_as)
 
 
 def cmd_transcripts(args: argparse.Namespace) -> int:

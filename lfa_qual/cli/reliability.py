@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_verify)
 
 
-def print_reanchored(report: ImportReport, out=None) -> None:
+def print_reanchored(report: ImportReport, out=None, failed_as: str = "warning") -> None:
     """One line per re-anchored transcript, plus the codings that need review."""
     out = out or sys.stderr
     for r in report.reanchored:
@@ -66,7 +66,7 @@ def print_reanchored(report: ImportReport, out=None) -> None:
         print("lfa-qual: see `lfa-qual review` for the codings to check", file=out)
     for note in report.moved:
         print(f"lfa-qual: {note}", file=out)
-    print_failed(report, out)
+    print_failed(report, out, failed_as)
     for m in report.missing:
         print(
             f"lfa-qual: warning: the file of transcript {m.interview!r} is gone ({m.path}); "
@@ -76,13 +76,14 @@ def print_reanchored(report: ImportReport, out=None) -> None:
         )
 
 
-def print_failed(report: ImportReport, out=None) -> None:
-    """Each file left out of the import, with every one of its problems."""
+def print_failed(report: ImportReport, out=None, severity: str = "warning") -> None:
+    """Each file left out of the import, with every one of its problems: an error for
+    `import` (which exits 2), a warning for the commands that go on without the file."""
     out = out or sys.stderr
     for f in report.failed:
         n = len(f.problems)
         print(
-            f"lfa-qual: error: {f.path} not imported ({n} {plural(n, 'problem', 'problems')}):",
+            f"lfa-qual: {severity}: {f.path} not imported ({n} {plural(n, 'problem', 'problems')}):",
             file=out,
         )
         for p in f.problems:
