@@ -8,6 +8,7 @@ from pathlib import Path
 
 from lfa_qual.errors import CodebookError, LfaError
 from lfa_qual.textfile import read_text_file
+from lfa_qual.wording import count
 from lfa_qual.yamlutil import LinedYaml, YamlProblem, load_yaml
 
 ID_RE = re.compile(r"^[a-z0-9_]+$")
@@ -265,15 +266,18 @@ def render_tree(codebook: Codebook, counts: dict[str, int] | None = None) -> str
     given)."""
     lines = [f"{codebook.name} (version {codebook.version})"]
     for code in codebook.codes:
-        extra = f"{len(code.keywords)} keywords"
+        extra = count(len(code.keywords), "keyword", "keywords")
         if code.examples:
-            extra += f", {len(code.examples)} examples"
+            extra += f", {count(len(code.examples), 'example', 'examples')}"
         if counts is not None:
-            extra += f", {counts.get(code.id, 0)} codings"
+            extra += f", {count(counts.get(code.id, 0), 'coding', 'codings')}"
         lines.append(f"{'  ' * (code.depth + 1)}{code.id}  {code.label}  [{extra}]")
     tops = sum(1 for c in codebook.codes if c.parent is None)
     kws = sum(len(c.keywords) for c in codebook.codes)
     examples = sum(len(c.examples) for c in codebook.codes)
-    total = f"{len(codebook.codes)} codes ({tops} top-level), {kws} keywords"
-    lines.append(total + (f", {examples} examples" if examples else ""))
+    total = (
+        f"{count(len(codebook.codes), 'code', 'codes')} ({tops} top-level), "
+        f"{count(kws, 'keyword', 'keywords')}"
+    )
+    lines.append(total + (f", {count(examples, 'example', 'examples')}" if examples else ""))
     return "\n".join(lines)

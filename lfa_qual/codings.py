@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lfa_qual.errors import LfaError
@@ -180,13 +181,27 @@ def list_codings(
     return [_row_to_coding(r) for r in store.read(sql, tuple(params))]
 
 
-def find_quote(text: str, quote: str, occurrence: int | None = None) -> tuple[int, int]:
+def find_quote(
+    text: str,
+    quote: str,
+    occurrence: int | None = None,
+    locate: Callable[[int], str] | None = None,
+) -> tuple[int, int]:
     """Offsets of `quote` in the turns of `text` (not its front matter).
 
     The quote's words must match exactly (case too) and whole: "ordinator" does not match
     inside "PIT-koordinator", nor "kontaktperson" inside "kontaktpersonen". Any run of white
-    space matches any run of white space.
+    space matches any run of white space. `locate` names a place for a reader ("side 3, SL");
+    when the quote is ambiguous, the message lists each place with its context.
     """
+
+    def where(start: int, end: int, mark: bool = True) -> str:
+        a, b = max(start - 25, body), min(end + 25, len(text))
+        hit = f"[{text[start:end]}]" if mark else text[start:end]
+        context = " ".join(f"{text[a:start]}{hit}{text[end:b]}".split())
+        place = locate(start) if locate else f"at {start}"
+        return f"{place}: '…{context}…'"
+
     words = quote.split()
     if not words:
         raise LfaError("the quote is empty", field="quote")
@@ -199,11 +214,9 @@ def find_quote(text: str, quote: str, occurrence: int | None = None) -> tuple[in
     if not hits:
         inside = re.compile(core).search(text, body)
         if inside is not None:
-            a = max(inside.start() - 20, body)
-            context = " ".join(text[a : inside.end() + 20].split())
             raise LfaError(
                 f"quote not found as whole words in the transcript: {quote!r} occurs only inside "
-                f"longer words (e.g. at {inside.start()}: '…{context}…'); quote whole words",
+                f"longer words (e.g. {where(inside.start(), inside.end(), mark=False)}); quote whole words",
                 field="quote",
             )
         raise LfaError(f"quote not found in the transcript: {quote!r}", field="quote")
@@ -215,9 +228,11 @@ def find_quote(text: str, quote: str, occurrence: int | None = None) -> tuple[in
             )
         return hits[occurrence - 1]
     if len(hits) > 1:
-        where = ", ".join(f"{s}..{e}" for s, e in hits[:10])
+        places = "\n".join(f"  {i}. {where(s, e)}" for i, (s, e) in enumerate(hits[:10], 1))
+        more = f"\n  … and {len(hits) - 10} more" if len(hits) > 10 else ""
         raise LfaError(
-            f"the quote occurs {len(hits)} times (at {where}); make it longer or pick one with --occurrence N",
+            f"the quote occurs {len(hits)} times; make it longer or pick one with "
+            f"--occurrence N:\n{places}{more}",
             field="quote",
         )
     return hits[0]

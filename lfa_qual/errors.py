@@ -33,7 +33,26 @@ class LfaError(Exception):
 
 
 class TranscriptError(LfaError):
-    """A transcript file that cannot be read or parsed."""
+    """A transcript file that cannot be read or parsed. When a file has several problems, the
+    error is the first one and `problems` lists them all (each with its own line)."""
+
+    def __init__(self, message: str, *, problems: list[LfaError] | None = None, **kw) -> None:
+        super().__init__(message, **kw)
+        self.problems: list[LfaError] = problems or [self]
+
+    @classmethod
+    def collect(cls, problems: list[TranscriptError]) -> TranscriptError:
+        first = problems[0]
+        return cls(
+            first.message, path=first.path, line=first.line, field=first.field, problems=problems
+        )
+
+    def __str__(self) -> str:
+        first = super().__str__()
+        if len(self.problems) <= 1:
+            return first
+        more = "\n".join(f"  {p}" for p in self.problems[1:])
+        return f"{first}\n  and {len(self.problems) - 1} more problem(s) in this file:\n{more}"
 
 
 class CodebookError(LfaError):

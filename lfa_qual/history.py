@@ -26,6 +26,7 @@ from lfa_qual.codings import Coding
 from lfa_qual.errors import LfaError
 from lfa_qual.store import Store, now
 from lfa_qual.suggestions import accept_suggestion, reject_suggestion
+from lfa_qual.wording import count
 
 # The coding fields an action may change and undo may put back.
 FIELDS = ("interview", "start", "end", "code", "coder", "created", "source", "memo", "status")
@@ -345,7 +346,7 @@ def code_many(
         record(
             store,
             "code_many",
-            f"{code_id} on {len(done)} passages",
+            f"{code_id} on {count(len(done), 'passage', 'passages')}",
             coder,
             [Change("coding", c.guid, None, coding_state(c)) for c in done],
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from lfa_qual.readers import read_transcript
 from lfa_qual.reanchor import REVIEW, ReanchorResult, reanchor_rows
 from lfa_qual.store import Store, new_guid, now, transcript_id
 from lfa_qual.transcript import Paragraph, Speaker, Transcript, Turn
+from lfa_qual.wording import plural
 
 
 @dataclass
@@ -26,10 +28,14 @@ class ImportReport:
     moved: list[str] = field(default_factory=list)
     # Transcripts in the store whose file is gone (filled by `Project.sync`).
     missing: list[MissingFile] = field(default_factory=list)
+    # Files that could not be read and were left out, each with all its problems.
+    failed: list[FailedFile] = field(default_factory=list)
 
-    def notes(self) -> list[str]:
+    def notes(self, failed_as: str = "warning") -> list[str]:
         """What the user must hear about this sync, line by line, as every interface shows it:
-        re-anchored transcripts with the codings that need review, moved and missing files."""
+        re-anchored transcripts with the codings that need review, moved files, files left out
+        (an error for `import`, which exits 2; a warning where the command goes on without
+        them) and missing files."""
         lines: list[str] = []
         for r in self.reanchored:
             lines.append(f"lfa-qual: {r.summary()}")
@@ -43,6 +49,11 @@ class ImportReport:
         if any(r.review for r in self.reanchored):
             lines.append("lfa-qual: see `lfa-qual review` for the codings to check")
         lines += [f"lfa-qual: {note}" for note in self.moved]
+        for f in self.failed:
+            n = len(f.problems)
+            problems = plural(n, "problem", "problems")
+            lines.append(f"lfa-qual: {failed_as}: {f.path} not imported ({n} {problems}):")
+            lines += [f"  {p}" for p in f.problems]
         lines += [
             f"lfa-qual: warning: the file of transcript {m.interview!r} is gone ({m.path}); "
             f"it stays in the project and its exports with its {m.codings} coding(s): put the "
@@ -50,6 +61,15 @@ class ImportReport:
             for m in self.missing
         ]
         return lines
+
+
+@dataclass(frozen=True)
+class FailedFile:
+    """A transcript file left out of an import: nothing of it is stored (an earlier version
+    of the same interview, if any, stays as it was)."""
+
+    path: Path
+    problems: list[LfaError]
 
 
 @dataclass(frozen=True)
@@ -66,16 +86,46 @@ def read_all(paths: list[Path]) -> list[Transcript]:
     return transcripts
 
 
+def read_good(paths: Iterable[Path]) -> tuple[list[Transcript], list[FailedFile]]:
+    """Parse every file; the good ones, and the bad ones with all their problems. One bad
+    file must not stop the work on the others. Files that share an interview id are all
+    refused (which one is meant is the user's call); the stored transcript stays as it was."""
+    parsed: list[Transcript] = []
+    failed: list[FailedFile] = []
+    for path in paths:
+        try:
+            parsed.append(read_transcript(path))
+        except TranscriptError as exc:
+            failed.append(FailedFile(Path(path), list(exc.problems)))
+        except LfaError as exc:
+            failed.append(FailedFile(Path(path), [exc]))
+    sources: dict[str, list[str]] = {}
+    for t in parsed:
+        sources.setdefault(t.interview, []).append(t.source)
+    good = []
+    for t in parsed:
+        others = [s for s in sources[t.interview] if s != t.source]
+        if others:
+            failed.append(FailedFile(Path(t.source), [_duplicate(t, ", ".join(others))]))
+        else:
+            good.append(t)
+    return good, failed
+
+
+def _duplicate(t: Transcript, other: str) -> TranscriptError:
+    return TranscriptError(
+        f"interview id {t.interview!r} is also used by {other}; "
+        "give each transcript its own 'interview:'",
+        path=t.source,
+        field="interview",
+    )
+
+
 def check_unique(transcripts: list[Transcript]) -> None:
     seen: dict[str, str] = {}
     for t in transcripts:
         if t.interview in seen:
-            raise TranscriptError(
-                f"interview id {t.interview!r} is also used by {seen[t.interview]}; "
-                "give each transcript its own 'interview:'",
-                path=t.source,
-                field="interview",
-            )
+            raise _duplicate(t, seen[t.interview])
         seen[t.interview] = t.source
 
 

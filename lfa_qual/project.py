@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from lfa_qual.importer import (
     in_folder,
     load_transcript,
     read_all,
+    read_good,
     recorded_file,
     remove_transcript,
 )
@@ -63,6 +65,12 @@ class CodingView:
     citation: str
     school: str
     role: str
+
+
+def place(t: Transcript, offset: int) -> str:
+    """Where `offset` is, as a reader finds it: the page (or turn) and the speaker's label."""
+    where = "side" if t.has_pages else "tur"
+    return f"{where} {t.locator_at(offset)}, {t.turn_at(offset).label}"
 
 
 class Project:
@@ -177,12 +185,14 @@ class Project:
         re-anchored onto the new text, after an automatic backup of the store; the report's
         `reanchored` lists what was kept, moved, or marked "needs review". A transcript whose
         file is gone stays (it is removed only by `remove_transcript`) and is listed in
-        `missing`.
+        `missing`. A file that cannot be read is left out and listed in `failed` with all its
+        problems; the other files are brought up to date all the same.
         """
         codebook_report = self.sync_codebook()
-        transcripts = read_all(transcript_files(self.transcripts_dir))
+        transcripts, failed = read_good(transcript_files(self.transcripts_dir))
         self.backup_before_reanchor(transcripts)
         report = self.import_transcripts(transcripts, allow_changed=True)
+        report.failed = failed
         report.missing = self.missing_files()
         return codebook_report, report
 
@@ -214,7 +224,7 @@ class Project:
             )
         # The recorded path may be out of date (a renamed file, a moved project): any file in
         # the folder with this interview id would bring it back too.
-        for transcript in read_all(transcript_files(self.transcripts_dir)):
+        for transcript in read_good(transcript_files(self.transcripts_dir))[0]:
             if transcript.interview == interview:
                 raise LfaError(
                     f"a file in the transcripts folder is interview {interview!r}, so the next "
@@ -312,7 +322,8 @@ class Project:
         if quote is not None:
             if start is not None or end is not None:
                 raise LfaError("give either a quote or start and end, not both", field="span")
-            start, end = coding_ops.find_quote(self.transcript(interview).text, quote, occurrence)
+            t = self.transcript(interview)
+            start, end = coding_ops.find_quote(t.text, quote, occurrence, partial(place, t))
         if start is None or end is None:
             raise LfaError("give either --start and --end or --quote", field="span")
         return coding_ops.add_coding(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from lfa_qual.errors import TranscriptError
 from lfa_qual.text import count_invisible, decode_bytes, normalise
+from lfa_qual.wording import number
 
 MAX_FILE_BYTES = 50_000_000
 
@@ -19,7 +20,7 @@ def read_bytes(path: Path) -> bytes:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise TranscriptError(
-                f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", path=path
+                f"file is {number(size)} bytes; the limit is {number(MAX_FILE_BYTES)}", path=path
             )
         return path.read_bytes()
     except FileNotFoundError:

@@ -27,6 +27,10 @@ ID_RE = re.compile(r"^[\w.\-]+$")
 # A word that looks like a speaker label (capitals and digits) but is not declared is an error;
 # an ordinary word followed by a colon ("Altså: …") is just text.
 LABEL_LIKE_RE = re.compile(r"^[A-ZÆØÅ][A-ZÆØÅ0-9_\-]{0,11}$")
+# A near-miss of a label: one short token at the start of a line (after any indentation),
+# then a colon or semicolon, with or without a space before it ("Sl:", " SL:", "SL :", "SL;").
+# See `label_problem` for when such a line is an error and when it is prose.
+NEAR_LABEL_RE = re.compile(r"^([ \t]*)([^\s:;\[\]]{1,12})([ \t]*)([:;])(?=\s|$)")
 SPEAKER_KEYS = {"role", "interviewer", "grade"}
 FRONT_MATTER_KEYS = {"interview", "school", "date", "kind", "speakers"}
 
@@ -299,6 +303,7 @@ def parse_body(
     page: int | None = None
     cur: dict | None = None
     para: list[int] | None = None  # [start, end]
+    problems: list[TranscriptError] = []
 
     def close_para() -> None:
         nonlocal para
@@ -335,6 +340,11 @@ def parse_body(
             close_para()
             continue
         lm = LABEL_RE.match(rest)
+        if not (lm and lm[1] in speakers):
+            problem = label_problem(rest, speakers)
+            if problem:
+                problems.append(TranscriptError(problem, path=source, line=name(lineno)))
+                continue
         if lm and lm[1] in speakers:
             close_turn()
             cur = {
@@ -349,22 +359,18 @@ def parse_body(
                 s = start + content_at + lm.end()
                 para = [s, s + len(rest_after.rstrip())]
             continue
-        if lm and LABEL_LIKE_RE.match(lm[1]):
-            raise TranscriptError(
-                f"speaker label {lm[1]!r} is not declared under 'speakers' "
-                f"(declared: {', '.join(speakers)})",
-                path=source,
-                line=name(lineno),
-            )
         if cur is None:
-            if rest.lstrip().startswith("#"):
-                continue  # a heading above the first turn
-            raise TranscriptError(
-                "text before the first speaker turn; start it with a declared label like "
-                f"'{next(iter(speakers))}:'",
-                path=source,
-                line=name(lineno),
+            if rest.lstrip().startswith("#") or problems:
+                continue  # a heading above the first turn, or text after a bad label
+            problems.append(
+                TranscriptError(
+                    "text before the first speaker turn; start it with a declared label like "
+                    f"'{next(iter(speakers))}:'",
+                    path=source,
+                    line=name(lineno),
+                )
             )
+            continue
         lead = len(rest) - len(rest.lstrip())
         s = start + content_at + lead
         e = start + content_at + len(rest.rstrip())
@@ -373,11 +379,65 @@ def parse_body(
         else:
             para[1] = e
     close_turn()
+    if problems:
+        # Every bad line of the file at once, not one per import attempt.
+        raise TranscriptError.collect(problems)
     if not any(t.paragraphs for t in turns):
         raise TranscriptError(
             "empty transcript: no speaker turn has any text", path=source, line=name(first_line)
         )
     return turns
+
+
+def label_problem(line: str, speakers: dict[str, Speaker]) -> str | None:
+    """Why `line` is a mistyped speaker label, or None when it is a turn or prose.
+
+    The rule (docs/transcripts.md): a line whose first token (at most 12 characters, after any
+    indentation) is followed by ':' or ';' is a label attempt unless it is exactly a declared
+    label followed by ':' at the start of the line. Such an attempt is an error when the token
+    equals a declared label in any case ("Sl:", " SL:", "SL :", "SL;"), or is written like a
+    label (a capital, then only capitals, digits, '-' or '_': "E2:", "XY:"). Any other token is
+    an ordinary word and the line is prose ("Altså: vi prøvede.", "Nej; det gjorde vi ikke."),
+    as is a colon after more than one word ("Det sagde hun: …").
+    """
+    m = NEAR_LABEL_RE.match(line)
+    if not m:
+        return None
+    indent, token, space, mark = m.groups()
+    if token in speakers and not indent and not space and mark == ":":
+        return None  # a well-formed turn
+    folded = {label.casefold(): label for label in speakers}
+    if token.casefold() in folded:
+        nearest = folded[token.casefold()]
+    elif LABEL_LIKE_RE.match(token):
+        nearest = nearest_label(token, speakers)
+        if not (indent or space or mark != ":"):
+            return (
+                f"speaker label {token!r} is not declared under 'speakers' "
+                f"(declared: {', '.join(speakers)}; nearest: '{nearest}:')"
+            )
+    else:
+        return None
+    written = f"{indent}{token}{space}{mark}"
+    return (
+        f"{written!r} looks like a mistyped speaker label; did you mean '{nearest}:'? "
+        f"(declared: {', '.join(speakers)}; a turn starts with one of them exactly, at the "
+        "start of the line, then ':')"
+    )
+
+
+def nearest_label(token: str, speakers: dict[str, Speaker]) -> str:
+    """The declared label closest to `token` (fewest edits, ignoring case; first on a tie)."""
+    return min(speakers, key=lambda label: _edits(token.casefold(), label.casefold()))
+
+
+def _edits(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
 
 
 def build_transcript(

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from lfa_qual.wording import number
+
 MAX_YAML_CHARS = 2_000_000
 MAX_DEPTH = 40
 
@@ -86,7 +88,7 @@ class LinedYaml:
 def load_yaml(text: str, *, first_line: int = 1) -> LinedYaml:
     """Parse one YAML document; raises YamlProblem with a line relative to `first_line`."""
     if len(text) > MAX_YAML_CHARS:
-        raise YamlProblem(f"YAML larger than {MAX_YAML_CHARS:,} characters", None)
+        raise YamlProblem(f"YAML larger than {number(MAX_YAML_CHARS)} characters", None)
     try:
         loader = _NoAliasLoader(text)  # checks every character first
     except yaml.reader.ReaderError as exc:

@@ -48,6 +48,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "lfa_qual.outputs",
             "lfa_qual.textfile",
             "lfa_qual.text",
+            "lfa_qual.wording",
             "lfa_qual.yamlutil",
             "lfa_qual.progress",
             "lfa_qual.errors",

@@ -44,6 +44,12 @@ TRANSCRIPT_CASES = [
         "",
     ),
     (
+        "mistyped-label.md",
+        2,
+        "mistyped-label.md:13: 'Sl:' looks like a mistyped speaker label; did you mean 'SL:'?",
+        "",
+    ),
+    (
         "tabs-in-header.md",
         2,
         "tabs-in-header.md:8: front matter: not valid YAML: a tab character where YAML needs "
@@ -138,15 +144,18 @@ def test_bad_codebook_files(capsys, name, err):
     assert "Traceback" not in stderr
 
 
-def test_an_impossible_date_in_the_folder_is_a_user_error_for_every_syncing_command(
-    project_dir: Path, capsys
-):
+def test_a_bad_file_in_the_folder_is_reported_and_every_command_goes_on(project_dir: Path, capsys):
+    # Before: one bad transcript stopped every command with exit status 2.
+    shutil.copy(REPO / "transcripts" / "skole1-elev1.md", project_dir / "transcripts")
     shutil.copy(BAD / "impossible-date.md", project_dir / "transcripts")
-    for command in (["transcripts"], ["export", "quotes"]):
+    for command in (["transcripts"], ["export", "quotes"], ["codings"]):
         status, _, err = run(capsys, *command, "--project", str(project_dir))
-        assert status == 2, (command, err)
+        assert status == 0, (command, err)
+        assert "lfa-qual: warning: " in err and "impossible-date.md not imported (1 problem)" in err
         assert "impossible-date.md:4 [date]: bad date '2021-06-31'" in err
         assert "internal error" not in err and "Traceback" not in err
+    status, out, _ = run(capsys, "transcripts", "--project", str(project_dir), "--format", "csv")
+    assert "skole1-elev1" in out and "impossible" not in out
 
 
 def test_yaml_values_that_cannot_be_constructed_name_their_line(project_dir: Path, capsys):
@@ -154,15 +163,40 @@ def test_yaml_values_that_cannot_be_constructed_name_their_line(project_dir: Pat
     (project_dir / "transcripts" / "tagged.md").write_text(
         src.replace("date: 2021-13", "date: !!timestamp 2021-02-30"), "utf-8"
     )
-    status, _, err = run(capsys, "transcripts", "--project", str(project_dir))
+    status, _, err = run(capsys, "import", "--project", str(project_dir))
     assert status == 2
     assert "tagged.md:4 [date]: bad date '2021-02-30'" in err
     (project_dir / "transcripts" / "tagged.md").write_text(
         src.replace("date: 2021-13", "date: 2021-06\nkind: !!int abc"), "utf-8"
     )
     status, _, err = run(capsys, "transcripts", "--project", str(project_dir))
-    assert status == 2
+    assert status == 0
     assert "tagged.md:5: front matter: cannot read the value 'abc' as int" in err
+
+
+def test_import_reports_every_problem_of_every_file_and_imports_the_good_ones(
+    project_dir: Path, capsys
+):
+    folder = project_dir / "transcripts"
+    shutil.copy(REPO / "transcripts" / "skole1-elev1.md", folder)
+    shutil.copy(BAD / "impossible-date.md", folder)
+    good = (REPO / "transcripts" / "skole1-skoleleder.md").read_text("utf-8")
+    lines = good.split("\n")
+    turns = [i for i, line in enumerate(lines) if line.startswith("SL:")]
+    for i in turns[:2]:
+        lines[i] = "Sl;" + lines[i][3:]
+    (folder / "labels.md").write_text("\n".join(lines), "utf-8")
+    status, out, err = run(capsys, "import", "--project", str(project_dir))
+    assert status == 2
+    assert "imported 1 new" in out
+    assert "lfa-qual: error: " in err and "labels.md not imported (2 problems)" in err
+    for i in turns[:2]:
+        assert f"labels.md:{i + 1}: 'Sl;' looks like a mistyped speaker label" in err
+    assert "impossible-date.md not imported (1 problem)" in err
+    assert "2 files were not imported" in err
+    with Project(project_dir) as project:
+        # Nothing of a bad file is stored, not even the good part of it.
+        assert [r.interview for r in project.transcript_rows()] == ["skole1-elev1"]
 
 
 def test_crlf_and_lf_files_give_the_same_text_and_offsets(tmp_path: Path):
@@ -204,7 +238,7 @@ def test_a_file_over_the_size_limit(project_dir: Path, capsys):
         f.truncate(60_000_000)  # sparse: nothing is written to disk
     status, _, err = run(capsys, "import", "--project", str(project_dir), str(huge))
     assert status == 2
-    assert "kaempe.md: file is 60,000,000 bytes; the limit is 50,000,000" in err
+    assert "kaempe.md: file is 60.000.000 bytes; the limit is 50.000.000" in err
 
 
 def test_coding_offsets_outside_the_text(project_dir: Path, capsys):

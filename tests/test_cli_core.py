@@ -166,3 +166,25 @@ def test_init_config_names_every_citation_field_and_the_database(tmp_path, capsy
     config = load_config(proj)
     assert (config.database, config.transcripts) == ("lfa-qual.db", "transcripts")
     assert (proj / "lfa-qual.db").exists()
+
+
+def test_memo_text_prints_a_confirmation(small_project, capsys):
+    p = str(small_project.root)
+    code, out, _ = run(capsys, "memo", "code", "pit", "--text", "Teamets møder", "--project", p)
+    assert (code, out.strip()) == (0, "memo on code pit saved (13 characters)")
+    code, out, _ = run(capsys, "memo", "code", "pit", "--text", "", "--project", p)
+    assert (code, out.strip()) == (0, "memo on code pit deleted")
+    coding = small_project.code("skole9-skoleleder", "pit", quote="PIT-teamet")
+    code, out, _ = run(capsys, "memo", "coding", str(coding.id), "--text", "x", "--project", p)
+    assert out.strip() == f"memo on coding {coding.id} saved (1 character)"
+
+
+def test_an_ambiguous_quote_lists_page_speaker_and_context(tmp_path, capsys, data_dir):
+    shutil.copytree(data_dir / "tui", tmp_path / "p")
+    p = str(tmp_path / "p")
+    code, _, err = run(capsys, "code", "skole2-elev2", "pit", "--quote", "klassen", "--project", p)
+    assert code == 2
+    assert "the quote occurs 3 times" in err
+    # Page, speaker and the words around each hit instead of raw offsets like "312..319".
+    assert "  1. side 1, E2: '…er er mere ro end inde i [klassen], og læreren venter på en…'" in err
+    assert ".." not in err.replace("…", "")

@@ -32,7 +32,7 @@ def test_small_codebook_tree(data_dir):
     assert cb.get("pit").color == "#59a14f"
     assert cb.get("mindset").color.startswith("#")  # palette default
     tree = render_tree(cb)
-    assert "    timer_37  37-timers-sager  [1 keywords]" in tree
+    assert "    timer_37  37-timers-sager  [1 keyword]" in tree  # was "1 keywords"
     assert tree.endswith("4 codes (3 top-level), 5 keywords")
 
 

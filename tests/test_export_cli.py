@@ -145,12 +145,12 @@ def test_bad_input_exits_2_with_a_message(root: Path, capsys, args) -> None:
 def test_frequencies_in_every_format(root: Path, tmp_path: Path, capsys) -> None:
     assert run(root, "export", "frequencies") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["code", "Skole", "1", "Skole", "2", "Skole", "10", "I", "alt"]
+    assert lines[0].split() == ["Tema", "Skole", "1", "Skole", "2", "Skole", "10", "I", "alt"]
     assert lines[2].split() == ["Mindset", "og", "børnesyn", "1", "1", "0", "2"]  # labels
     assert lines[-1].split() == ["I", "alt", "3", "1", "1", "5"]
     assert run(root, "export", "frequencies", "--count", "passages", "--format", "md") == 0
     md = capsys.readouterr().out.splitlines()
-    assert md[0] == "| code | Skole 1 | Skole 2 | Skole 10 | I alt |"
+    assert md[0] == "| Tema | Skole 1 | Skole 2 | Skole 10 | I alt |"
     assert md[3] == "| PIT – Pædagogisk indsatsteam | 1 | 0 | 0 | 1 |"
     assert md[4] == "| › Sparring eller hænder | 0 | 0 | 0 | 0 |"  # a sub-code
     out = tmp_path / "f.csv"
@@ -162,7 +162,7 @@ def test_frequencies_in_every_format(root: Path, tmp_path: Path, capsys) -> None
     xlsx = tmp_path / "f.xlsx"
     assert run(root, "export", "frequencies", "--cols", "role", "--out", str(xlsx)) == 0
     ws = load_workbook(xlsx).active
-    assert ws.cell(1, 1).value == "code" and ws.cell(ws.max_row, 1).value == "I alt"
+    assert ws.cell(1, 1).value == "Tema" and ws.cell(ws.max_row, 1).value == "I alt"
     assert ws.cell(2, 1).value == "Mindset og børnesyn"
     assert run(root, "export", "frequencies", "--names", "id", "--format", "md") == 0
     assert capsys.readouterr().out.splitlines()[3].startswith("| pit |")
@@ -199,11 +199,16 @@ def test_figures_are_valid_png_and_svg(root: Path, tmp_path: Path, capsys) -> No
 def test_stats_prints_the_tables(root: Path, capsys) -> None:
     assert run(root, "stats", "--cooccurrence") == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "3 transcripts, 155 words, 5 codings by 2 coder(s)"
+    assert out.splitlines()[0] == "3 transcripts, 155 words, 5 codings by 2 coders"
     for title in ("Kodninger", "Interview med temaet", "Dækning", "Samforekomst"):
         assert title in out
     assert run(root, "stats", "--count", "words") == 0
     assert "I alt" in capsys.readouterr().out
+    # Danish headings for --percent too (was "words (%)"), and da-DK decimals (was "100.0").
+    assert run(root, "stats", "--count", "codings", "--percent") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2] == "Kodninger i % af kolonnens kodninger"
+    assert lines[4].split()[0] == "Tema" and lines[-1].split()[-1] == "100,0"
 
 
 def _delete_a_coded_passage(root: Path) -> None:
@@ -259,7 +264,7 @@ def test_table_exports_count_only_the_coders_asked_for(root: Path, capsys) -> No
     table = {r[0]: r for r in csv.reader(io.StringIO(capsys.readouterr().out))}
     assert table["I alt"][-1] == "4"
     assert run(root, "stats", "--coder", "forsker2") == 0
-    assert capsys.readouterr().out.splitlines()[0].endswith("1 codings by 1 coder(s)")
+    assert capsys.readouterr().out.splitlines()[0].endswith("1 coding by 1 coder")
     assert run(root, "export", "cooccurrence", "--format", "csv", "--coder", "forsker2") == 0
     rows = {r[0]: r for r in csv.reader(io.StringIO(capsys.readouterr().out))}
     assert rows["mindset"][2] == "0"

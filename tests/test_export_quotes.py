@@ -173,6 +173,15 @@ def test_docx_reopens_with_headings_and_indented_quotes(coded: Project, tmp_path
     texts = [t for _, t in paragraphs]
     assert sum(t.startswith("Vi mødes hver tirsdag.") for t in texts) == 1  # merged once
     assert len([s for s, _ in paragraphs if s == QUOTE_STYLE]) == len(quotes) + 1  # 1 two-para
+    # A4 and Danish proofing (was US Letter, en-US): the section, the document defaults and
+    # every style that sets a language, and the core properties.
+    section = doc.sections[0]
+    assert (section.page_width.cm, section.page_height.cm) == pytest.approx((21.0, 29.7), abs=0.01)
+    from docx.oxml.ns import qn
+
+    langs = [e.get(qn("w:val")) for e in doc.styles.element.iter(qn("w:lang"))]
+    assert langs and set(langs) == {"da-DK"}
+    assert doc.core_properties.language == "da-DK"
 
 
 def test_xlsx_reopens_with_one_row_per_quote_and_filters(coded: Project, tmp_path: Path) -> None:
@@ -191,6 +200,7 @@ def test_xlsx_reopens_with_one_row_per_quote_and_filters(coded: Project, tmp_pat
     assert first["citation"] == "(Skolemedarbejder, Skole 1, april 2021, 2)"
     assert first["page"] == 2
     assert first["school"] == "Skole 1"
+    assert load_workbook(path).properties.language == "da-DK"
 
 
 def test_xlsx_never_turns_text_into_a_formula(tmp_path: Path) -> None:

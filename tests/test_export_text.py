@@ -143,3 +143,19 @@ def test_elision_keeps_sentences_of_different_speakers_apart() -> None:
         Piece("Fire fem. Seks.", "I", "Interviewer"),
     ]
     assert elide(two, 4) == "Skolemedarbejder: Et to tre.\n\nInterviewer: (…) Seks."
+
+
+def test_two_speakers_with_one_role_are_told_apart_in_a_quote() -> None:
+    # Was "Skolemedarbejder: … Skolemedarbejder: …", read as one person answering twice.
+    pieces = [
+        Piece("Vi savner sparring.", "L1", "Skolemedarbejder"),
+        Piece("Det gør jeg ikke.", "L2", "Skolemedarbejder"),
+        Piece("Vi kommer gerne.", "PIT1", "PIT-medarbejder"),
+        Piece("Men ikke hver uge.", "L1", "Skolemedarbejder"),
+    ]
+    assert elide(pieces, None) == (
+        "Skolemedarbejder 1: Vi savner sparring.\n\nSkolemedarbejder 2: Det gør jeg ikke.\n\n"
+        "PIT-medarbejder: Vi kommer gerne.\n\nSkolemedarbejder 1: Men ikke hver uge."
+    )
+    pupils = [Piece("Ja.", "E4a", "Elev 4"), Piece("Nej.", "E4b", "Elev 4")]
+    assert elide(pupils, None) == "Elev 4 (E4a): Ja.\n\nElev 4 (E4b): Nej."

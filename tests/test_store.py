@@ -118,7 +118,8 @@ def test_reimport_unchanged_is_a_noop_and_changed_coded_is_refused(small_project
     assert "efteråret" in small_project.transcript("skole9-skoleleder").text
 
 
-def test_bad_file_stops_the_whole_import(small_project, data_dir):
+def test_a_bad_file_is_left_out_and_the_good_ones_are_imported(small_project, data_dir):
+    # Before: one bad file stopped the sync of every file (and so every command).
     bad = small_project.transcripts_dir / "zz-bad.md"
     bad.write_text("---\nschool: Skole 1\ndate: 2021\nspeakers: {I: x}\n---\nI: hej\n", "utf-8")
     new = small_project.transcripts_dir / "new.md"
@@ -126,19 +127,31 @@ def test_bad_file_stops_the_whole_import(small_project, data_dir):
     new.write_text(
         new.read_text("utf-8").replace("interview: skole9-skoleleder", "interview: ny"), "utf-8"
     )
-    with pytest.raises(LfaError, match="bad date"):
-        small_project.sync()
+    _, report = small_project.sync()
+    [failed] = report.failed
+    assert failed.path == bad and "bad date" in str(failed.problems[0])
     assert {r.interview for r in small_project.transcript_rows()} == {
         "skole9-skoleleder",
         "skole9-personale",
+        "ny",
     }
+    # `import_files`, the Python API for a given set of files, stays all or nothing.
+    new.write_text(new.read_text("utf-8").replace("interview: ny", "interview: ny2"), "utf-8")
+    with pytest.raises(LfaError, match="bad date"):
+        small_project.import_files([new, bad])
+    assert "ny2" not in {r.interview for r in small_project.transcript_rows()}
 
 
 def test_duplicate_interview_ids_are_refused(small_project, data_dir):
     copy = small_project.transcripts_dir / "copy.md"
     shutil.copy(data_dir / "formats" / "skole9-skoleleder.md", copy)
-    with pytest.raises(LfaError, match="also used by"):
-        small_project.sync()
+    text = copy.read_text("utf-8")
+    copy.write_text(text.replace("Altså, vi startede", "Vi startede"), "utf-8")
+    _, report = small_project.sync()
+    # Both files are refused, each naming the other; the stored transcript stays as it was.
+    assert sorted(f.path.name for f in report.failed) == ["copy.md", "skole9-skoleleder.md"]
+    assert all("also used by" in str(f.problems[0]) for f in report.failed)
+    assert "Altså, vi startede" in small_project.transcript("skole9-skoleleder").text
 
 
 def test_codebook_changes_never_lose_codings(small_project):

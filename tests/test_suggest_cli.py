@@ -51,6 +51,22 @@ def test_suggest_csv_and_min_score(folder, capsys):
     assert all(float(line.split(",")[9]) >= 0.6 for line in lines[1:] if line.count(",") >= 11)
 
 
+def test_suggest_csv_has_the_passage_text_in_both_modes(folder, capsys):
+    import csv
+    import io
+
+    path = folder / "transcripts" / "skole9-nlp.md"
+    text = path.read_text(encoding="utf-8")
+    assert main(["suggest", "--project", str(folder), "--format", "csv", str(path)]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows and all(r["text"] == text[int(r["start"]) : int(r["end"])] for r in rows)
+    assert main(["suggest", "--project", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["suggest", "--project", str(folder), "--list", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows and all(r["text"] and r["text"] in text for r in rows)
+
+
 def test_suggest_accept_reject_on_the_project(folder, capsys):
     assert main(["suggest", "--project", str(folder)]) == 0
     out, err = capsys.readouterr()

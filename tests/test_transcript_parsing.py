@@ -137,3 +137,45 @@ def test_bad_transcripts_name_the_line(body_or_header, message, line):
     assert err.path == "bad.md"
     assert err.line == line
     assert str(err).startswith(f"bad.md:{line}")
+
+
+@pytest.mark.parametrize("written", ["Sl:", " SL:", "SL :", "SL;", "  sl;", "\tSL:"])
+def test_a_mistyped_label_is_an_error_naming_the_nearest_label(written):
+    # Before: the line was read as more speech of the interviewer (misattributed quotes).
+    text = normalise(HEADER + "I: Hvordan går det?\n" + written + " Vi holder dialogmøder.\n")
+    with pytest.raises(TranscriptError) as info:
+        parse_markdown(text, "t2.md")
+    err = info.value
+    assert (err.path, err.line) == ("t2.md", 9)
+    assert "did you mean 'SL:'" in err.message
+    assert repr(written) in err.message
+
+
+def test_an_undeclared_label_names_the_nearest_declared_one():
+    with pytest.raises(TranscriptError) as info:
+        parse_markdown(normalise(HEADER + "I: Hej.\nS1: Hej.\n"), "t.md")
+    assert "'S1' is not declared" in info.value.message and "nearest: 'SL:'" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Altså: vi prøvede.",
+        "Nej; det gjorde vi ikke.",
+        "Det sagde hun: vi prøver igen.",
+        "  Fx: en samtale med PPR.",
+        "kl. 8: mødet starter.",
+    ],
+)
+def test_prose_with_a_colon_after_an_ordinary_word_stays_text(line):
+    t = parse_markdown(normalise(HEADER + "SL: Det var sådan:\n" + line + "\n"), "c.md")
+    assert [u.label for u in t.turns] == ["SL"]
+    assert line.strip() in t.text[t.turns[0].start : t.turns[0].end]
+
+
+def test_every_bad_label_of_a_file_is_reported_at_once():
+    body = "I: Hej.\nSl: Et.\nSL: To.\nXY: Tre.\nSL; Fire.\n"
+    with pytest.raises(TranscriptError) as info:
+        parse_markdown(normalise(HEADER + body), "m.md")
+    assert [p.line for p in info.value.problems] == [9, 11, 12]
+    assert "and 2 more problem(s)" in str(info.value) and "m.md:12:" in str(info.value)

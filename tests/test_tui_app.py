@@ -292,6 +292,55 @@ async def test_retrieve_lists_passages_with_citations_and_jumps(project) -> None
         assert app.screen.query_one(TranscriptView).selection == (s, e)
 
 
+async def test_retrieve_from_a_coding_in_the_reader_opens_on_its_code(project) -> None:
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    project.code("skole2-elev2", "hold_vs_klasse", start=s, end=e)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, "skole2-elev2")
+        reader.query_one(TranscriptView).move_to(s + 3)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RetrieveScreen)
+        assert screen.query_one("#code").value == "hold_vs_klasse"  # was the first code
+        assert screen.query_one("DataTable").row_count == 1
+
+
+async def test_a_long_memo_in_the_side_panel_ends_with_an_ellipsis(project) -> None:
+    from lfa_qual.tui.reader_screen import Panel
+
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    memo = 'Eleven oplever holdet som stigmatiserende; koblingen til økonomi/"spareøvelse".'
+    project.code("skole2-elev2", "hold_vs_klasse", start=s, end=e, memo=memo)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, "skole2-elev2")
+        reader.query_one(TranscriptView).move_to(s + 3)
+        await pilot.pause()
+        panel = reader.query_one(Panel).content.plain
+    [line] = [x for x in panel.splitlines() if "✎" in x]
+    assert line.endswith("…") and memo.startswith(line.split("✎ ")[1][:-1]), line
+
+
+async def test_next_goes_through_one_passages_suggestions_by_score(project) -> None:
+    low = add_suggestion(project, "skole2-elev2", "Det er fint.", "implementering", "fint")
+    high = add_suggestion(project, "skole2-elev2", "Det er fint.", "mindset", "fint")
+    project.store.conn.execute("UPDATE suggestions SET score=0.33 WHERE id=?", (low,))
+    project.store.conn.execute("UPDATE suggestions SET score=0.81 WHERE id=?", (high,))
+    project.store.conn.commit()
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot, "skole2-elev2")
+        await pilot.press("n")
+        await pilot.pause()
+        first = reader.current_suggestion.code
+        await pilot.press("n")
+        await pilot.pause()
+        second = reader.current_suggestion.code
+    assert (first, second) == ("mindset", "implementering")  # was implementering first
+
+
 async def test_needs_review_codings_are_listed_and_marked(project) -> None:
     s, e = span(project, "skole2-elev2", "Det er fint.")
     c = project.code("skole2-elev2", "indsatser", start=s, end=e)
@@ -328,7 +377,11 @@ async def test_search_exact_and_fuzzy_then_code_all_hits(project) -> None:
         assert coded(project) == []
         await pilot.press("ctrl+k", *"pit", "enter", "y")
         await pilot.pause()
-        assert [c[1:] for c in coded(project)] == [("pit", "sparring"), ("pit", "Sparring")]
+        # The default scope is the sentence around each hit (was: the matched letters only).
+        assert [c[1:] for c in coded(project)] == [
+            ("pit", "Koordinatoren fordeler sagerne, og vi giver sparring til lærerne."),
+            ("pit", "Sparringen er god, men jeg står alene med 24 elever."),
+        ]
         await pilot.press("ctrl+f")  # fuzzy finds the misspelt "kontakt person"
         screen.query_one("Input").value = "kontakt person"
         await pilot.press("f", "enter")
@@ -336,6 +389,61 @@ async def test_search_exact_and_fuzzy_then_code_all_hits(project) -> None:
         await pilot.pause()
         [hit] = screen.hits
         assert project.transcript(hit.interview).text[hit.start : hit.end] == "kontaktperson"
+
+
+async def test_search_context_has_no_space_inside_a_word(project) -> None:
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"sparring", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        rows = [table.get_row_at(i)[1].plain for i in range(table.row_count)]
+    assert "giver sparring til lærerne." in rows[0], rows  # spaces where the text has them
+    assert "Sparringen er god" in rows[1], rows  # was "Sparring en er god"
+
+
+async def test_code_all_hits_scope_interviewer_turns_full_label_and_undo(project) -> None:
+    from textual.geometry import Region
+
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press(*"PIT", "enter")  # in a question of the interviewer and an answer
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(screen.hits) == 2
+        screen.query_one("#scope").value = "turn"
+        await pilot.pause()
+        await pilot.press("ctrl+k", *"foraeldre", "enter")
+        await pilot.pause()
+        label = app.screen.query_one("Label")
+        shown = " ".join(
+            "".join(seg.text for seg in strip).strip()
+            for strip in label.render_lines(Region(0, 0, *label.size))
+        )
+        label_text = project.codebook().get("foraeldre").label
+        assert f"(foraeldre) {label_text}".split()[-1] in shown  # the whole label, not cut
+        # Wrapped inside the dialog, not cut at its right edge.
+        assert label.region.right <= label.parent.content_region.right, label.region
+        assert "1 hit in interviewer turns left out" in shown, shown
+        await pilot.press("y")
+        await pilot.pause()
+        [turn] = [c[2] for c in coded(project)]  # the whole turn; not the interviewer's
+        assert turn.startswith("Jeg savner, at PIT kommer ind") and turn.endswith("24 elever.")
+        await pilot.press("u")  # the notice says u undoes it: on this screen too
+        await pilot.pause()
+        assert coded(project) == []
+        screen.query_one("#interviewer").value = True
+        screen.query_one("#scope").value = "word"
+        await pilot.pause()
+        await pilot.press("ctrl+k", *"foraeldre", "enter", "y")
+        await pilot.pause()
+        assert [c[2] for c in coded(project)] == ["PIT", "PIT"]
 
 
 async def test_memos_on_transcript_and_code(project) -> None:
@@ -367,6 +475,13 @@ async def test_codebook_counts_and_pinning_a_quick_slot(project) -> None:
         assert "(1/1)" in labels["videndeling"] and "(0/0)" in labels["pit"]
         tree.move_cursor(next(n for n in tree.root.children if n.data == "videndeling"))
         await pilot.press("1")  # pin videndeling on key 1
+        await pilot.pause()
+        # The cursor stays on the pinned code and its details stay shown (was: back to the
+        # root, detail pane blank).
+        assert tree.cursor_node.data == "videndeling"
+        assert "[1]" in str(tree.cursor_node.label)
+        detail = str(app.screen.query_one("#detail").render())
+        assert project.codebook().get("videndeling").label in detail
         await pilot.press("q")
         await pilot.pause()
         assert app.screen is reader
@@ -396,6 +511,27 @@ async def test_help_lists_every_key_and_the_palette_every_action(project) -> Non
             assert action in titles
         assert "Select sentence (again: extend)" in titles  # the reader view's own keys
         assert "Jump to passage" not in titles  # the retrieve screen's: not runnable here
+        helps = [c.help for c in app.get_system_commands(app.screen) if c.title == "Help"]
+        assert helps == ["Everywhere · key ? / f1"], helps  # was "key question_mark,f1"
+
+
+async def test_overview_numbers_are_da_dk_and_counts_read_right(project) -> None:
+    import shutil
+    from pathlib import Path
+
+    example = Path(__file__).parent.parent / "transcripts" / "skole1-skoleleder.md"
+    shutil.copy(example, project.root / "transcripts")  # a transcript of over 1.000 words
+    project.sync()
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        words = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+        title = str(app.screen.query_one("#title").render())
+    total = sum(r.words for r in project.transcript_rows())
+    assert total >= 1000
+    assert f"{total // 1000}.{total % 1000:03d} words" in title  # as `lfa-qual stats`
+    assert all("," not in w for w in words) and any("." in w for w in words), words
 
 
 async def test_clicking_a_key_in_the_key_bar_presses_it(project) -> None:
@@ -423,6 +559,26 @@ async def test_what_the_start_up_sync_found_is_shown(project) -> None:
         assert any("lfa-qual remove skole2-elev2" in t for t in toasts), toasts
 
 
+async def test_a_bad_transcript_is_a_notice_and_the_others_open(project) -> None:
+    from lfa_qual.tui.app import sync_notes
+
+    folder = project.root / "transcripts"
+    text = (folder / "skole2-elev2.md").read_text("utf-8")
+    (folder / "skole2-elev2.md").write_text(
+        text.replace("\nE2: Det er fint", "\nE2 : Det er fint"), "utf-8"
+    )
+    notes = sync_notes(project)  # before: raised, and the TUI did not start
+    assert any("skole2-elev2.md not imported" in n for n in notes), notes
+    app = LfaApp(project, notes)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        toasts = [str(t.render()) for t in app.screen.query("Toast")]
+        assert any("not imported" in t and "mistyped speaker label" in t for t in toasts), toasts
+        reader = await open_reader(pilot, "skole2-elev2")  # the stored version stays readable
+        assert reader.interview == "skole2-elev2"
+
+
 async def test_palette_runs_an_action(project) -> None:
     s, e = span(project, "skole2-elev2", "Det er fint.")
     app = LfaApp(project)
@@ -445,6 +601,44 @@ async def test_narrow_terminal_80x24_still_shows_text_and_panel(project) -> None
         view = reader.query_one(TranscriptView)
         assert view.size.width == 80 and view.lines.width >= 60
         assert reader.query_one("#panel").size.height > 0
+
+
+async def test_80x24_shows_quick_keys_evidence_help_columns_and_counts(project) -> None:
+    from lfa_qual.tui.reader_screen import Panel
+
+    add_suggestion(
+        project, "skole1-personale", "Vi har en fast kontaktperson", "foraeldre", "kontaktperson"
+    )
+    app = LfaApp(project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        right = {str(c.label): c for c in table.columns.values()}
+        x = sum(c.get_render_width(table) for c in list(table.columns.values())[:7])
+        assert "Sugg." in right and x <= 80  # Pages, Codings, Sugg. inside 80 columns
+        assert "Help" in app.screen.query_one(KeyBar).render().plain
+        reader = await open_reader(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        panel = reader.query_one(Panel)
+        lines = panel.content.plain.splitlines()
+        height = panel.content_region.height
+        visible = "\n".join(lines[:height])
+        assert "kontaktperson" in visible  # the suggestion's evidence
+        assert "1■implementering" in visible and "9■" in visible  # all quick-code keys
+        bar = reader.query_one(KeyBar).render().plain
+        assert bar.rstrip().endswith("Help") and len(bar.rstrip()) <= 80
+        text_rows = reader.query_one(TranscriptView).size.height
+        await pilot.press("i")  # the panel's rows go to the text
+        await pilot.pause()
+        assert reader.query_one(TranscriptView).size.height > text_rows
+        await pilot.press("b")
+        await pilot.pause()
+        tree = app.screen.query_one("Tree")
+        width = tree.content_region.width
+        for node in tree.root.children:
+            label = str(node.label)
+            assert label.index(")") + 8 < width, label  # "(here/total)" inside the tree
 
 
 async def test_frequency_table_counts_codings_by_school(project) -> None:

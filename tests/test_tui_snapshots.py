@@ -74,13 +74,24 @@ def test_reader_with_codings_and_a_suggestion(snap_compare, app, size) -> None:
     assert snap_compare(app, terminal_size=size, run_before=open_reader(True))
 
 
-def test_codebook_tree(snap_compare, app) -> None:
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_codebook_tree(snap_compare, app, size) -> None:
+    # At 80×24 the rows keep their counts and quick keys (the label is what gets cut).
     async def run_before(pilot) -> None:
         await open_reader(False)(pilot)
         await pilot.press("b", "down", "down")
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_reader_80x24_with_the_panel_hidden(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_reader(True)(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
 def test_retrieve(snap_compare, app) -> None:
@@ -95,3 +106,15 @@ def test_retrieve(snap_compare, app) -> None:
 
 def test_help(snap_compare, app) -> None:
     assert snap_compare(app, terminal_size=(80, 24), press=["question_mark"])
+
+
+def test_search_80x24(snap_compare, app) -> None:
+    # The scope and interviewer switch on the bar; the hit itself in view at 80 columns.
+    async def run_before(pilot) -> None:
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"sparring", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -214,15 +214,39 @@ def render(pieces: Sequence[Piece]) -> str:
     speaker's paragraphs are headed by the role ("PIT-medarbejder: …"), the first speaker's
     too, so that no sentence can be read as someone else's words."""
     several = len({p.label for p in pieces if p.label is not None}) > 1
+    names = speaker_names(pieces)
     out, previous = [], None
     for piece in pieces:
         text = piece.text
         if several and piece.label is not None and piece.label != previous:
-            text = f"{piece.role}: {text}"
+            text = f"{names[piece.label]}: {text}"
         if piece.label is not None:
             previous = piece.label
         out.append(text)
     return "\n\n".join(out)
+
+
+def speaker_names(pieces: Sequence[Piece]) -> dict[str, str]:
+    """The heading of each speaker of a quote: the role, and where two speakers of the quote
+    share a role (a group interview), the role numbered in order of speaking
+    ("Skolemedarbejder 1", "Skolemedarbejder 2"), or, for a role that ends in a number already
+    ("Elev 4"), the role with the turn label ("Elev 4 (E4a)"). Only the heading changes: the
+    citation still names the role, as the citation style asks."""
+    labels = list(dict.fromkeys(p.label for p in pieces if p.label is not None))
+    roles = {p.label: p.role for p in pieces if p.label is not None}
+    shared: dict[str, list[str]] = {}
+    for label in labels:
+        shared.setdefault(roles[label], []).append(label)
+    names = {}
+    for role, same in shared.items():
+        for n, label in enumerate(same, 1):
+            if len(same) == 1:
+                names[label] = role
+            elif role[-1:].isdigit():
+                names[label] = f"{role} ({label})"
+            else:
+                names[label] = f"{role} {n}"
+    return names
 
 
 def quote_paragraphs(transcript: Transcript, start: int, end: int) -> str:

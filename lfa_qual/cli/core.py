@@ -12,11 +12,12 @@ from typing import TextIO
 from lfa_qual import __version__
 from lfa_qual.cli.table import render_table, write_csv, write_json
 from lfa_qual.codebook import load_codebook, render_tree
-from lfa_qual.errors import LfaError
-from lfa_qual.importer import ImportReport, check_unique
+from lfa_qual.errors import LfaError, TranscriptError
+from lfa_qual.importer import ImportReport, read_good
 from lfa_qual.progress import progress
 from lfa_qual.project import Project, TranscriptRow
-from lfa_qual.readers import read_transcript, transcript_files
+from lfa_qual.readers import transcript_files
+from lfa_qual.wording import count, plural
 
 
 def open_project(args: argparse.Namespace) -> Project:
@@ -112,26 +113,38 @@ def cmd_import(args: argparse.Namespace) -> int:
         paths = args.files or transcript_files(project.transcripts_dir)
         if not paths:
             raise LfaError("no transcript files to import", path=project.transcripts_dir)
-        parsed = [read_transcript(p) for p in progress(paths, len(paths), "reading")]
-        check_unique(parsed)
+        # Every file is read, and every problem of every file reported in this one run; the
+        # good files are imported, a bad one not at all (exit status 2, see docs/transcripts.md).
+        parsed, failed = read_good(progress(paths, len(paths), "reading"))
+        if failed and not parsed and len(failed) == 1:
+            raise TranscriptError.collect(failed[0].problems)  # the one file: one message
         changed = args.reanchor or args.replace
         if changed:
             project.backup_before_reanchor(parsed)
         report = project.import_transcripts(parsed, allow_changed=changed, replace=args.replace)
+        report.failed = failed
         report.missing = project.missing_files()
         for w in report.warnings:
             print(f"lfa-qual: warning: {w}", file=sys.stderr)
-        print_report_notes(report)
+        print_report_notes(report, failed_as="error")
         print(
             f"imported {len(report.added)} new, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged transcript(s)"
         )
+    if failed:
+        n = len(failed)
+        raise LfaError(
+            f"{n} {plural(n, 'file was', 'files were')} not imported (see above); fix "
+            f"{plural(n, 'it', 'them')} and run `lfa-qual import` again"
+        )
     return 0
 
 
-def print_report_notes(report: ImportReport, out: TextIO | None = None) -> None:
-    """Print what a sync found (re-anchored codings, moved and missing files) on stderr."""
-    for line in report.notes():
+def print_report_notes(
+    report: ImportReport, out: TextIO | None = None, failed_as: str = "warning"
+) -> None:
+    """Print what a sync found (re-anchored codings, moved, failed and missing files) on stderr."""
+    for line in report.notes(failed_as):
         print(line, file=out or sys.stderr)
 
 
@@ -277,6 +290,7 @@ def cmd_memo(args: argparse.Namespace) -> int:
                 print(ops.get_coding(project.store, coding_id).memo)
             else:
                 ops.set_coding_memo(project.store, coding_id, args.text)
+                print(memo_saved(args, f"coding {coding_id}"))
             return 0
         if args.kind == "code":
             project.sync_codebook()
@@ -287,7 +301,16 @@ def cmd_memo(args: argparse.Namespace) -> int:
             print(ops.get_memo(project.store, args.kind, args.target))
         else:
             ops.set_memo(project.store, args.kind, args.target, args.text, project.coder)
+            print(memo_saved(args, f"{args.kind} {args.target}"))
     return 0
+
+
+def memo_saved(args: argparse.Namespace, target: str) -> str:
+    """The confirmation of `memo … --text`: silence looked like nothing had happened."""
+    if not args.text.strip():
+        return f"memo on {target} deleted"
+    n = len(args.text)
+    return f"memo on {target} saved ({count(n, 'character', 'characters')})"
 
 
 def open_ui(args: argparse.Namespace) -> int:
@@ -308,10 +331,14 @@ def print_summary(args: argparse.Namespace) -> int:
         codebook = project.codebook()
         rows = project.transcript_rows()
         print(f"Project {project.root}  (coder {project.coder})")
-        print(f"Codebook {codebook.name} {codebook.version}: {len(codebook.codes)} codes")
         print(
-            f"{len(rows)} transcripts, {sum(r.words for r in rows):,} words, "
-            f"{sum(r.codings for r in rows)} codings"
+            f"Codebook {codebook.name} {codebook.version}: "
+            f"{count(len(codebook.codes), 'code', 'codes')}"
+        )
+        print(
+            f"{count(len(rows), 'transcript', 'transcripts')}, "
+            f"{count(sum(r.words for r in rows), 'word', 'words')}, "
+            f"{count(sum(r.codings for r in rows), 'coding', 'codings')}"
         )
         print()
         print(render_table(TRANSCRIPT_HEADERS, transcript_table(rows), max_width=48))

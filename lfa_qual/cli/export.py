@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from lfa_qual import wording
 from lfa_qual.cli.core import open_project
 from lfa_qual.errors import LfaError
 from lfa_qual.export import QUOTE_FORMATS
@@ -313,6 +314,8 @@ def write_quotes(quotes, keys: list[str], fmt: str, out: Path | None, title: str
 def write_table(table, fmt: str, out: Path | None, percent: bool, sheet: str) -> None:
     from lfa_qual.export import tables
 
+    if fmt != "csv":  # CSV keeps the ids (code, school) for scripts; the others are read
+        table = wording.danish_axes(table)
     if fmt == "xlsx":
         from lfa_qual.export.to_xlsx import write_xlsx
 
@@ -387,16 +390,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
         sync(project, args)
         meta = transcripts_frame(project)
         n, coders = coding_count(project, filters)
-        words = f"{int(meta['words'].sum()):,}".replace(",", ".")
-        print(f"{len(meta)} transcripts, {words} words, {n} codings by {coders} coder(s)")
+        print(
+            f"{wording.count(len(meta), 'transcript', 'transcripts')}, "
+            f"{wording.count(int(meta['words'].sum()), 'word', 'words')}, "
+            f"{wording.count(n, 'coding', 'codings')} by "
+            f"{wording.count(coders, 'coder', 'coders')}"
+        )
         wanted = (
-            [(args.count, args.percent, f"{args.count}{' (%)' if args.percent else ''}")]
+            [(args.count, args.percent, wording.count_title(args.count, args.percent))]
             if args.count
             else list(STATS_TABLES)
         )
         for count, percent, title in wanted:
             table = frequency_table(project, "code", args.cols, count, percent, filters)
             table = _code_names(table, project, args, "table")
+            table = wording.danish_axes(table)
             print(f"\n{title}\n\n{render_text(table, percent)}")
         if args.cooccurrence:
             matrix = cooccurrence(project, filters=filters)

@@ -25,6 +25,7 @@ CSV_FIELDS = [
     "score",
     "evidence",
     "pipeline",
+    "text",  # the passage itself, as in jsonl: a reviewer reads it in the spreadsheet
 ]
 
 

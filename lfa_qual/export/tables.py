@@ -6,11 +6,14 @@ from typing import TextIO
 
 import pandas as pd
 
+from lfa_qual.wording import number
+
 
 def cell_text(value: object, percent: bool) -> str:
-    if percent:
-        return f"{float(value):.1f}"
-    return str(int(value)) if float(value).is_integer() else f"{float(value):.1f}"
+    """A number as Danish readers write it (da-DK): "1.234", "12,5"."""
+    if percent or not float(value).is_integer():
+        return number(float(value), 1)
+    return number(int(value))
 
 
 def text_rows(table: pd.DataFrame, percent: bool) -> tuple[list[str], list[list[str]]]:

@@ -20,13 +20,14 @@ import pandas as pd
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
 from lfa_qual.analysis.quotes import Heading, outline
 from lfa_qual.errors import LfaError
 
 QUOTE_STYLE = "Citat"
+LANGUAGE = "da-DK"
 # Characters XML 1.0 does not allow; a stray control character must not break the document.
 XML_ILLEGAL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -41,10 +42,25 @@ def _paragraph(style_id: str, runs: str) -> str:
     return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>{runs}</w:p>'
 
 
+def danish_a4(document) -> None:
+    """A4 paper and Danish proofing: python-docx's template is US Letter with en-US, which
+    Word would spell-check a Danish report against and print on the wrong paper."""
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.5)
+        section.top_margin = section.bottom_margin = Cm(2.5)
+    # The document defaults and any style that sets its own language.
+    for lang in document.styles.element.iter(qn("w:lang")):
+        lang.set(qn("w:val"), LANGUAGE)
+        lang.set(qn("w:eastAsia"), LANGUAGE)
+    document.core_properties.language = LANGUAGE
+
+
 def write_docx(
     quotes: pd.DataFrame, keys: Sequence[str], path: Path, title: str | None = None
 ) -> None:
     document = Document()
+    danish_a4(document)
     style = document.styles.add_style(QUOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = document.styles["Normal"]
     style.paragraph_format.left_indent = Cm(1)

@@ -30,6 +30,7 @@ def write_xlsx(
         frame = frame.reset_index()
     columns = [str(c) for c in frame.columns]
     workbook = Workbook(write_only=True)
+    workbook.properties.language = "da-DK"  # the workbook's metadata, as the DOCX's
     ws = workbook.create_sheet(sheet)
     for i, name in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = WIDTHS.get(name, max(10, len(name) + 2))

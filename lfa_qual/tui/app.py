@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import partial
 
 from textual.app import App, SystemCommand
@@ -103,6 +104,10 @@ class LfaApp(App):
 
     def action_retrieve(self, code: str | None = None) -> None:
         if not isinstance(self.screen, RetrieveScreen):
+            if code is None and isinstance(self.screen, ReaderScreen):
+                # From a coding in the reader: retrieve its code, not the codebook's first.
+                here = self.screen.codings_here()
+                code = here[0].code if here else None
             self.push_screen(RetrieveScreen(code))
 
     def action_review(self) -> None:
@@ -127,10 +132,15 @@ class LfaApp(App):
             seen.add(key)
             yield SystemCommand(
                 binding.description,
-                f"{section} · key {self.get_key_display(binding)}",
+                f"{section} · key {self.key_label(binding)}",
                 partial(self._run_from_palette, binding.action, target),
             )
         yield from super().get_system_commands(screen)
+
+    def key_label(self, binding: Binding) -> str:
+        """The keys of `binding` as the key bar shows them ("?" / "f1", not "question_mark,f1")."""
+        keys = [k.strip() for k in binding.key.split(",")]
+        return " / ".join(self.get_key_display(replace(binding, key=k)) for k in keys)
 
     def _run_from_palette(self, action: str, target) -> None:
         self.call_later(self.run_action, action, target)

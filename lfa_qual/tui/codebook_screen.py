@@ -46,6 +46,7 @@ class CodebookScreen(Screen):
         self.for_interview = interview
         self.project = self.app.project
         self.codebook = self.project.codebook()
+        self.nodes: dict = {}  # code id -> its tree node, once built
 
     def compose(self) -> ComposeResult:
         where = f" · counts: {self.for_interview} / project" if self.for_interview else ""
@@ -63,19 +64,22 @@ class CodebookScreen(Screen):
         tree = self.query_one(Tree)
         tree.auto_expand = False
         tree.focus()
-        tree.move_cursor(tree.root.children[0] if tree.root.children else tree.root)
+        first = tree.root.children[0] if tree.root.children else tree.root
+        tree.move_cursor(tree.root)  # the tree's lines exist after this: then the first code
+        tree.move_cursor(first)
 
     def label(self, code: Code, here: dict, total: dict, slots: list) -> Text:
         text = Text()
         text.append("■ ", style=code.color)
         text.append(code.id, style="bold")
-        text.append(f" {code.label} ")
+        # Counts and the quick key before the label: a narrow tree cuts the label, not them.
         counts = f"{total.get(code.id, 0)}"
         if self.for_interview:
             counts = f"{here.get(code.id, 0)}/{counts}"
-        text.append(f"({counts})", style="dim")
+        text.append(f" ({counts})", style="dim")
         if code.id in slots:
             text.append(f" [{slots.index(code.id) + 1}]", style="bold cyan")
+        text.append(f" {code.label}")
         return text
 
     def fill(self) -> None:
@@ -84,18 +88,21 @@ class CodebookScreen(Screen):
         total = coding_counts(store)
         slots = quick_slots(store, self.codebook, self.project.coder)
         tree = self.query_one(Tree)
-        highlighted = tree.cursor_node.data if tree.cursor_node else None
+        if self.nodes:
+            # New counts or a pinned key: relabel in place. Rebuilding the tree sent the
+            # cursor back to the root and blanked the detail pane.
+            for code in self.codebook.codes:
+                self.nodes[code.id].set_label(self.label(code, here, total, slots))
+            return
         tree.clear()
         tree.root.expand()
-        nodes = {None: tree.root}
+        self.nodes = {None: tree.root}
         for code in self.codebook.codes:
-            parent = nodes[code.parent]
+            parent = self.nodes[code.parent]
             node = parent.add(self.label(code, here, total, slots), data=code.id, expand=True)
-            nodes[code.id] = node
+            self.nodes[code.id] = node
             if not self.codebook.children(code.id):
                 node.allow_expand = False
-        if highlighted in nodes:
-            tree.move_cursor(nodes[highlighted])
 
     @property
     def highlighted(self) -> Code | None:

@@ -145,6 +145,7 @@ class Confirm(ModalScreen[bool]):
     Confirm { align: center middle; }
     Confirm > Vertical { width: 64; max-width: 95%; height: auto; border: round $warning;
         background: $surface; padding: 1 2; }
+    Confirm Label { width: 100%; }  /* wrap a long question instead of cutting it */
     """
 
     def __init__(self, question: str) -> None:

@@ -3,13 +3,62 @@
 Textual's `Footer` builds a widget per key and rebuilds them all whenever the bindings change,
 which costs tens of milliseconds on every screen switch; this bar renders one line of text.
 Clicking a key presses it, as a click on Textual's own footer does.
+
+When the keys do not fit (80 columns), the descriptions get their short forms, then the last
+keys are left out; `? Help`, which lists them all, is always shown, at the end.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding
 from textual.widget import Widget
+
+# Short forms of descriptions for a narrow bar.
+SHORT = {
+    "Quick code": "Code",
+    "Next sugg.": "Next",
+    "Back/Quit": "Back",
+    "Commands": "Cmds",
+    "Change code": "Change",
+    "Code memo": "Memo",
+    "Pin to key": "Pin",
+    "Code all hits…": "Code all",
+    "Jump to passage": "Jump",
+    "Jump to hit": "Jump",
+    "Exact/fuzzy": "Fuzzy",
+    "Change table": "Table",
+    "Counts/percent": "%",
+}
+HELP_ACTION = "help"
+
+
+@dataclass
+class Key:
+    binding: Binding
+    label: str
+    enabled: bool
+
+    def width(self, short: bool) -> int:
+        return len(self.label) + 2 + len(self.description(short)) + 3
+
+    def description(self, short: bool) -> str:
+        text = self.binding.description
+        return SHORT.get(text, text) if short else text
+
+
+def fit(keys: list[Key], width: int) -> tuple[list[Key], bool]:
+    """The keys to show in `width` columns and whether in short form (see the module doc)."""
+    if sum(k.width(False) for k in keys) <= width:
+        return keys, False
+    help_keys = [k for k in keys if k.binding.action == HELP_ACTION]
+    others = [k for k in keys if k.binding.action != HELP_ACTION]
+    while others and sum(k.width(True) for k in others + help_keys) > width:
+        others.pop()
+    return others + help_keys, True
 
 
 class KeyBar(Widget):
@@ -23,8 +72,11 @@ class KeyBar(Widget):
     def _bindings_changed(self, screen) -> None:
         self.refresh()
 
-    def render(self) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
+    def on_resize(self) -> None:
+        self.refresh()
+
+    def keys(self) -> list[Key]:
+        keys = []
         seen: set[str] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
@@ -32,11 +84,19 @@ class KeyBar(Widget):
                 continue
             seen.add(binding.action)
             label = binding.key_display or self.app.get_key_display(binding)
-            style = Style.parse("bold reverse" if active.enabled else "dim reverse")
+            keys.append(Key(binding, label, active.enabled))
+        return keys
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        shown, short = fit(self.keys(), self.size.width or self.app.size.width)
+        for key in shown:
+            binding = key.binding
+            style = Style.parse("bold reverse" if key.enabled else "dim reverse")
             click = Style(meta={"@click": f"app.simulate_key({binding.key!r})"})
-            text.append(f" {label} ", style=style + click)
+            text.append(f" {key.label} ", style=style + click)
             text.append(
-                f" {binding.description}  ",
-                style=Style.parse("" if active.enabled else "dim") + click,
+                f" {key.description(short)}  ",
+                style=Style.parse("" if key.enabled else "dim") + click,
             )
         return text

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Select, Static
 from lfa_qual.project import TranscriptRow
 from lfa_qual.tui.filters import ALL, school_role_selects
 from lfa_qual.tui.keybar import KeyBar
+from lfa_qual.wording import count, number
 
 
 def filter_rows(rows: list[TranscriptRow], school: str, role: str) -> list[TranscriptRow]:
@@ -43,8 +44,9 @@ class OverviewScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
+        # The numbers before the roles: at 80 columns the long roles list is what gets cut.
         table.add_columns(
-            "Interview", "School", "Roles", "Date", "Words", "Pages", "Codings", "Sugg."
+            "Interview", "School", "Date", "Words", "Pages", "Codings", "Sugg.", "Roles"
         )
         self.fill()
         table.focus()
@@ -66,12 +68,12 @@ class OverviewScreen(Screen):
             table.add_row(
                 r.interview,
                 r.school,
-                ", ".join(r.roles),
                 r.date,
-                f"{r.words:,}",
+                number(r.words),
                 r.pages,
                 r.codings,
                 r.open_suggestions,
+                ", ".join(r.roles),
                 key=r.interview,
             )
         if shown:
@@ -79,8 +81,9 @@ class OverviewScreen(Screen):
         words = sum(r.words for r in rows)
         codings = sum(r.codings for r in rows)
         self.query_one("#title", Static).update(
-            f"[b]{project.root.name}[/b] · {len(rows)} transcripts · {words:,} words · "
-            f"{codings} codings · coder {project.coder}"
+            f"[b]{project.root.name}[/b] · {count(len(rows), 'transcript', 'transcripts')} · "
+            f"{count(words, 'word', 'words')} · {count(codings, 'coding', 'codings')} · "
+            f"coder {project.coder}"
         )
 
     def on_select_changed(self, event: Select.Changed) -> None:

@@ -23,6 +23,7 @@ from lfa_qual.tui.dialogs import Choose, CodePicker, MemoEditor, code_prompt
 from lfa_qual.tui.keybar import KeyBar
 from lfa_qual.tui.reader import TranscriptView
 from lfa_qual.tui.reader_suggestions import SuggestionSteps, load_suggestions
+from lfa_qual.tui.retrieve import one_line
 from lfa_qual.tui.slots import quick_slots
 
 
@@ -61,6 +62,7 @@ class ReaderScreen(SuggestionSteps, Screen):
         Binding("R", "run_nlp", "Run the NLP suggestions", show=False, id="suggest.run"),
         Binding("B", "toggle_blind", "Blind: only my codings", show=False, id="team.blind"),
         Binding("K", "compare", "Compare two coders", show=False, id="team.compare"),
+        Binding("i", "toggle_panel", "Show/hide the side panel", show=False, id="reader.panel"),
     ]
     DEFAULT_CSS = """
     ReaderScreen #title { height: 1; background: $primary-background; color: $text; padding: 0 1; }
@@ -69,8 +71,9 @@ class ReaderScreen(SuggestionSteps, Screen):
     ReaderScreen #panel { width: 34; height: 1fr; border-left: solid $primary-background-lighten-2;
         padding: 0 1; overflow-y: auto; }
     ReaderScreen.-narrow #body { layout: vertical; }
-    ReaderScreen.-narrow #panel { width: 1fr; height: 6; border-left: none;
+    ReaderScreen.-narrow #panel { width: 1fr; height: 9; border-left: none;
         border-top: solid $primary-background-lighten-2; }
+    ReaderScreen.-no-panel #panel { display: none; }
     """
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
@@ -191,7 +194,17 @@ class ReaderScreen(SuggestionSteps, Screen):
         spans = {(m.start, m.end, m.code) for m in marks}
         return [c for c in self.codings if (c.start, c.end, c.code) in spans]
 
+    def action_toggle_panel(self) -> None:
+        # Below 100 columns the panel takes 9 of the rows: `i` gives them to the text.
+        self.toggle_class("-no-panel")
+
+    def on_resize(self) -> None:
+        self.update_panel()  # the narrow panel has its own, compact content
+
     def update_panel(self) -> None:
+        if self.has_class("-narrow"):
+            self.query_one(Panel).show(self.compact_panel())
+            return
         view = self.view
         t = self.transcript
         out = Text()
@@ -210,7 +223,8 @@ class ReaderScreen(SuggestionSteps, Screen):
             if c.status == "needs_review":
                 out.append(" needs review", style="bold red")
             if c.memo:
-                out.append(f"\n  ✎ {c.memo.splitlines()[0][:60]}", style="italic")
+                # Shortened with an ellipsis, so a cut memo does not read as the whole one.
+                out.append(f"\n  ✎ {one_line(c.memo, 60)}", style="italic")
             out.append("\n")
         s = self.current_suggestion
         if self.suggestions is None:
@@ -242,6 +256,60 @@ class ReaderScreen(SuggestionSteps, Screen):
         if self.status:
             out.append(self.status + "\n", style="green")
         self.query_one(Panel).show(out)
+
+    def compact_panel(self) -> Text:
+        """The panel below 100 columns (8 lines at 80×24), most needed first: the citation,
+        the last action, the suggestion with its evidence, the quick-code keys on one or two
+        lines, then the codes at the cursor (one line each)."""
+        view = self.view
+        sel = view.selection
+        out = Text(no_wrap=False)
+        out.append(
+            cite(self.transcript, sel[0] if sel else view.cursor, self.project.config.citation),
+            style="bold",
+        )
+        if self.status:
+            out.append(f"  {self.status}", style="green")
+        out.append("\n")
+        s = self.current_suggestion
+        if self.suggestions is None:
+            out.append("Suggestions: not installed\n", style="dim")
+        elif s is not None:
+            code = self.codebook.by_id.get(s.code)
+            out.append(f"Sugg. {self.sidx + 1}/{len(self.suggestions)} ", style="underline")
+            out.append("■ ", style=code.color if code else "white")
+            out.append(s.code, style="bold")
+            out.append(f" {s.score:.2f}")
+            words = ", ".join(dict.fromkeys(ev.word for ev in s.evidence))
+            if words:
+                out.append(f" · {words}", style="yellow")
+            out.append("\n")
+            examples = (ev.example for ev in s.evidence if isinstance(ev, ExampleEvidence))
+            for example in list(dict.fromkeys(examples))[:1]:
+                out.append(f"like «{one_line(example, 70)}»\n", style="italic")
+        elif self.suggestions:
+            out.append(f"Suggestions: {len(self.suggestions)} open (n)\n", style="dim")
+        if self.nlp_status:
+            out.append(self.nlp_status + "\n", style="cyan")
+        for n, code_id in enumerate(self.slots, 1):
+            if code_id:
+                code = self.codebook.by_id[code_id]
+                out.append(f"{n}", style="bold")
+                out.append("■", style=code.color)
+                out.append(f"{code_id} ")
+        out.append("\n")
+        here = self.codings_here()
+        for c in here:
+            code = self.codebook.by_id.get(c.code)
+            out.append("■ ", style=code.color if code else "white")
+            out.append(c.code, style="bold")
+            out.append(f" {c.coder}")
+            if c.status == "needs_review":
+                out.append(" needs review", style="bold red")
+            if c.memo:
+                out.append(f" ✎ {one_line(c.memo, 40)}", style="italic")
+            out.append("\n")
+        return out
 
     # -- footer: the keys that matter now ---------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

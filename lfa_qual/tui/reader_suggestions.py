@@ -11,6 +11,7 @@ from textual.message import Message
 from lfa_qual import history
 from lfa_qual.errors import LfaError
 from lfa_qual.tui.reader import Mark
+from lfa_qual.wording import count
 
 
 def load_suggestions(store, interview: str) -> list | None:
@@ -19,7 +20,10 @@ def load_suggestions(store, interview: str) -> list | None:
         from lfa_qual.suggestions import list_suggestions
     except ModuleNotFoundError:
         return None
-    return sorted(list_suggestions(store, interview), key=lambda s: (s.start, s.end, s.code))
+    # In text order; on one passage, the best-scored code first (`n` steps through them so).
+    return sorted(
+        list_suggestions(store, interview), key=lambda s: (s.start, s.end, -s.score, s.code)
+    )
 
 
 class SuggestionSteps:
@@ -144,6 +148,6 @@ class SuggestionSteps:
         if message.error:
             self.notify(f"NLP failed: {message.error}", severity="error")
         else:
-            self.notify(f"NLP: {message.count} suggestions", timeout=3)
+            self.notify(f"NLP: {count(message.count, 'suggestion', 'suggestions')}", timeout=3)
         self.sidx = None
         self.reload()

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Select, Static
 from lfa_qual.project import CodingView, Project
 from lfa_qual.tui.filters import ALL, school_role_selects
 from lfa_qual.tui.keybar import KeyBar
+from lfa_qual.wording import count
 
 REVIEW = "__review__"  # the pseudo-code "every coding that needs review"
 
@@ -95,7 +96,8 @@ class RetrieveScreen(Screen):
             table.add_row(v.coding.code + mark, v.citation, one_line(v.text, 90), key=str(i))
         label = "needing review" if code == REVIEW else f"coded {code}"
         self.query_one("#title", Static).update(
-            f"[b]Retrieve[/b] · {len(self.views)} passages {label} · Enter jumps to the passage"
+            f"[b]Retrieve[/b] · {count(len(self.views), 'passage', 'passages')} {label} · "
+            "Enter jumps to the passage"
         )
         self.show_quote()
 

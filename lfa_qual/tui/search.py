@@ -9,14 +9,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Label, Static, Switch
+from textual.widgets import DataTable, Input, Label, Select, Static, Switch
 
 from lfa_qual import history
 from lfa_qual.citation import cite
 from lfa_qual.errors import LfaError
 from lfa_qual.tui.dialogs import CodePicker, Confirm
 from lfa_qual.tui.keybar import KeyBar
-from lfa_qual.tui.searching import Hit, context, search
+from lfa_qual.tui.searching import SCOPES, Hit, context, hit_span, in_interviewer_turn, search
+from lfa_qual.wording import count
 
 
 class SearchScreen(Screen):
@@ -25,12 +26,16 @@ class SearchScreen(Screen):
         Binding("ctrl+f", "toggle_fuzzy", "Exact/fuzzy", id="search.fuzzy"),
         Binding("ctrl+k,c", "code_hits", "Code all hits…", id="search.code_all"),
         Binding("f", "focus_query", "Edit query", show=False, id="search.query"),
+        # "Code all hits" says it can be undone: here, not only in the reader.
+        Binding("u,ctrl+z", "undo", "Undo", show=False, id="search.undo"),
+        Binding("ctrl+y", "redo", "Redo", show=False, id="search.redo"),
     ]
     DEFAULT_CSS = """
     SearchScreen #title { height: 1; background: $primary-background; padding: 0 1; }
     SearchScreen #bar { height: 3; }
     SearchScreen Input { width: 1fr; }
     SearchScreen Label { padding: 1 1 0 2; }
+    SearchScreen #scope { width: 16; }
     SearchScreen DataTable { height: 1fr; }
     """
 
@@ -52,6 +57,11 @@ class SearchScreen(Screen):
             yield Input(placeholder="word or phrase…", id="query")
             yield Label("fuzzy")
             yield Switch(False, id="fuzzy")
+            # What "code all hits" codes around each hit, and whether it codes the
+            # interviewer's questions too (not by default: they are rarely what a theme means).
+            yield Select([(s, s) for s in SCOPES], value=SCOPES[0], allow_blank=False, id="scope")
+            yield Label("I")
+            yield Switch(False, id="interviewer", tooltip="code hits in interviewer turns too")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="hits")
         yield KeyBar()
 
@@ -67,7 +77,7 @@ class SearchScreen(Screen):
         self.start_search()
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
-        if self.query_one(Input).value.strip():
+        if event.switch.id == "fuzzy" and self.query_one(Input).value.strip():
             self.start_search()
 
     def action_toggle_fuzzy(self) -> None:
@@ -97,16 +107,19 @@ class SearchScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         config = self.project.config.citation
+        # Less context before the hit on a narrow terminal, so the hit itself stays in view.
+        width = 40 if self.app.size.width >= 100 else 16
         for i, hit in enumerate(self.hits):
             t = self.project.transcript(hit.interview)
-            before, found, after = context(t.text, hit.start, hit.end)
-            line = Text(f"…{before} ")
+            before, found, after = context(t.text, hit.start, hit.end, width)
+            line = Text(f"…{before}")
             line.append(found, style="bold reverse")
-            line.append(f" {after}…")
+            line.append(f"{after}…")
             table.add_row(cite(t, hit.start, config), line, key=str(i))
         kind = "fuzzy" if self.fuzzy else "exact"
         self.query_one("#title", Static).update(
-            f"[b]Search[/b] · {len(self.hits)} {kind} hits for “{message.query}” · "
+            f"[b]Search[/b] · {count(len(self.hits), kind + ' hit', kind + ' hits')} for "
+            f"“{message.query}” · "
             "Enter jumps · ctrl+k codes all hits"
         )
         if self.hits:
@@ -125,22 +138,45 @@ class SearchScreen(Screen):
         if not self.hits:
             self.notify("Search first; there are no hits to code.", severity="warning")
             return
-        hits = list(self.hits)
+        scope = str(self.query_one("#scope", Select).value)
+        spans, asked = self.spans(scope, self.query_one("#interviewer", Switch).value)
         codebook = self.project.codebook()
+        left_out = len(self.hits) - asked
+        skipped = ""
+        if left_out:
+            skipped = f" {count(left_out, 'hit', 'hits')} in interviewer turns left out."
+
+        what = "" if scope == "word" else f"the {scope} around each of "
 
         def picked(code_id: str | None) -> None:
             if not code_id:
                 return
             question = (
-                f"Code all {len(hits)} hits for “{self.query_text}” with "
-                f"{code_id} ({codebook.get(code_id).label})?"
+                f"Code {what}{count(asked, 'hit', 'hits')} for "
+                f"“{self.query_text}” ({count(len(spans), 'passage', 'passages')}) with "
+                f"{code_id} ({codebook.get(code_id).label})?{skipped}"
             )
-            self.app.push_screen(Confirm(question), lambda ok: ok and self.code_all(hits, code_id))
+            self.app.push_screen(Confirm(question), lambda ok: ok and self.code_all(spans, code_id))
 
-        self.app.push_screen(CodePicker(codebook, f"Code {len(hits)} hits with"), picked)
+        if not spans:
+            self.notify("Every hit is in an interviewer turn; switch I on to code them.")
+            return
+        self.app.push_screen(CodePicker(codebook, f"Code {len(spans)} passages with"), picked)
 
-    def code_all(self, hits: list[Hit], code_id: str) -> None:
-        spans = [(h.interview, h.start, h.end) for h in hits]
+    def spans(self, scope: str, interviewer: bool) -> tuple[list[tuple[str, int, int]], int]:
+        """The passages to code for the hits (one per sentence, say, however many hits it
+        holds), and how many hits they cover."""
+        spans: dict[tuple[str, int, int], None] = {}
+        asked = 0
+        for hit in self.hits:
+            t = self.project.transcript(hit.interview)
+            if not interviewer and in_interviewer_turn(t, hit):
+                continue
+            asked += 1
+            spans[(hit.interview, *hit_span(t, hit, scope))] = None
+        return list(spans), asked
+
+    def code_all(self, spans: list[tuple[str, int, int]], code_id: str) -> None:
         try:
             done, skipped = history.code_many(
                 self.project.store, spans, code_id, self.project.coder
@@ -149,4 +185,25 @@ class SearchScreen(Screen):
             self.notify(exc.message, severity="error")
             return
         extra = f"; {len(skipped)} skipped (already coded)" if skipped else ""
-        self.notify(f"Coded {len(done)} hits with {code_id}{extra}. u undoes it.", timeout=4)
+        self.notify(
+            f"Coded {count(len(done), 'passage', 'passages')} with {code_id}{extra}. u undoes it.",
+            timeout=4,
+        )
+        self.query_one(DataTable).focus()  # so that u reaches the screen, not the query
+
+    def action_undo(self) -> None:
+        self._replay(history.undo, "Undone", "Nothing to undo.")
+
+    def action_redo(self) -> None:
+        self._replay(history.redo, "Redone", "Nothing to redo.")
+
+    def _replay(self, func, verb: str, nothing: str) -> None:
+        try:
+            action = func(self.project.store, self.project.coder)
+        except LfaError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        if action is None:
+            self.notify(nothing, severity="warning", timeout=2)
+        else:
+            self.notify(f"{verb}: {action.label}", timeout=3)

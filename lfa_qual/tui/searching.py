@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from lfa_qual.transcript import Transcript
+from lfa_qual.tui.layout import sentences
 
 FUZZY_CUTOFF = 80.0
 
@@ -74,7 +75,40 @@ def search(
 
 
 def context(text: str, start: int, end: int, width: int = 40) -> tuple[str, str, str]:
-    """Some text before, the hit, and some text after, on one line each."""
-    before = " ".join(text[max(0, start - width) : start].split()[-8:])
-    after = " ".join(text[end : end + width].split()[:8])
+    """Some text before, the hit, and some text after, on one line each. A space separates
+    them only where the text has white space: "sparring" in "sparringstid" reads
+    "sparring|stid", not "sparring stid"."""
+    raw_before, raw_after = text[max(0, start - width) : start], text[end : end + width]
+    before = " ".join(raw_before.split()[-8:])
+    if before and raw_before[-1:].isspace():
+        before += " "
+    after = " ".join(raw_after.split()[:8])
+    if after and raw_after[:1].isspace():
+        after = " " + after
     return before, " ".join(text[start:end].split()), after
+
+
+SCOPES = ("sentence", "word", "paragraph", "turn")  # the first is the default
+
+
+def hit_span(t: Transcript, hit: Hit, scope: str) -> tuple[int, int]:
+    """What "code all hits" codes for `hit`: its words, or the sentence, paragraph or turn
+    around it (a sentence or paragraph the hit runs past is widened to the hit)."""
+    if scope == "word":
+        return hit.start, hit.end
+    turn = t.turn_at(hit.start)
+    if scope == "turn":
+        return turn.start, max(turn.end, hit.end)
+    para = t.paragraph_at(hit.start)
+    if para is None:
+        return hit.start, hit.end
+    if scope == "paragraph":
+        return para.start, max(para.end, hit.end)
+    units = sentences(t.text, (para.start, para.end))
+    first = next((u for u in units if u[1] > hit.start), units[-1])
+    last = next((u for u in units if u[1] >= hit.end), units[-1])
+    return min(first[0], hit.start), max(last[1], hit.end)
+
+
+def in_interviewer_turn(t: Transcript, hit: Hit) -> bool:
+    return t.speaker_at(hit.start).interviewer

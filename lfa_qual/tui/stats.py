@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Label, Select, Static, Switch
 
 from lfa_qual.errors import LfaError
 from lfa_qual.tui.keybar import KeyBar
+from lfa_qual.wording import number
 
 DIMENSIONS = [("code", "code"), ("school", "school"), ("role", "role"), ("interview", "interview"), ("kind", "kind")]  # fmt: skip
 COUNTS = [("codings", "codings"), ("passages", "passages"), ("interviews", "interviews"), ("words", "words")]  # fmt: skip
@@ -114,7 +115,8 @@ class StatsScreen(Screen):
         for col in frame.columns:
             table.add_column(str(col))
         for label, row in frame.iterrows():
-            cells = [f"{v:.1f}" if isinstance(v, float) else str(v) for v in row.tolist()]
+            # da-DK, as in the CLI: "1.234", "12,5".
+            cells = [number(v, 1) if isinstance(v, float) else number(v) for v in row.tolist()]
             table.add_row(str(label), *cells)
         rows = self.query_one("#rows", Select).value
         cols = self.query_one("#cols", Select).value
