@@ -1,0 +1,393 @@
+"""Bringing a REFI-QDA project archive into an lfa-qual project: all of it, or nothing.
+
+Everything is read and checked first (the archive, every selection against its text, the
+codebook merge, the new transcript files); then the store is backed up, the codebook file is
+backed up and rewritten when it gains codes, new transcripts are written into the transcripts
+folder, and the store takes codes, transcripts, codings and memos in one transaction. If that
+fails, the written files are removed and the codebook is put back.
+
+Importing the same archive again changes nothing: transcripts, codes and codings keep the
+archive's GUIDs. A source whose normalised text equals a transcript of the project adds its
+codings to that transcript (a co-author's coding coming back).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lfa_qual.backup import backup, default_backup_path
+from lfa_qual.codebook_sync import sync_codebook
+from lfa_qual.codings import trim_span
+from lfa_qual.errors import LfaError
+from lfa_qual.importer import import_transcripts
+from lfa_qual.outputs import replacing_text
+from lfa_qual.readers import read_text_file
+from lfa_qual.refiqda.archive import Archive, RefiError
+from lfa_qual.refiqda.codebook_merge import CodeMerge, merge_codes
+from lfa_qual.refiqda.export import code_guids
+from lfa_qual.refiqda.positions import map_text
+from lfa_qual.refiqda.reader import RefiProject, RefiSource, read_project
+from lfa_qual.refiqda.sources import Placed, header_fields, missing_header, own_format, wrap
+from lfa_qual.store import new_guid, now
+from lfa_qual.transcript import Transcript
+from lfa_qual.yamlutil import YamlProblem, load_yaml
+
+CRLF_CHOICES = ("auto", "one", "two")
+POSITION_CHOICES = ("codepoints", "utf16")
+
+
+@dataclass
+class QdpxReport:
+    archive: Path
+    codes: list[str] = field(default_factory=list)  # the code mapping, one line each
+    new_codes: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)  # new transcripts
+    matched: list[str] = field(default_factory=list)  # sources that are project transcripts
+    codings: int = 0
+    known: int = 0  # codings already in the project (same GUID)
+    duplicates: int = 0  # same passage and code as a coding already there
+    empty: int = 0  # selections of white space only
+    memos: int = 0
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    backup: Path | None = None
+    codebook_backup: Path | None = None
+
+    def lines(self) -> list[str]:
+        out = [f"codes (archive name → code id): {len(self.codes)}"]
+        out += [f"  {line}" for line in self.codes]
+        if self.matched:
+            out.append(f"codings added to existing transcripts: {', '.join(self.matched)}")
+        out.append(
+            f"imported {len(self.added)} new transcript(s), {self.codings} coding(s), "
+            f"{self.memos} memo(s); {self.known} coding(s) were already there"
+        )
+        if self.duplicates:
+            out.append(f"{self.duplicates} coding(s) repeat a coding already there: skipped")
+        if self.empty:
+            out.append(f"{self.empty} selection(s) hold only white space: skipped")
+        out += [f"skipped: {s}" for s in self.skipped]
+        out += [f"warning: {w}" for w in self.warnings]
+        if self.backup:
+            out.append(f"the store was backed up first to {self.backup}")
+        if self.codebook_backup:
+            out.append(f"the codebook gained codes; its previous version is {self.codebook_backup}")
+        return out
+
+
+def sidecar_path(archive: Path) -> Path:
+    return archive.with_name(archive.name + ".yaml")
+
+
+def load_sidecar(path: Path | None, archive: Path, explicit: bool) -> dict[str, dict]:
+    if path is None or not path.exists():
+        if explicit:
+            raise LfaError("no such file", path=path)
+        return {}
+    text, _ = read_text_file(path)
+    try:
+        data = load_yaml(text).data
+    except YamlProblem as exc:
+        raise LfaError(exc.message, path=path, line=exc.line) from None
+    sources = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(sources, dict):
+        raise LfaError("a sidecar maps 'sources:' to one entry per source name", path=path)
+    return {str(k): dict(v) for k, v in sources.items() if isinstance(v, dict)}
+
+
+def _template(names: list[str]) -> str:
+    lines = ["sources:"]
+    for name in names:
+        lines += [
+            f'  "{name}":',
+            "    school: Skole 1",
+            "    date: 2021-04",
+            "    kind: gruppeinterview",
+            "    speakers: {I: {role: Interviewer, interviewer: true}, L: Lærer}",
+        ]
+    return "\n".join(lines)
+
+
+@dataclass
+class Plan:
+    merge: CodeMerge
+    new: list[Transcript] = field(default_factory=list)
+    guids: dict[str, str] = field(default_factory=dict)  # interview → source guid (new ones)
+    codings: list[tuple] = field(default_factory=list)  # guid, interview, start, end, code, coder, created, memo
+    memos: list[tuple[str, str, str, str, str]] = field(default_factory=list)  # guid, kind, target, text, author
+
+
+def _place(
+    src: RefiSource, refi: RefiProject, sidecar: dict, archive: Path, crlf_one: bool, utf16: bool
+) -> tuple[Placed | None, list[str]]:
+    mapped = map_text(src.text, crlf_as_one=crlf_one, utf16=utf16)
+    own = own_format(mapped, src.name)
+    if own is not None:
+        return Placed(own, mapped), []
+    fields = header_fields(src.variables, sidecar.get(src.name, {}))
+    missing = missing_header(fields)
+    if missing:
+        return None, missing
+    return wrap(mapped, src.name, fields, str(archive), src.element), []
+
+
+def plan_import(project, refi: RefiProject, archive: Path, *, codebook_mode: str, crlf: str,
+                positions: str, sidecar: dict) -> tuple[Plan, QdpxReport]:
+    store = project.store
+    report = QdpxReport(archive, skipped=list(refi.skipped))
+    yaml_text, _ = read_text_file(project.codebook_path)
+    merge = merge_codes(
+        refi.codes,
+        project.codebook() if codebook_mode == "merge" else None,
+        yaml_text,
+        code_guids(store),
+        name=refi.name,
+        path=str(project.codebook_path),
+    )
+    report.codes, report.new_codes = merge.lines, [code_id for code_id, _ in merge.new]
+    plan = Plan(merge)
+    crlf_one = crlf == "one" or (crlf == "auto" and "atlas" in refi.origin.lower())
+    rows = store.read("SELECT id, guid, interview, sha256 FROM transcripts")
+    by_sha = {r["sha256"]: r["interview"] for r in rows}
+    by_guid = {r["guid"]: r["interview"] for r in rows}
+    interviews = {r["interview"] for r in rows}
+    texts: dict[str, str] = {}
+    lacking: list[str] = []
+    coder = project.coder
+    code_ids = merge.ids
+    for src in refi.sources:
+        report.warnings += src.warnings
+        placed, missing = _place(src, refi, sidecar, archive, crlf_one, positions == "utf16")
+        if placed is None:
+            lacking.append(f"{src.name} ({', '.join(missing)})")
+            continue
+        t = placed.transcript
+        if t.sha256 in by_sha:
+            interview = by_sha[t.sha256]
+            if by_guid.get(src.guid) != interview:
+                report.matched.append(f"{src.name} = {interview}")
+        elif src.guid in by_guid:
+            raise RefiError(
+                f"source {src.name!r} is transcript {by_guid[src.guid]!r} of this project (same "
+                "GUID) with a different text; edit the transcript file instead, or import the "
+                "archive into another project",
+                path=archive,
+                field=f"project.qde {src.element}",
+            )
+        elif t.interview in interviews or t.interview in texts:
+            raise RefiError(
+                f"source {src.name!r} would be interview {t.interview!r}, which this project "
+                "already has with a different text; give the source another interview id "
+                "(variable 'Interview' or the sidecar)",
+                path=archive,
+                field=f"project.qde {src.element}",
+            )
+        else:
+            interview = t.interview
+            texts[interview] = t.text
+            plan.new.append(t)
+            plan.guids[interview] = src.guid
+            report.added.append(interview)
+        text = t.text
+        for sel in src.selections:
+            if not (0 <= sel.start < sel.end <= placed.mapped.length):
+                raise RefiError(
+                    f"selection {sel.start}..{sel.end} falls outside its text, which has "
+                    f"{placed.mapped.length} characters",
+                    path=archive,
+                    field=f"project.qde {sel.element} in {src.element}",
+                )
+            if not sel.codings:
+                continue
+            start, end = trim_span(text, placed.offset(sel.start), placed.offset(sel.end))
+            if start >= end:
+                report.empty += 1
+                continue
+            shared = [refi.notes[n].text for n in sel.notes]
+            for c in sel.codings:
+                memo = "\n\n".join(shared + [refi.notes[n].text for n in c.notes])
+                user = refi.users[c.user] if c.user else coder
+                created = c.created or now()
+                plan.codings.append(
+                    (c.guid, interview, start, end, code_ids[c.code], user, created, memo)
+                )
+        for n in src.notes:
+            note = refi.notes[n]
+            plan.memos.append((n, "transcript", interview, note.text, _author(refi, note, coder)))
+    if lacking:
+        where = sidecar_path(archive)
+        raise RefiError(
+            f"{len(lacking)} source(s) are not lfa-qual transcripts and lack a school or date: "
+            f"{'; '.join(lacking)}. Write them in {where} (or give --sources FILE), e.g.\n"
+            + _template([s.split(" (")[0] for s in lacking]),
+            path=archive,
+            field="Sources",
+        )
+    for code in refi.codes:
+        for n in code.notes:
+            note = refi.notes[n]
+            plan.memos.append((n, "code", code_ids[code.guid], note.text, _author(refi, note, coder)))
+    for n in refi.project_notes:
+        note = refi.notes[n]
+        plan.memos.append((n, "project", "", note.text, _author(refi, note, coder)))
+    return plan, report
+
+
+def _author(refi: RefiProject, note, coder: str) -> str:
+    return refi.users.get(note.user, coder) if note.user else coder
+
+
+def import_qdpx(
+    project,
+    path: Path,
+    *,
+    codebook_mode: str = "merge",
+    crlf: str = "auto",
+    positions: str = "codepoints",
+    sources: Path | None = None,
+) -> QdpxReport:
+    path = Path(path)
+    archive = Archive.open(path)
+    try:
+        refi = read_project(archive)
+    finally:
+        archive.close()
+    sidecar = load_sidecar(sources or sidecar_path(path), path, explicit=sources is not None)
+    project.sync_codebook()
+    plan, report = plan_import(
+        project, refi, path, codebook_mode=codebook_mode, crlf=crlf, positions=positions,
+        sidecar=sidecar,
+    )
+    files = {}
+    for t in plan.new:
+        file = project.transcripts_dir / f"{t.interview}.md"
+        if file.exists() and read_text_file(file)[0] != t.text:
+            raise RefiError(
+                f"{file} exists with another text; move it away or give the source another "
+                "interview id",
+                path=path,
+                field=t.interview,
+            )
+        files[t.interview] = file
+    apply_plan(project, plan, report, files)
+    return report
+
+
+def _backup_codebook(codebook: Path) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = codebook.with_name(f"{codebook.stem}.before-import-{stamp}{codebook.suffix}")
+    n = 2
+    while out.exists():
+        out = codebook.with_name(f"{codebook.stem}.before-import-{stamp}-{n}{codebook.suffix}")
+        n += 1
+    shutil.copy2(codebook, out)
+    return out
+
+
+def write_codebook(project, text: str) -> Path | None:
+    """Replace the codebook file's text after a copy of it; returns the copy (None: unchanged)."""
+    old, _ = read_text_file(project.codebook_path)
+    if old == text:
+        return None
+    made = _backup_codebook(project.codebook_path)
+    with replacing_text(project.codebook_path, newline="\n") as out:
+        out.write(text)
+    return made
+
+
+def apply_plan(project, plan: Plan, report: QdpxReport, files: dict[str, Path]) -> None:
+    store = project.store
+    if project.db_path.exists():
+        report.backup = backup(project.db_path, default_backup_path(project.db_path, "pre-import"))
+    report.codebook_backup = write_codebook(project, plan.merge.text)
+    written: list[Path] = []
+    try:
+        transcripts = []
+        for t in plan.new:
+            file = files[t.interview]
+            if not file.exists():
+                file.parent.mkdir(parents=True, exist_ok=True)
+                with replacing_text(file, newline="\n") as out:
+                    out.write(t.text)
+                written.append(file)
+            transcripts.append(dataclasses.replace(t, source=str(file)))
+        with store.transaction() as conn:
+            sync_codebook(store, plan.merge.codebook, plan.merge.text)
+            _adopt_guids(conn, "codes", "id", plan.merge.new_guids)
+            import_transcripts(
+                store, transcripts, root=project.root, folder=project.transcripts_dir
+            )
+            _adopt_guids(conn, "transcripts", "interview", plan.guids)
+            _insert_codings(conn, plan, report)
+            _insert_memos(conn, plan, report)
+    except BaseException:
+        for file in written:
+            file.unlink(missing_ok=True)
+        if report.codebook_backup is not None:
+            shutil.copy2(report.codebook_backup, project.codebook_path)
+        raise
+
+
+def _adopt_guids(conn, table: str, key: str, guids: dict[str, str]) -> None:
+    """Records created by this import take the archive's GUIDs (unless one is in use)."""
+    for value, guid in guids.items():
+        conn.execute(
+            f"UPDATE {table} SET guid = ? WHERE {key} = ?"
+            f" AND NOT EXISTS (SELECT 1 FROM {table} WHERE guid = ?)",
+            (guid, value, guid),
+        )
+
+
+def _insert_codings(conn, plan: Plan, report: QdpxReport) -> None:
+    tids = {r[1]: r[0] for r in conn.execute("SELECT id, interview FROM transcripts")}
+    known = {r[0] for r in conn.execute("SELECT guid FROM codings")}
+    places = {
+        (r[0], r[1], r[2], r[3])
+        for r in conn.execute("SELECT transcript_id, start, end, code_id FROM codings")
+    }
+    rows = []
+    for guid, interview, start, end, code, coder, created, memo in plan.codings:
+        if guid in known:
+            report.known += 1
+            continue
+        place = (tids[interview], start, end, code)
+        if place in places:
+            report.duplicates += 1
+            continue
+        places.add(place)
+        known.add(guid)
+        rows.append((guid, place[0], start, end, code, coder, created, memo))
+    conn.executemany(
+        "INSERT INTO codings(guid, transcript_id, start, end, code_id, coder, created, source, memo)"
+        " VALUES (?,?,?,?,?,?,?,'manual',?)",
+        rows,
+    )
+    report.codings += len(rows)
+
+
+def _insert_memos(conn, plan: Plan, report: QdpxReport) -> None:
+    for guid, kind, target, text, author in plan.memos:
+        if not text.strip():
+            continue
+        row = conn.execute(
+            "SELECT text FROM memos WHERE target_kind=? AND target=?", (kind, target)
+        ).fetchone()
+        if row is not None:
+            if text in row["text"]:
+                continue
+            conn.execute(
+                "UPDATE memos SET text=?, updated=? WHERE target_kind=? AND target=?",
+                (row["text"] + "\n\n" + text, now(), kind, target),
+            )
+        else:
+            used = conn.execute("SELECT 1 FROM memos WHERE guid=?", (guid,)).fetchone()
+            conn.execute(
+                "INSERT INTO memos(guid, target_kind, target, text, author, updated)"
+                " VALUES (?,?,?,?,?,?)",
+                (new_guid() if used else guid, kind, target, text, author, now()),
+            )
+        report.memos += 1
