@@ -106,6 +106,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if any(p.suffix.lower() in (".qdpx", ".qdc") for p in args.files):
+        from lfa_qual.cli.refiqda import cmd_import_refi
+
+        return cmd_import_refi(args)
     with open_project(args) as project:
         project.sync_codebook()
         paths = args.files or transcript_files(project.transcripts_dir)

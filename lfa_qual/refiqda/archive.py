@@ -130,7 +130,9 @@ class Archive:
                 "project.qde",
             )
         if info.file_size > MAX_XML_BYTES:
-            raise fail(self.path, f"project.qde is larger than {MAX_XML_BYTES:,} bytes", "project.qde")
+            raise fail(
+                self.path, f"project.qde is larger than {MAX_XML_BYTES:,} bytes", "project.qde"
+            )
         return self.read(info, "project.qde")
 
     def source(self, reference: str, element: str) -> bytes:

@@ -29,7 +29,6 @@ from lfa_qual.refiqda.codes import fold
 from lfa_qual.refiqda.guids import (
     case_guid,
     coding_note_guid,
-    derived,
     selection_guid,
     user_guid,
     variable_guid,
@@ -126,7 +125,7 @@ def _speakers_value(rows) -> str:
     return "; ".join(parts)
 
 
-def _select(project, schools, interviews, codes, coders):
+def _select(project, schools, interviews, codes, coders, needs_review):
     store = project.store
     where, params = [], []
     if schools:
@@ -138,7 +137,7 @@ def _select(project, schools, interviews, codes, coders):
     sql = "SELECT t.id, t.guid, t.interview, t.school, t.date, t.kind, t.text, t.imported_at"
     sql += " FROM transcripts t" + (" WHERE " + " AND ".join(where) if where else "")
     transcripts = store.read(sql + " ORDER BY t.school, t.interview", tuple(params))
-    cwhere, cparams = [], []
+    cwhere, cparams = ([], []) if needs_review else (["c.status = 'ok'"], [])
     if codes:
         codebook = project.codebook()
         wanted = {c for code in codes for c in [code, *(d.id for d in codebook.descendants(code))]}
@@ -149,21 +148,25 @@ def _select(project, schools, interviews, codes, coders):
         cparams += coders
     codings = store.read(
         "SELECT c.guid, c.transcript_id, c.start, c.end, c.code_id, c.coder, c.created, c.memo"
-        " FROM codings c" + (" WHERE " + " AND ".join(cwhere) if cwhere else "")
+        " FROM codings c"
+        + (" WHERE " + " AND ".join(cwhere) if cwhere else "")
         + " ORDER BY c.transcript_id, c.start, c.end, c.code_id, c.guid",
         tuple(cparams),
     )
     return transcripts, codings
 
 
-def project_bytes(project, schools=None, interviews=None, codes=None, coders=None):
-    """`project.qde` and the source texts: (xml bytes, {file name: text}, counts)."""
+def project_bytes(
+    project, schools=None, interviews=None, codes=None, coders=None, needs_review=False
+):
+    """`project.qde` and the source texts: (xml bytes, {file name: text}, counts). Codings
+    that need review (after a transcript edit) are left out unless `needs_review`."""
     store = project.store
     codebook = project.codebook()
     guids = code_guids(store)
     for code in codes or ():
         codebook.get(code)  # an unknown code is an error, as in the other exports
-    transcripts, codings = _select(project, schools, interviews, codes, coders)
+    transcripts, codings = _select(project, schools, interviews, codes, coders, needs_review)
     kept = {t["id"] for t in transcripts}
     codings = [c for c in codings if c["transcript_id"] in kept]
     memos = store.read(
@@ -209,7 +212,7 @@ def project_bytes(project, schools=None, interviews=None, codes=None, coders=Non
         per_source[c["transcript_id"]].append(c)
     transcript_notes = {m["target"]: m["guid"] for m in memos if m["target_kind"] == "transcript"}
     texts: dict[str, str] = {}
-    notes: list[tuple[str, str, str, str | None]] = []  # guid, name, text, author, when
+    notes: list[tuple] = []  # guid, name, text, author, when
     if transcripts:
         sources = _sub(root, "Sources")
         for t in transcripts:
@@ -235,7 +238,9 @@ def project_bytes(project, schools=None, interviews=None, codes=None, coders=Non
                     creatingUser=user,
                     creationDateTime=when,
                 )
-                coding = _sub(sel, "Coding", guid=c["guid"], creatingUser=user, creationDateTime=when)
+                coding = _sub(
+                    sel, "Coding", guid=c["guid"], creatingUser=user, creationDateTime=when
+                )
                 _sub(coding, "CodeRef", targetGUID=guids[c["code_id"]])
                 if c["memo"]:
                     note = coding_note_guid(c["guid"])
@@ -256,8 +261,13 @@ def project_bytes(project, schools=None, interviews=None, codes=None, coders=Non
             continue
         name = {"code": "Kodememo", "transcript": "Interviewmemo", "project": "Projektmemo"}
         notes.append(
-            (m["guid"], f"{name[m['target_kind']]}: {m['target']}", m["text"], m["author"],
-             _datetime(m["updated"]))
+            (
+                m["guid"],
+                f"{name[m['target_kind']]}: {m['target']}",
+                m["text"],
+                m["author"],
+                _datetime(m["updated"]),
+            )
         )
         if m["target_kind"] == "project":
             project_note = m["guid"]
@@ -289,6 +299,3 @@ def export_qdpx(project, out: Path, **filters) -> ExportReport:
         for name, text in texts.items():
             zf.writestr(f"sources/{name}", text.encode("utf-8"))
     return ExportReport(out, *counts)
-
-
-__all__ = ["ExportReport", "derived", "export_qdc", "export_qdpx", "project_bytes", "qdc_bytes"]

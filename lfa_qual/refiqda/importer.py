@@ -117,8 +117,12 @@ class Plan:
     merge: CodeMerge
     new: list[Transcript] = field(default_factory=list)
     guids: dict[str, str] = field(default_factory=dict)  # interview → source guid (new ones)
-    codings: list[tuple] = field(default_factory=list)  # guid, interview, start, end, code, coder, created, memo
-    memos: list[tuple[str, str, str, str, str]] = field(default_factory=list)  # guid, kind, target, text, author
+    codings: list[tuple] = field(
+        default_factory=list
+    )  # guid, interview, start, end, code, coder, created, memo
+    memos: list[tuple[str, str, str, str, str]] = field(
+        default_factory=list
+    )  # guid, kind, target, text, author
 
 
 def _place(
@@ -135,8 +139,16 @@ def _place(
     return wrap(mapped, src.name, fields, str(archive), src.element), []
 
 
-def plan_import(project, refi: RefiProject, archive: Path, *, codebook_mode: str, crlf: str,
-                positions: str, sidecar: dict) -> tuple[Plan, QdpxReport]:
+def plan_import(
+    project,
+    refi: RefiProject,
+    archive: Path,
+    *,
+    codebook_mode: str,
+    crlf: str,
+    positions: str,
+    sidecar: dict,
+) -> tuple[Plan, QdpxReport]:
     store = project.store
     report = QdpxReport(archive, skipped=list(refi.skipped))
     yaml_text, _ = read_text_file(project.codebook_path)
@@ -230,7 +242,9 @@ def plan_import(project, refi: RefiProject, archive: Path, *, codebook_mode: str
     for code in refi.codes:
         for n in code.notes:
             note = refi.notes[n]
-            plan.memos.append((n, "code", code_ids[code.guid], note.text, _author(refi, note, coder)))
+            plan.memos.append(
+                (n, "code", code_ids[code.guid], note.text, _author(refi, note, coder))
+            )
     for n in refi.project_notes:
         note = refi.notes[n]
         plan.memos.append((n, "project", "", note.text, _author(refi, note, coder)))
@@ -259,7 +273,12 @@ def import_qdpx(
     sidecar = load_sidecar(sources or sidecar_path(path), path, explicit=sources is not None)
     project.sync_codebook()
     plan, report = plan_import(
-        project, refi, path, codebook_mode=codebook_mode, crlf=crlf, positions=positions,
+        project,
+        refi,
+        path,
+        codebook_mode=codebook_mode,
+        crlf=crlf,
+        positions=positions,
         sidecar=sidecar,
     )
     files = {}

@@ -51,7 +51,9 @@ def map_text(raw: str, *, crlf_as_one: bool = False, utf16: bool = False) -> Map
         if text == counted:
             return Mapped(text, len(counted), None)
     units = to_utf16_origin(counted) if utf16 else list(range(len(counted)))
-    length = (units[-1] + (2 if ord(counted[-1]) > 0xFFFF else 1)) if utf16 and counted else len(counted)
+    length = (
+        (units[-1] + (2 if ord(counted[-1]) > 0xFFFF else 1)) if utf16 and counted else len(counted)
+    )
     # Line breaks and invisible characters, with the position each kept character had.
     chars: list[str] = []
     origin: list[int] = []

@@ -137,7 +137,8 @@ class Reader:
             if value in seen:
                 other = seen[value]
                 raise self.fail(
-                    el, f"duplicate GUID {raw}: also used by {describe(other)}; GUIDs must be unique"
+                    el,
+                    f"duplicate GUID {raw}: also used by {describe(other)}; GUIDs must be unique",
                 )
             seen[value] = el
 
@@ -228,7 +229,9 @@ def read_project(archive: Archive) -> RefiProject:
         if not text and note.get("plainTextPath"):
             text = _decode(archive.source(note.get("plainTextPath"), describe(note)), note)[0]
         user = r.guid(note, "creatingUser", required=False)
-        notes[guid] = RefiNote(guid, note.get("name") or "", text, user, note.get("creationDateTime"))
+        notes[guid] = RefiNote(
+            guid, note.get("name") or "", text, user, note.get("creationDateTime")
+        )
 
     def check_user(el, user: str | None) -> None:
         if user is not None and user not in users:
@@ -337,7 +340,9 @@ def read_project(archive: Archive) -> RefiProject:
             value = next((c.text for c in vv.iterchildren() if c is not ref), None)
             if var in variables and value is not None and value.strip():
                 values[variables[var]] = value.strip()
-        sources.append(RefiSource(guid, name, text, selections, src_notes, values, element, warnings))
+        sources.append(
+            RefiSource(guid, name, text, selections, src_notes, values, element, warnings)
+        )
     project_notes = r.refs(root)
     check_notes(root, project_notes)
     return RefiProject(

@@ -134,7 +134,9 @@ def wrap(mapped: Mapped, name: str, fields: dict, archive: str, element: str) ->
         transcript = parse_markdown(full, f"{name}.md")
     except TranscriptError as exc:
         raise RefiError(
-            f"source {name!r} cannot become a transcript: {exc.message}", path=archive, field=element
+            f"source {name!r} cannot become a transcript: {exc.message}",
+            path=archive,
+            field=element,
         ) from None
     return Placed(transcript, mapped, len(prefix), insert_at, len(inserted))
 
