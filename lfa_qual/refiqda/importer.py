@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -346,8 +347,8 @@ def apply_plan(project, plan: Plan, report: QdpxReport, files: dict[str, Path]) 
     except BaseException:
         for file in written:
             file.unlink(missing_ok=True)
-        if report.codebook_backup is not None:
-            shutil.copy2(report.codebook_backup, project.codebook_path)
+        if report.codebook_backup is not None:  # the copy goes back in place
+            os.replace(report.codebook_backup, project.codebook_path)
         raise
 
 
