@@ -22,7 +22,6 @@ from pathlib import Path
 
 from lfa_qual.backup import backup, default_backup_path
 from lfa_qual.codebook_sync import sync_codebook
-from lfa_qual.codings import trim_span
 from lfa_qual.errors import LfaError
 from lfa_qual.importer import import_transcripts
 from lfa_qual.outputs import replacing_text
@@ -50,7 +49,7 @@ class QdpxReport:
     matched: list[str] = field(default_factory=list)  # sources that are project transcripts
     codings: int = 0
     known: int = 0  # codings already in the project (same GUID)
-    duplicates: int = 0  # same passage and code as a coding already there
+    duplicates: int = 0  # same passage, code and coder as a coding already there
     empty: int = 0  # selections of white space only
     memos: int = 0
     skipped: list[str] = field(default_factory=list)
@@ -68,7 +67,7 @@ class QdpxReport:
             f"{self.memos} memo(s); {self.known} coding(s) were already there"
         )
         if self.duplicates:
-            out.append(f"{self.duplicates} coding(s) repeat a coding already there: skipped")
+            out.append(f"{self.duplicates} coding(s) repeat a coding by the same coder: skipped")
         if self.empty:
             out.append(f"{self.empty} selection(s) hold only white space: skipped")
         out += [f"skipped: {s}" for s in self.skipped]
@@ -216,8 +215,10 @@ def plan_import(
                 )
             if not sel.codings:
                 continue
-            start, end = trim_span(text, placed.offset(sel.start), placed.offset(sel.end))
-            if start >= end:
+            # Positions are kept as they are (a round trip gives the same codings); a
+            # selection of white space only has nothing to code.
+            start, end = placed.offset(sel.start), placed.offset(sel.end)
+            if start >= end or text[start:end].isspace():
                 report.empty += 1
                 continue
             shared = [refi.notes[n].text for n in sel.notes]
@@ -365,16 +366,18 @@ def _adopt_guids(conn, table: str, key: str, guids: dict[str, str]) -> None:
 def _insert_codings(conn, plan: Plan, report: QdpxReport) -> None:
     tids = {r[1]: r[0] for r in conn.execute("SELECT id, interview FROM transcripts")}
     known = {r[0] for r in conn.execute("SELECT guid FROM codings")}
+    # Two coders may code the same passage with the same code (that is agreement); one coder
+    # twice is a repeat.
     places = {
-        (r[0], r[1], r[2], r[3])
-        for r in conn.execute("SELECT transcript_id, start, end, code_id FROM codings")
+        tuple(r)
+        for r in conn.execute("SELECT transcript_id, start, end, code_id, coder FROM codings")
     }
     rows = []
     for guid, interview, start, end, code, coder, created, memo in plan.codings:
         if guid in known:
             report.known += 1
             continue
-        place = (tids[interview], start, end, code)
+        place = (tids[interview], start, end, code, coder)
         if place in places:
             report.duplicates += 1
             continue
