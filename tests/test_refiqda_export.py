@@ -133,3 +133,17 @@ def test_codebook_export_validates_and_refuses_project_files(tmp_path, capsys) -
     codebook = tmp_path / "p" / "codebooks" / "lfa.yaml"
     assert main([*root, "export", "qdc", "--out", str(codebook)]) == 2
     assert "codebook" in capsys.readouterr().err
+
+
+def test_markup_characters_are_escaped_and_what_xml_cannot_hold_is_dropped(tmp_path) -> None:
+    project = example_project(tmp_path / "p")
+    memo = 'Lærer & PIT <sparring> "tæt på"\n\x0cnæste side'
+    project.code("skole1-skoleleder", "pit", quote="PIT", occurrence=1, memo=memo)
+    project.close()
+    out = tmp_path / "m.qdpx"
+    assert main(["--project", str(tmp_path / "p"), "export", "qdpx", "--out", str(out)]) == 0
+    assert_valid(qde(out), "Project-mrt2019.xsd")
+    root = etree.fromstring(qde(out))
+    (note,) = root.iterfind(".//q:Note", NS)
+    assert note.findtext("q:PlainTextContent", namespaces=NS) == memo.replace("\x0c", "")
+    assert root.get("name") == "Læringsfællesskaber for alle"

@@ -95,7 +95,8 @@ def test_importing_the_same_archive_twice_changes_nothing(tmp_path, capsys) -> N
 
 
 def test_a_co_authors_coding_comes_back_onto_the_same_transcript(tmp_path, capsys) -> None:
-    """The co-author's tool re-saved the text with CRLF and added a user and a coding."""
+    """The co-author's tool re-saved the text with CRLF, dropped the final line break, and
+    added a user and a coding."""
     first = tmp_path / "first"
     code_some(example_project(first))
     a = tmp_path / "a.qdpx"
@@ -125,7 +126,8 @@ def test_a_co_authors_coding_comes_back_onto_the_same_transcript(tmp_path, capsy
             if name == "project.qde":
                 data = qde.encode("utf-8")
             elif name.startswith("sources/"):
-                data = data.decode("utf-8").replace("\n", "\r\n").encode("utf-8")
+                # CRLF, and without the last line break (a tool may drop it)
+                data = data.decode("utf-8").replace("\n", "\r\n").rstrip().encode("utf-8")
             dst.writestr(name.replace("sources/", "Sources/"), data)
     capsys.readouterr()
     assert main(["--project", str(first), "import", str(back)]) == 0

@@ -127,7 +127,9 @@ def cmd_import_refi(args: argparse.Namespace) -> int:
             print(f"codes (codebook name → code id): {len(report.lines)}")
             for line in report.lines:
                 print(f"  {line}")
-            if args.apply:
+            if not report.new:
+                print("no new codes: every code is in the codebook already")
+            elif args.apply:
                 if report.backup:
                     print(
                         f"added {len(report.new)} code(s) to {report.written}; "

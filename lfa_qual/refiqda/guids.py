@@ -8,6 +8,7 @@ co-author's archive coded by "anna" names the same user as ours).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 
@@ -18,9 +19,17 @@ GUID_RE = re.compile(
 )
 
 
+_PREFIX = NAMESPACE.bytes
+
+
 def derived(kind: str, key: str) -> str:
-    """A stable upper-case GUID for the record of `kind` named `key`."""
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}")).upper()
+    """A stable upper-case GUID for the record of `kind` named `key`: uuid5(NAMESPACE, key),
+    computed without `uuid.UUID` objects (an export derives one per coding)."""
+    b = bytearray(hashlib.sha1(_PREFIX + f"{kind}:{key}".encode()).digest()[:16])
+    b[6] = (b[6] & 0x0F) | 0x50  # version 5
+    b[8] = (b[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = b.hex().upper()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def user_guid(name: str) -> str:

@@ -33,6 +33,7 @@ from lfa_qual.refiqda.positions import map_text
 from lfa_qual.refiqda.reader import RefiProject, RefiSource, read_project
 from lfa_qual.refiqda.sources import Placed, header_fields, missing_header, own_format, wrap
 from lfa_qual.store import new_guid, now
+from lfa_qual.text import sha256
 from lfa_qual.transcript import Transcript
 from lfa_qual.yamlutil import YamlProblem, load_yaml
 
@@ -126,7 +127,7 @@ class Plan:
 
 
 def _place(
-    src: RefiSource, refi: RefiProject, sidecar: dict, archive: Path, crlf_one: bool, utf16: bool
+    src: RefiSource, sidecar: dict, archive: Path, crlf_one: bool, utf16: bool
 ) -> tuple[Placed | None, list[str]]:
     mapped = map_text(src.text, crlf_as_one=crlf_one, utf16=utf16)
     own = own_format(mapped, src.name)
@@ -163,8 +164,9 @@ def plan_import(
     report.codes, report.new_codes = merge.lines, [code_id for code_id, _ in merge.new]
     plan = Plan(merge)
     crlf_one = crlf == "one" or (crlf == "auto" and "atlas" in refi.origin.lower())
-    rows = store.read("SELECT id, guid, interview, sha256 FROM transcripts")
-    by_sha = {r["sha256"]: r["interview"] for r in rows}
+    rows = store.read("SELECT id, guid, interview, text FROM transcripts")
+    # Equal texts up to white space at the end (a tool may drop the last line break).
+    by_sha = {sha256(r["text"].rstrip()): r["interview"] for r in rows}
     by_guid = {r["guid"]: r["interview"] for r in rows}
     interviews = {r["interview"] for r in rows}
     texts: dict[str, str] = {}
@@ -173,13 +175,13 @@ def plan_import(
     code_ids = merge.ids
     for src in refi.sources:
         report.warnings += src.warnings
-        placed, missing = _place(src, refi, sidecar, archive, crlf_one, positions == "utf16")
+        placed, missing = _place(src, sidecar, archive, crlf_one, positions == "utf16")
         if placed is None:
             lacking.append(f"{src.name} ({', '.join(missing)})")
             continue
         t = placed.transcript
-        if t.sha256 in by_sha:
-            interview = by_sha[t.sha256]
+        if sha256(t.text.rstrip()) in by_sha:
+            interview = by_sha[sha256(t.text.rstrip())]
             if by_guid.get(src.guid) != interview:
                 report.matched.append(f"{src.name} = {interview}")
         elif src.guid in by_guid:

@@ -50,6 +50,8 @@ def import_qdc(project, path: Path, *, out: Path | None = None, apply: bool = Fa
             sync_codebook(store, merge.codebook, merge.text)
             _adopt_guids(conn, "codes", "id", merge.new_guids)
         return QdcReport(merge.lines, new, project.codebook_path if made else None, made)
+    if not new:
+        return QdcReport(merge.lines, new, None, None)  # nothing to review
     out = out or review_path(project)
     check_output_path(out, project)
     with replacing_text(out, newline="\n") as stream:

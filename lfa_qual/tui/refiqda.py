@@ -70,6 +70,8 @@ def _import(project, path: Path) -> list[str]:
         from lfa_qual.refiqda.qdc import import_qdc
 
         r = import_qdc(project, path)
+        if not r.new:
+            return [*r.lines, "no new codes: every code is in the codebook already"]
         return [
             *r.lines,
             f"wrote the merged codebook ({len(r.new)} new code(s)) to {r.written} for review",
