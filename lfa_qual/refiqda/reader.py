@@ -30,7 +30,7 @@ class RefiCoding:
     user: str | None
     created: str | None
     notes: list[str]
-    element: str
+    node: object  # the lxml element, for messages (`describe`)
 
 
 @dataclass
@@ -42,7 +42,11 @@ class RefiSelection:
     created: str | None
     codings: list[RefiCoding]
     notes: list[str]
-    element: str
+    node: object  # the lxml element, for messages (`describe`)
+
+    @property
+    def element(self) -> str:
+        return describe(self.node)
 
 
 @dataclass
@@ -99,6 +103,7 @@ def describe(el) -> str:
 class Reader:
     def __init__(self, path: Path, file: str, ns: str) -> None:
         self.path, self.file, self.ns = path, file, ns
+        self._canonical: dict[str, str | None] = {}  # users and codes are named again and again
 
     def fail(self, el, message: str) -> RefiError:
         return RefiError(message, path=self.path, field=f"{self.file} {describe(el)}")
@@ -109,7 +114,9 @@ class Reader:
             if required:
                 raise self.fail(el, f"the {attr} attribute is missing")
             return None
-        value = canonical(raw)
+        value = self._canonical.get(raw)
+        if value is None:
+            value = self._canonical[raw] = canonical(raw)
         if value is None:
             raise self.fail(el, f"{attr}={raw!r} is not a GUID")
         return value
@@ -128,6 +135,10 @@ class Reader:
         return [self.guid(r, "targetGUID") for r in self.kids(el, tag)]
 
     def check_unique(self, root) -> None:
+        values = [canonical(v) or v for v in root.xpath("//@guid")]
+        if len(set(values)) == len(values):
+            return
+        # A duplicate: the slow pass finds both elements for the message.
         seen: dict[str, object] = {}
         for el in root.iter():
             raw = el.get("guid") if isinstance(el.tag, str) else None
@@ -233,10 +244,6 @@ def read_project(archive: Archive) -> RefiProject:
             guid, note.get("name") or "", text, user, note.get("creationDateTime")
         )
 
-    def check_user(el, user: str | None) -> None:
-        if user is not None and user not in users:
-            raise r.fail(el, f"creatingUser {user} is not among the archive's Users")
-
     def check_notes(el, refs: list[str]) -> None:
         for ref in refs:
             if ref not in notes:
@@ -283,48 +290,7 @@ def read_project(archive: Archive) -> RefiProject:
             continue
         selections: list[RefiSelection] = []
         for sel in r.kids(src, "PlainTextSelection"):
-            try:
-                start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
-            except (TypeError, ValueError):
-                raise r.fail(sel, "startPosition and endPosition must be whole numbers") from None
-            user = r.guid(sel, "creatingUser", required=False)
-            check_user(sel, user)
-            sel_notes = r.refs(sel)
-            check_notes(sel, sel_notes)
-            codings = []
-            for coding in r.kids(sel, "Coding"):
-                ref = r.kid(coding, "CodeRef")
-                if ref is None:
-                    raise r.fail(coding, "a Coding without a CodeRef")
-                code = r.guid(ref, "targetGUID")
-                if code not in code_guids:
-                    raise r.fail(coding, f"CodeRef {code} names no Code in the codebook")
-                c_user = r.guid(coding, "creatingUser", required=False)
-                check_user(coding, c_user)
-                c_notes = r.refs(coding)
-                check_notes(coding, c_notes)
-                codings.append(
-                    RefiCoding(
-                        r.guid(coding),
-                        code,
-                        c_user or user,
-                        coding.get("creationDateTime") or sel.get("creationDateTime"),
-                        c_notes,
-                        describe(coding),
-                    )
-                )
-            selections.append(
-                RefiSelection(
-                    r.guid(sel),
-                    start,
-                    end,
-                    user,
-                    sel.get("creationDateTime"),
-                    codings,
-                    sel_notes,
-                    describe(sel),
-                )
-            )
+            selections.append(read_selection(r, sel, users, code_guids, notes))
         whole = list(r.kids(src, "Coding"))
         if whole:
             skipped.append(
@@ -355,6 +321,61 @@ def read_project(archive: Archive) -> RefiProject:
         project_notes=project_notes,
         skipped=skipped,
     )
+
+
+CODING, NOTEREF, CODEREF = q("Coding"), q("NoteRef"), q("CodeRef")
+
+
+def read_selection(r: Reader, sel, users: dict, code_guids: set, notes: dict) -> RefiSelection:
+    """One `PlainTextSelection` with its codings, every reference checked. Children are read
+    in one pass (an archive may hold 100,000 of these)."""
+    try:
+        start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+    except (TypeError, ValueError):
+        raise r.fail(sel, "startPosition and endPosition must be whole numbers") from None
+    user = r.guid(sel, "creatingUser", required=False)
+    if user is not None and user not in users:
+        raise r.fail(sel, f"creatingUser {user} is not among the archive's Users")
+    sel_notes: list[str] = []
+    codings: list[RefiCoding] = []
+    for child in sel:
+        if child.tag == NOTEREF:
+            sel_notes.append(_note_ref(r, child, notes))
+        elif child.tag == CODING:
+            code = c_user = None
+            c_notes: list[str] = []
+            for part in child:
+                if part.tag == CODEREF:
+                    code = r.guid(part, "targetGUID")
+                elif part.tag == NOTEREF:
+                    c_notes.append(_note_ref(r, part, notes))
+            if code is None:
+                raise r.fail(child, "a Coding without a CodeRef")
+            if code not in code_guids:
+                raise r.fail(child, f"CodeRef {code} names no Code in the codebook")
+            c_user = r.guid(child, "creatingUser", required=False)
+            if c_user is not None and c_user not in users:
+                raise r.fail(child, f"creatingUser {c_user} is not among the archive's Users")
+            codings.append(
+                RefiCoding(
+                    r.guid(child),
+                    code,
+                    c_user or user,
+                    child.get("creationDateTime") or sel.get("creationDateTime"),
+                    c_notes,
+                    child,
+                )
+            )
+    return RefiSelection(
+        r.guid(sel), start, end, user, sel.get("creationDateTime"), codings, sel_notes, sel
+    )
+
+
+def _note_ref(r: Reader, el, notes: dict) -> str:
+    ref = r.guid(el, "targetGUID")
+    if ref not in notes:
+        raise r.fail(el.getparent(), f"NoteRef {ref} names no Note in the archive")
+    return ref
 
 
 def _decode(data: bytes, el) -> tuple[str, list[str]]:
