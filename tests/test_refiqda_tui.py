@@ -48,6 +48,8 @@ async def test_export_and_import_from_the_palette(project_from, tmp_path) -> Non
         archive = zip_folder(DATA / "qualcoder", tmp_path / "q.qdpx")
         await run_palette(pilot, "Import REFI-QDA file", str(archive))
         assert "imported 1 new transcript(s), 2 coding(s)" in toasts(app)
+        table = app.screen.query_one("DataTable")
+        assert "Lærer-Skole-2" in {table.get_row_at(i)[0] for i in range(table.row_count)}
         await run_palette(pilot, "Import REFI-QDA file", str(tmp_path / "mangler.qdpx"))
         assert "no such file" in toasts(app)
     with zipfile.ZipFile(out) as zf:

@@ -102,7 +102,7 @@ def wrap(mapped: Mapped, name: str, fields: dict, archive: str, element: str) ->
     speakers = parse_speakers(fields.get("speakers"))
     found = Counter(m[1] for m in WORD_LABEL_RE.finditer(text))
     for line in text.split("\n"):
-        m = LABEL_RE.match(line)
+        m = LABEL_RE.match(line.rsplit("\f", 1)[-1])  # a label may follow a page break
         if m and (LABEL_LIKE_RE.match(m[1]) or found[m[1]] >= 2):
             speakers.setdefault(m[1], {"role": m[1]})
     for label, spec in speakers.items():

@@ -111,6 +111,9 @@ def run(app, title: str, default: str, action: Callable) -> None:
             app.notify(str(exc), title=title, severity="error", timeout=30)
             return
         app.notify("\n".join(lines), title=title, timeout=30)
+        fill = getattr(app.screen, "fill", None)  # the overview lists the new transcripts
+        if callable(fill):
+            fill()
 
     app.push_screen(PathPrompt(title, default), done)
 
