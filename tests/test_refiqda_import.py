@@ -89,6 +89,7 @@ def test_importing_the_same_archive_twice_changes_nothing(tmp_path, capsys) -> N
         in (capsys.readouterr().out)
     )
     assert (codings(second), sorted(p.name for p in (second / "transcripts").iterdir())) == before
+    assert len(list(second.glob("lfa-qual.pre-import-*.db"))) == 1  # no backup the second time
     # Merging into the project the archive came from changes nothing either.
     assert main(["--project", str(first), "import", str(a)]) == 0
     assert len(codings(first)) == 3
@@ -228,3 +229,42 @@ def test_codebook_import_writes_a_review_file_then_applies_with_a_backup(tmp_pat
     with Project(root) as p:
         row = p.store.read_one("SELECT guid FROM codes WHERE id='pit_netvaerk'")
         assert row["guid"] == "7A7A7A7A-0000-4000-8000-000000000001"
+
+
+def test_a_renamed_source_with_new_guids_is_found_by_its_text(tmp_path, capsys) -> None:
+    """A tool that gives everything new GUIDs and renames a source: the text decides which
+    transcript it is; our own codings coming back with new GUIDs are repeats, not new codings."""
+    first = tmp_path / "first"
+    code_some(example_project(first))
+    a = tmp_path / "a.qdpx"
+    assert main(["--project", str(first), "export", "qdpx", "--out", str(a)]) == 0
+    with zipfile.ZipFile(a) as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+        texts = {n: zf.read(n) for n in zf.namelist() if n != "project.qde"}
+    guids = sorted(set(re.findall(r'guid="([0-9A-F-]{36})"', qde)))
+    for n, guid in enumerate(guids):  # every GUID new (references follow)
+        qde = qde.replace(guid, f"9{n:07d}-0000-4000-8000-000000000000")
+    qde = qde.replace('name="skole1-skoleleder"', 'name="Skole 1 skoleleder"')
+    back = tmp_path / "back.qdpx"
+    with zipfile.ZipFile(back, "w") as zf:
+        zf.writestr("project.qde", qde)
+        for name, data in texts.items():
+            zf.writestr(name, data)
+    before = codings(first)
+    capsys.readouterr()
+    assert main(["--project", str(first), "import", str(back)]) == 0
+    out = capsys.readouterr().out
+    assert "Skole 1 skoleleder = skole1-skoleleder" in out
+    assert "imported 0 new transcript(s), 0 coding(s)" in out
+    assert "3 coding(s) repeat a coding by the same coder: skipped" in out
+    assert codings(first) == before
+
+
+def test_a_byte_order_mark_before_the_xml_declaration_is_accepted(tmp_path) -> None:
+    decl = '<?xml version="1.0" encoding="utf-8"?>'
+    archive = zip_folder(DATA / "qualcoder", tmp_path / "bom.qdpx", {decl: "\ufeff" + decl})
+    with zipfile.ZipFile(archive) as zf:
+        assert zf.read("project.qde").startswith(b"\xef\xbb\xbf<?xml")
+    root = init(tmp_path / "p")
+    assert main(["--project", str(root), "import", str(archive)]) == 0
+    assert coded_text(root) == EXPECTED

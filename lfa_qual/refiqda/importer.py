@@ -322,8 +322,28 @@ def write_codebook(project, text: str) -> Path | None:
     return made
 
 
+def nothing_to_do(project, plan: Plan) -> bool:
+    """True when the import would change nothing (the same archive again): then no backup is
+    made and nothing is written."""
+    if plan.new or read_text_file(project.codebook_path)[0] != plan.merge.text:
+        return False
+    known = {r[0] for r in project.store.read("SELECT guid FROM codings")}
+    if any(c[0] not in known for c in plan.codings):
+        return False
+    for _, kind, target, text, _ in plan.memos:
+        row = project.store.read_one(
+            "SELECT text FROM memos WHERE target_kind=? AND target=?", (kind, target)
+        )
+        if text.strip() and (row is None or text not in row["text"]):
+            return False
+    return True
+
+
 def apply_plan(project, plan: Plan, report: QdpxReport, files: dict[str, Path]) -> None:
     store = project.store
+    if nothing_to_do(project, plan):
+        report.known = len(plan.codings)
+        return
     if project.db_path.exists():
         report.backup = backup(project.db_path, default_backup_path(project.db_path, "pre-import"))
     report.codebook_backup = write_codebook(project, plan.merge.text)
