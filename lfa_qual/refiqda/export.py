@@ -294,6 +294,7 @@ def project_bytes(
 def export_qdpx(project, out: Path, **filters) -> ExportReport:
     """Write the project (or the part the filters keep) as a REFI-QDA project archive."""
     check_output_path(out, project)
+    project.sync_codebook()  # every code of the file has its GUID in the store
     xml, texts, counts = project_bytes(project, **filters)
     # Level 1: most of the size gain of deflate for a third of its time on project.qde.
     with (
