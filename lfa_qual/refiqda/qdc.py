@@ -12,9 +12,9 @@ from pathlib import Path
 from lfa_qual.codebook_sync import sync_codebook
 from lfa_qual.outputs import check_output_path, replacing_text
 from lfa_qual.readers import read_text_file
+from lfa_qual.refiqda.apply import adopt_guids, write_codebook
 from lfa_qual.refiqda.codebook_merge import merge_codes
 from lfa_qual.refiqda.export import code_guids
-from lfa_qual.refiqda.importer import _adopt_guids, write_codebook
 from lfa_qual.refiqda.reader import read_codebook_file
 
 
@@ -48,7 +48,7 @@ def import_qdc(project, path: Path, *, out: Path | None = None, apply: bool = Fa
         store = project.store
         with store.transaction() as conn:
             sync_codebook(store, merge.codebook, merge.text)
-            _adopt_guids(conn, "codes", "id", merge.new_guids)
+            adopt_guids(conn, "codes", "id", merge.new_guids)
         return QdcReport(merge.lines, new, project.codebook_path if made else None, made)
     if not new:
         return QdcReport(merge.lines, new, None, None)  # nothing to review
