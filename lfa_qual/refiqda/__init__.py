@@ -1,10 +1,16 @@
 """REFI-QDA exchange: the project archive (.qdpx) and the codebook (.qdc), both ways.
 
-`export` writes them, `archive` reads an archive safely (size cap, no `../`, no DTDs),
-`reader` turns `project.qde` into plain records, `importer` brings those records into a
-project in one transaction, `codes` folds a code's texts into one `Description` and back,
-`positions` converts a vendor's character positions to lfa-qual's offsets, `guids` derives
-the GUIDs the store does not keep. See docs/refi-qda.md.
+- `export`: writes both (`xmlwrite` escapes and indents the XML text);
+- `archive`: reads an archive safely (size cap, no `../`, no DTDs or entities);
+- `reader`: turns `project.qde` (or a `.qdc`) into plain records, every reference checked;
+- `positions`: a vendor's text and positions onto lfa-qual's normalised text and offsets;
+- `sources`: a text source as a transcript (its own front matter, or one built for it);
+- `codes`, `codebook_merge`: a code's texts folded into one `Description` and back; codes
+  merged into the YAML codebook;
+- `importer` plans an import, `apply` writes it (backups, one transaction); `qdc` merges a
+  codebook file;
+- `guids`: the GUIDs the store keeps none for, derived so that exports are stable.
+See docs/refi-qda.md.
 """
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
