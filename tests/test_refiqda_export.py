@@ -147,3 +147,18 @@ def test_markup_characters_are_escaped_and_what_xml_cannot_hold_is_dropped(tmp_p
     (note,) = root.iterfind(".//q:Note", NS)
     assert note.findtext("q:PlainTextContent", namespaces=NS) == memo.replace("\x0c", "")
     assert root.get("name") == "Læringsfællesskaber for alle"
+
+
+def test_codings_that_need_review_are_left_out_unless_asked_for(tmp_path, capsys) -> None:
+    project = example_project(tmp_path / "p")
+    code_some(project)
+    with project.store.transaction() as conn:
+        conn.execute("UPDATE codings SET status = 'needs_review' WHERE code_id = 'indsatser'")
+    project.close()
+    out = tmp_path / "r.qdpx"
+    args = ["--project", str(tmp_path / "p"), "export", "qdpx", "--out", str(out)]
+    assert main(args) == 0
+    assert len(etree.fromstring(qde(out)).findall(".//q:Coding", NS)) == 2
+    assert "need review" in capsys.readouterr().err
+    assert main([*args, "--include-needs-review"]) == 0
+    assert len(etree.fromstring(qde(out)).findall(".//q:Coding", NS)) == 3

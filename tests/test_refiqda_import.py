@@ -268,3 +268,59 @@ def test_a_byte_order_mark_before_the_xml_declaration_is_accepted(tmp_path) -> N
     root = init(tmp_path / "p")
     assert main(["--project", str(root), "import", str(archive)]) == 0
     assert coded_text(root) == EXPECTED
+
+
+FOREIGN = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Andet værktøj" origin="Andet 1.0">
+  <CodeBook><Codes>
+    <Code guid="6B6B6B6B-0000-4000-8000-000000000001" name="Trivsel" isCodable="true"/>
+  </Codes></CodeBook>
+  <Variables>
+    <Variable guid="6B6B6B6B-0000-4000-8000-000000000011" name="School" typeOfVariable="Text"/>
+    <Variable guid="6B6B6B6B-0000-4000-8000-000000000012" name="Date" typeOfVariable="DateTime"/>
+    <Variable guid="6B6B6B6B-0000-4000-8000-000000000013" name="Interview" typeOfVariable="Text"/>
+  </Variables>
+  <Sources>
+    <TextSource guid="6B6B6B6B-0000-4000-8000-000000000021" name="Interview 7">
+      <PlainTextContent>{text}</PlainTextContent>
+      <PlainTextSelection guid="6B6B6B6B-0000-4000-8000-000000000031" startPosition="{s}" endPosition="{e}">
+        <Coding guid="6B6B6B6B-0000-4000-8000-000000000041">
+          <CodeRef targetGUID="6B6B6B6B-0000-4000-8000-000000000001"/>
+        </Coding>
+      </PlainTextSelection>
+      <VariableValue><VariableRef targetGUID="6B6B6B6B-0000-4000-8000-000000000011"/><TextValue>Skole 3</TextValue></VariableValue>
+      <VariableValue><VariableRef targetGUID="6B6B6B6B-0000-4000-8000-000000000012"/><DateTimeValue>2021-08-19T10:00:00</DateTimeValue></VariableValue>
+      <VariableValue><VariableRef targetGUID="6B6B6B6B-0000-4000-8000-000000000013"/><TextValue>skole3-foraelder9</TextValue></VariableValue>
+    </TextSource>
+  </Sources>
+</Project>
+"""
+
+
+def test_a_foreign_text_gets_a_front_matter_from_variables_and_labels(tmp_path) -> None:
+    text = (
+        "Interview med en forælder\n\n"
+        "Interviewer: Hvordan trives jeres datter?\n"
+        "Forælder: Hun trives godt nu.\n"
+        "[side 2]\n"
+        "Interviewer: Og kontakten til skolen?\n"
+        "Forælder: Vi har en fast kontaktperson, og det gør en stor forskel.\n"
+    )
+    quote = "fast kontaktperson"
+    s = text.index(quote)
+    archive = tmp_path / "andet.qdpx"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("project.qde", FOREIGN.format(text=text, s=s, e=s + len(quote)))
+    root = init(tmp_path / "p")
+    assert main(["--project", str(root), "import", str(archive)]) == 0
+    with Project(root) as p:
+        t = p.transcript("skole3-foraelder9")
+        assert (t.school, t.date) == ("Skole 3", "2021-08-19")
+        assert t.speakers["Interviewer"].interviewer
+        assert t.speakers["Forælder"].role == "Forælder"
+        assert t.speakers["TEKST"].role == "Tekst"  # the heading before the first label
+        (c,) = p.codings()
+        assert (p.view(c).text, c.code, c.coder) == (quote, "trivsel", p.coder)
+        assert p.view(c).citation == "(Forælder, Skole 3, august 2021, 2)"
+    written = (root / "transcripts" / "skole3-foraelder9.md").read_text("utf-8")
+    assert written.endswith(text)  # the text itself is unchanged behind its front matter
