@@ -142,7 +142,7 @@ def test_markup_characters_are_escaped_and_what_xml_cannot_hold_is_dropped(tmp_p
     project.close()
     out = tmp_path / "m.qdpx"
     assert main(["--project", str(tmp_path / "p"), "export", "qdpx", "--out", str(out)]) == 0
-    assert_valid(qde(out), "Project-mrt2019.xsd")
+    assert_valid(qde(out), "Project-mrt2019.xsd", required=False)
     root = etree.fromstring(qde(out))
     (note,) = root.iterfind(".//q:Note", NS)
     assert note.findtext("q:PlainTextContent", namespaces=NS) == memo.replace("\x0c", "")

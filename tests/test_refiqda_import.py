@@ -55,7 +55,7 @@ def test_round_trip_of_the_example_project(tmp_path, capsys) -> None:
             if name.startswith("sources/"):
                 assert za.read(name) == zb.read(name), name
         assert TIMES.sub(b"", za.read("project.qde")) == TIMES.sub(b"", zb.read("project.qde"))
-        assert_valid(zb.read("project.qde"), "Project-mrt2019.xsd")
+        assert_valid(zb.read("project.qde"), "Project-mrt2019.xsd", required=False)
     for f in (first / "transcripts").iterdir():  # the transcripts, byte for byte
         assert (second / "transcripts" / f.name).read_text("utf-8") == f.read_text("utf-8")
     assert codings(first) == codings(second)
