@@ -74,7 +74,7 @@ def test_exporting_twice_gives_the_same_guids_and_bytes_up_to_the_time(tmp_path)
     assert len(guids) == len(set(guids)) > 30
 
 
-def test_filters_keep_schools_codes_with_subcodes_and_coders(tmp_path) -> None:
+def test_filters_keep_schools_codes_with_subcodes_and_coders(tmp_path, capsys) -> None:
     project = example_project(tmp_path / "p")
     code_some(project)
     project.close()
@@ -91,6 +91,12 @@ def test_filters_keep_schools_codes_with_subcodes_and_coders(tmp_path) -> None:
     assert len(root.findall(".//q:Coding", NS)) == 2  # pit and its sub-code pit_balance
     assert main([*args, "--coders", "forsker2"]) == 0
     assert len(etree.fromstring(qde(out)).findall(".//q:Coding", NS)) == 1
+    assert main([*args, "--school", "Skole 9"]) == 2
+    assert main([*args, "--interview", "skole9-x"]) == 2
+    assert main([*args, "--code", "ukendt"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown school 'Skole 9'; known: Skole 1, Skole 2, Skole 3" in err
+    assert "unknown interview 'skole9-x'" in err and "unknown code 'ukendt'" in err
 
 
 def test_characters_outside_the_bmp_count_as_one_code_point(tmp_path) -> None:

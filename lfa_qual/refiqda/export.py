@@ -21,6 +21,7 @@ from pathlib import Path
 
 from lfa_qual import __version__
 from lfa_qual.codebook import Codebook
+from lfa_qual.errors import LfaError
 from lfa_qual.outputs import check_output_path, replacing
 from lfa_qual.refiqda import CODEBOOK_NS, PROJECT_NS
 from lfa_qual.refiqda.codes import fold
@@ -123,8 +124,23 @@ def _speakers_value(rows) -> str:
     return "; ".join(parts)
 
 
+def _check_known(store, column: str, values, option: str) -> None:
+    """An unknown school or interview is an error listing the known ones (as in `export
+    quotes`), not an empty archive."""
+    known = {r[0] for r in store.read(f"SELECT DISTINCT {column} FROM transcripts")}
+    unknown = [v for v in values or () if v not in known]
+    if unknown:
+        raise LfaError(
+            f"unknown {option} {', '.join(map(repr, unknown))}; known: "
+            f"{', '.join(sorted(known)) or '(none)'}",
+            field=f"--{option}s",
+        )
+
+
 def _select(project, schools, interviews, codes, coders, needs_review):
     store = project.store
+    _check_known(store, "school", schools, "school")
+    _check_known(store, "interview", interviews, "interview")
     where, params = [], []
     if schools:
         where.append(f"t.school IN ({','.join('?' * len(schools))})")
