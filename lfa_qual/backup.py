@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lfa_qual.errors import LfaError, StoreError
 
-LABELS = ("backup", "pre-migration", "pre-reanchor", "before-restore")
+LABELS = ("backup", "pre-migration", "pre-reanchor", "before-restore", "pre-import")
 
 
 def _stamp() -> str:

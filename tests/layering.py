@@ -15,7 +15,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "interfaces",
         ("lfa_qual", "lfa_qual.__main__", "lfa_qual.api", "lfa_qual.cli", "lfa_qual.tui"),
     ),
-    ("exports", ("lfa_qual.export",)),
+    ("exports", ("lfa_qual.export", "lfa_qual.refiqda")),
     (
         "analysis and NLP",
         ("lfa_qual.analysis", "lfa_qual.agreement", "lfa_qual.consensus", "lfa_qual.nlp"),
@@ -52,6 +52,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "lfa_qual.yamlutil",
             "lfa_qual.progress",
             "lfa_qual.errors",
+            "lfa_qual.version",
         ),
     ),
 ]

@@ -20,8 +20,13 @@ from lfa_qual.errors import LfaError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USER = 0, 1, 2
 COMMAND_MODULES = ["lfa_qual.cli.core"]
-OPTIONAL_MODULES = ["lfa_qual.cli.suggest", "lfa_qual.cli.export", "lfa_qual.cli.reliability"]
-OPTIONAL_MODULES += ["lfa_qual.cli.team"]  # merge, agreement, disagreements (issue #12)
+OPTIONAL_MODULES = [
+    "lfa_qual.cli.suggest",
+    "lfa_qual.cli.export",
+    "lfa_qual.cli.reliability",
+    "lfa_qual.cli.refiqda",  # after export: adds `export qdpx|qdc` and options of `import`
+    "lfa_qual.cli.team",  # merge, agreement, disagreements
+]
 
 
 class Parser(argparse.ArgumentParser):

@@ -17,6 +17,7 @@ from lfa_qual.tui.codebook_screen import CodebookScreen
 from lfa_qual.tui.help import HelpScreen, binding_rows
 from lfa_qual.tui.overview import OverviewScreen
 from lfa_qual.tui.reader_screen import ReaderScreen
+from lfa_qual.tui.refiqda import refiqda_commands
 from lfa_qual.tui.retrieve import REVIEW, RetrieveScreen
 from lfa_qual.tui.search import SearchScreen
 from lfa_qual.tui.stats import StatsScreen
@@ -135,6 +136,7 @@ class LfaApp(App):
                 f"{section} · key {self.key_label(binding)}",
                 partial(self._run_from_palette, binding.action, target),
             )
+        yield from refiqda_commands(self)
         yield from super().get_system_commands(screen)
 
     def key_label(self, binding: Binding) -> str:
