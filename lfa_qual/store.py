@@ -8,7 +8,10 @@ SQLite's failures into messages a user can act on.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import sqlite3
+import stat
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -185,6 +188,21 @@ MIGRATIONS: list[str] = [
     # "example", field "example"). No table changes; the version tells an older lfa-qual, which
     # cannot read such evidence, to ask for an upgrade instead of failing on it.
     "SELECT 1",
+    # Data safety (issue 18): each coding keeps the text it was made on, so that `verify` finds
+    # a coding whose span no longer holds that text; `exports` records the files lfa-qual wrote
+    # (resolved path and SHA-256), so that an export replaces only an earlier export of its own
+    # without asking.
+    """
+    ALTER TABLE codings ADD COLUMN coded_text TEXT;
+    UPDATE codings SET coded_text = substr(
+        (SELECT text FROM transcripts t WHERE t.id = codings.transcript_id), start + 1, end - start);
+    CREATE TABLE exports(
+        path TEXT PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        written TEXT NOT NULL
+    )
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -206,16 +224,102 @@ def _explain(exc: sqlite3.Error, path: Path) -> StoreError:
             f"{BUSY_TIMEOUT_S:.0f} s; try again when it has finished"
         )
     elif "readonly" in msg or "read-only" in msg:
-        text = "the project store is read-only: check the folder's and file's permissions"
-    elif "full" in msg:
-        text = "the disk is full: nothing was written; free some space and try again"
+        text = _read_only_message(path)
+    elif "full" in msg or ("disk i/o error" in msg and _disk_full(path)):
+        # With no space left SQLite often fails growing its -shm or -wal file and says only
+        # "disk I/O error"; the free space tells the two apart.
+        text = DISK_FULL
     elif "unable to open" in msg:
         text = "cannot open the project store: check that the folder exists and is writable"
     elif "not a database" in msg or "malformed" in msg:
-        text = "the project store is damaged or not an lfa-qual store; restore a backup"
+        text = damaged_message(path, "the project store is damaged or not an lfa-qual store")
     else:
         text = f"the project store failed: {exc}"
     return StoreError(text, path=path)
+
+
+DISK_FULL = "the disk is full: nothing was written; free some space and try again"
+# Below this much free space an I/O error of the store is taken to be a full disk.
+LOW_SPACE_BYTES = 1 << 20
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
+
+
+def _read_only_message(path: Path) -> str:
+    """Name the file that is read-only: a -shm or -wal left read-only after the store itself
+    was made writable again keeps the whole project read-only."""
+    for suffix in ("-shm", "-wal"):
+        side = path.with_name(path.name + suffix)
+        try:
+            writable = side.stat().st_mode & stat.S_IWUSR and os.access(side, os.W_OK)
+        except OSError:
+            continue
+        if not writable:
+            return (
+                f"the project store's companion file {side} is read-only, so the store is too: "
+                f"make it writable (chmod u+w '{side}'), or delete it while no lfa-qual is "
+                "running (SQLite makes a new one)"
+            )
+    return "the project store is read-only: check the folder's and file's permissions"
+
+
+def damaged_message(path: Path, what: str = "the project store is damaged") -> str:
+    """`what` (the store is damaged …) with the way back: the newest backup beside it."""
+    from lfa_qual.backup import newest_backup
+
+    found = newest_backup(path)
+    if found is None:
+        return (
+            f"{what}; restore a backup: none found beside it (if the project is new and "
+            "holds nothing yet, move the file aside and run the command again)"
+        )
+    return f"{what}; restore a backup: the newest beside it is `lfa-qual restore '{found.name}'`"
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_store_file(path: Path, wait_s: float = 2.0) -> None:
+    """Refuse a store file that exists but is empty or not SQLite: SQLite would silently
+    make an empty store of an empty file, and the next sync would re-import the transcripts
+    without their codings. A store another process is creating is empty for a moment, so a
+    new empty file is given `wait_s` to grow."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            st = path.stat()
+        except OSError:
+            return  # missing (a new store) or unreadable: SQLite says which
+        if not stat.S_ISREG(st.st_mode):
+            return
+        if st.st_size > 0:
+            break
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return  # SQLite recovers the content from the write-ahead log
+        if time.monotonic() > deadline or time.time() - st.st_mtime > wait_s:
+            raise StoreError(
+                damaged_message(path, "the project store is damaged (the file is empty, 0 bytes)"),
+                path=path,
+            )
+        time.sleep(0.05)
+    try:
+        with path.open("rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError:
+        return
+    if header != SQLITE_HEADER:
+        raise StoreError(
+            damaged_message(
+                path, "the project store is damaged (the file is not an SQLite database)"
+            ),
+            path=path,
+        )
 
 
 class Store:
@@ -230,6 +334,7 @@ class Store:
     ) -> None:
         self.path = Path(path)
         self._depth = 0  # nesting of transaction() blocks
+        check_store_file(self.path)
         try:
             self.conn = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
@@ -276,9 +381,19 @@ class Store:
             ).fetchone()
             if row is None:
                 return 0
-            return int(self.conn.execute("SELECT version FROM schema_version").fetchone()[0])
+            value = self.conn.execute("SELECT version FROM schema_version").fetchone()
         except sqlite3.Error as exc:
             raise _explain(exc, self.path) from None
+        try:
+            return int(value[0])
+        except (TypeError, ValueError):
+            raise StoreError(
+                damaged_message(
+                    self.path,
+                    "the project store is damaged (its schema_version is empty or not a number)",
+                ),
+                path=self.path,
+            ) from None
 
     def migrate(self, before_migration: Callable[[Path], None] | None = None) -> None:
         current = self.version

@@ -23,7 +23,6 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Pt
 
-from lfa_qual.errors import LfaError
 from lfa_qual.export.quotes import Heading, outline
 
 QUOTE_STYLE = "Citat"
@@ -74,7 +73,4 @@ def write_docx(
     xml = XML_ILLEGAL_RE.sub("", "".join(parts))
     body.extend(list(parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")))
     body.append(end)
-    try:
-        document.save(str(path))
-    except OSError as exc:
-        raise LfaError(f"cannot write the document: {exc.strerror}", path=path) from None
+    document.save(str(path))  # an OSError is the caller's to explain (see lfa_qual.outputs)

@@ -17,8 +17,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from lfa_qual.errors import LfaError
-
 WIDTHS = {"text": 80, "citation": 36, "heading": 36, "theme_label": 30, "memo": 30}
 WRAPPED = {"text"}
 
@@ -47,10 +45,7 @@ def write_xlsx(
     values = [_values(frame.iloc[:, i]) for i in range(len(columns))]
     for row in zip(*values, strict=True):
         ws.append([_cell(ws, v, wrap if i in wrapped else None) for i, v in enumerate(row)])
-    try:
-        workbook.save(path)
-    except OSError as exc:
-        raise LfaError(f"cannot write the workbook: {exc.strerror}", path=path) from None
+    workbook.save(path)  # an OSError is the caller's to explain (see lfa_qual.outputs)
 
 
 def _values(series: pd.Series) -> list[Any]:
