@@ -11,6 +11,7 @@ and parsed once, into a document that python-docx created and saves.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -73,4 +74,8 @@ def write_docx(
     xml = XML_ILLEGAL_RE.sub("", "".join(parts))
     body.extend(list(parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")))
     body.append(end)
-    document.save(str(path))  # an OSError is the caller's to explain (see lfa_qual.outputs)
+    # Zipped in memory, then written in one go (as the workbook: see to_xlsx); an OSError of
+    # the write is the caller's to explain (see lfa_qual.outputs).
+    buffer = io.BytesIO()
+    document.save(buffer)
+    Path(path).write_bytes(buffer.getbuffer())

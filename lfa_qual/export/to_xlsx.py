@@ -6,6 +6,7 @@ Text is always written as text: a quote starting with "=" never becomes a formul
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,12 @@ def write_xlsx(
     values = [_values(frame.iloc[:, i]) for i in range(len(columns))]
     for row in zip(*values, strict=True):
         ws.append([_cell(ws, v, wrap if i in wrapped else None) for i, v in enumerate(row)])
-    workbook.save(path)  # an OSError is the caller's to explain (see lfa_qual.outputs)
+    # Zipped in memory, then written in one go: a disk error inside openpyxl's own writing
+    # leaves half-closed generators whose clean-up prints "Exception ignored … Traceback".
+    # An OSError of the write is the caller's to explain (see lfa_qual.outputs).
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    Path(path).write_bytes(buffer.getbuffer())
 
 
 def _values(series: pd.Series) -> list[Any]:
