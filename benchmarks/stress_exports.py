@@ -38,7 +38,7 @@ SECOND = ["--max-words", "12"]
 
 
 def coded_project(root: Path) -> Path:
-    """All example transcripts, every paragraph coded (about 1,400 quotes): an export that
+    """All example transcripts, every paragraph coded (about 700 quotes): an export that
     takes long enough to be killed while it writes."""
     (root / "codebooks").mkdir(parents=True)
     shutil.copytree(REPO / "transcripts", root / "transcripts")
