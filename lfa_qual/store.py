@@ -315,9 +315,7 @@ def check_store_file(path: Path, wait_s: float = 2.0) -> None:
         return
     if header != SQLITE_HEADER:
         raise StoreError(
-            damaged_message(
-                path, "the project store is damaged (the file is not an SQLite database)"
-            ),
+            damaged_message(path, "the project store is damaged or not an lfa-qual store"),
             path=path,
         )
 
