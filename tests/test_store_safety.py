@@ -227,3 +227,31 @@ def test_verify_finds_a_coding_whose_span_no_longer_holds_its_text(root: Path, c
     assert run(root, "verify") == 2
     err = capsys.readouterr().err
     assert "no longer holds the text it was coded on ('Det er lidt pinligt'" in err
+
+
+def test_code_all_hits_and_accept_on_offsets_from_the_old_text_are_refused(root: Path) -> None:
+    with Project(root) as p:
+        old = p.transcript(INTERVIEW)
+        start = old.text.index("læreren venter")
+        with p.store.transaction() as conn:
+            tid = conn.execute("SELECT id FROM transcripts WHERE interview=?", (INTERVIEW,))
+            cur = conn.execute(
+                "INSERT INTO suggestions(guid, transcript_id, start, end, code_id, score,"
+                " evidence, pipeline, created) VALUES ('S1', ?, ?, ?, 'mindset', 0.5, '[]',"
+                " 'test', '2026-01-01')",
+                (tid.fetchone()[0], start, start + 14),
+            )
+        edit_transcript(root)
+        with Project(root) as other:
+            other.sync()
+        spans = [(INTERVIEW, start, start + 7), (INTERVIEW, start + 8, start + 14)]
+        with pytest.raises(StaleText):
+            history.code_many(p.store, spans, "mindset", "a", {INTERVIEW: old.sha256})
+        with pytest.raises(StaleText):
+            history.accept(p.store, cur.lastrowid, "a", start, start + 7, old.sha256)
+        assert [c.code for c in p.codings()] == ["pit"]
+        # With the current text's hash the suggestion (moved by the re-anchoring) is accepted.
+        coding = history.accept(
+            p.store, cur.lastrowid, "a", text_sha256=p.transcript(INTERVIEW).sha256
+        )
+        assert p.view(coding).text == "læreren venter"
