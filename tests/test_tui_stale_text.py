@@ -89,3 +89,20 @@ async def test_uncode_and_accept_on_a_stale_screen_are_refused(project) -> None:
         await pilot.pause()
         assert stored(project) == [("pit", "Det er lidt pinligt")]
         assert app.screen is not reader and isinstance(app.screen, ReaderScreen)
+
+
+async def test_coming_back_to_a_reader_whose_text_changed_shows_the_new_text(project) -> None:
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_transcript(INTERVIEW)
+        await pilot.pause()
+        reader = app.screen
+        await pilot.press("question_mark")  # the help screen, then back
+        await pilot.pause()
+        assert app.screen is not reader
+        edit_and_sync_elsewhere(project)
+        await pilot.press("escape")
+        await pilot.pause()
+        fresh = app.screen
+        assert isinstance(fresh, ReaderScreen) and fresh is not reader
+        assert "I: Og hvordan går det?" in fresh.query_one(TranscriptView).text

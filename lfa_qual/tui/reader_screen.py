@@ -125,8 +125,18 @@ class ReaderScreen(SuggestionSteps, Screen):
 
     def on_screen_resume(self) -> None:
         # Coming back from another screen (retrieve, search, codebook): the store may have moved.
-        if self.is_mounted:
-            self.reload()
+        if not self.is_mounted:
+            return
+        row = self.store.read_one(
+            "SELECT sha256 FROM transcripts WHERE interview = ?", (self.interview,)
+        )
+        if row is not None and row["sha256"] != self.text_sha256:
+            # Another lfa-qual re-read the edited file meanwhile: show the new text at once
+            # rather than refuse the next action.
+            self.notify("The transcript's file was edited and re-read: showing the new text.")
+            self.app.switch_screen(ReaderScreen(self.interview))
+            return
+        self.reload()
 
     def reload(self, suggestions: bool = True) -> None:
         """Re-read what the store holds for this transcript and redraw."""
