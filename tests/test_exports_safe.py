@@ -6,13 +6,13 @@ as it was."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import make_export_project
+from safety_helpers import small_disk_available
 
 from lfa_qual.cli import main
 
@@ -158,17 +158,7 @@ def test_a_missing_folder_gives_one_clean_message(root: Path, tmp_path) -> None:
         assert proc.stderr.count("\n") == 1, proc.stderr
 
 
-def _small_disk_available() -> bool:
-    if not shutil.which("unshare"):
-        return False
-    probe = subprocess.run(
-        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
-        capture_output=True,
-    )
-    return probe.returncode == 0
-
-
-@pytest.mark.skipif(not _small_disk_available(), reason="cannot mount a small tmpfs here")
+@pytest.mark.skipif(not small_disk_available(), reason="cannot mount a small tmpfs here")
 @pytest.mark.parametrize("fmt", ["md", "csv", "xlsx", "docx"])
 def test_a_full_disk_leaves_the_previous_export_intact(root: Path, tmp_path, fmt) -> None:
     """The output folder is a 200 kB tmpfs (its own mount namespace): a first export fits,

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from safety_helpers import INTERVIEW, insert_interviewer_line, small_disk_available
+from test_bad_input import _as_unprivileged
 
 from lfa_qual import history
 from lfa_qual.backup import backup, restore
@@ -20,7 +22,6 @@ from lfa_qual.codings import StaleText, add_coding
 from lfa_qual.project import Project
 
 DATA = Path(__file__).parent / "data"
-INTERVIEW = "skole2-elev2"
 CLI = [sys.executable, "-c", "import sys; from lfa_qual.cli import main; sys.exit(main())"]
 
 
@@ -36,14 +37,6 @@ def root(tmp_path: Path) -> Path:
 
 def run(root: Path, *args: str) -> int:
     return main([*args, "--project", str(root)])
-
-
-def edit_transcript(root: Path) -> None:
-    """Insert an interviewer line above the coded passages (they move by its length)."""
-    path = root / "transcripts" / f"{INTERVIEW}.md"
-    old = "E2: Det er fint."
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace(old, "I: Og hvordan går det?\n\n" + old, 1), encoding="utf-8")
 
 
 def _old_mtime(path: Path) -> None:
@@ -101,17 +94,7 @@ def test_an_empty_or_non_integer_schema_version_is_damaged(root: Path, value, ca
     assert "damaged" in capsys.readouterr().err
 
 
-def _small_disk_available() -> bool:
-    if not shutil.which("unshare"):
-        return False
-    probe = subprocess.run(
-        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
-        capture_output=True,
-    )
-    return probe.returncode == 0
-
-
-@pytest.mark.skipif(not _small_disk_available(), reason="cannot mount a small tmpfs here")
+@pytest.mark.skipif(not small_disk_available(), reason="cannot mount a small tmpfs here")
 def test_no_space_left_says_the_disk_is_full(root: Path, tmp_path: Path) -> None:
     """The project on a tmpfs with 0 bytes free: SQLite fails growing its -shm and says only
     "disk I/O error"; the message must be the one the docs promise."""
@@ -152,12 +135,6 @@ def test_coding_numbers_are_not_reused_after_restore(root: Path, tmp_path: Path)
 
 
 # -- item 13: a read-only -shm left behind is named ------------------------------------
-def _unprivileged(cmd: list[str]) -> list[str]:
-    if os.geteuid() == 0:
-        return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--", *cmd]
-    return cmd
-
-
 @pytest.mark.skipif(
     os.geteuid() == 0 and not shutil.which("setpriv"), reason="root without setpriv"
 )
@@ -168,7 +145,7 @@ def test_a_read_only_shm_left_behind_is_named_with_what_to_do(root: Path) -> Non
     shm.write_bytes(bytes(32768))  # what a read-only session left behind
     shm.chmod(0o444)
     proc = subprocess.run(
-        _unprivileged([*CLI, "code", INTERVIEW, "mindset", "--quote", "Det er fint"]),
+        _as_unprivileged([*CLI, "code", INTERVIEW, "mindset", "--quote", "Det er fint"]),
         cwd=root,
         capture_output=True,
         text=True,
@@ -196,7 +173,7 @@ def test_a_coding_on_offsets_from_the_old_text_is_refused(root: Path) -> None:
     with Project(root) as p:
         old = p.transcript(INTERVIEW)
         start = old.text.index("jeg hellere")
-        edit_transcript(root)
+        insert_interviewer_line(root)
         with Project(root) as other:  # another process re-reads the file
             other.sync()
         with pytest.raises(StaleText, match="has changed since it was shown"):
@@ -208,7 +185,7 @@ def test_undo_does_not_put_a_coding_back_on_moved_text(root: Path) -> None:
     with Project(root) as p:
         coding = p.codings()[0]
         history.uncode(p.store, coding.id, "a")
-        edit_transcript(root)
+        insert_interviewer_line(root)
         p.sync()
         with pytest.raises(Exception, match="no longer at those offsets"):
             history.undo(p.store, "a")
@@ -241,7 +218,7 @@ def test_code_all_hits_and_accept_on_offsets_from_the_old_text_are_refused(root:
                 " 'test', '2026-01-01')",
                 (tid.fetchone()[0], start, start + 14),
             )
-        edit_transcript(root)
+        insert_interviewer_line(root)
         with Project(root) as other:
             other.sync()
         spans = [(INTERVIEW, start, start + 7), (INTERVIEW, start + 8, start + 14)]

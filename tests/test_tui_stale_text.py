@@ -6,6 +6,7 @@ text."""
 from __future__ import annotations
 
 import pytest
+from safety_helpers import INTERVIEW, insert_interviewer_line
 
 from lfa_qual.codings import list_codings
 from lfa_qual.project import Project
@@ -15,7 +16,6 @@ from lfa_qual.tui.reader import TranscriptView
 from lfa_qual.tui.reader_screen import ReaderScreen
 
 SIZE = (120, 40)
-INTERVIEW = "skole2-elev2"
 pytestmark = pytest.mark.anyio
 
 
@@ -39,10 +39,7 @@ def stored(project: Project) -> list[tuple[str, str]]:
 def edit_and_sync_elsewhere(project: Project) -> None:
     """Another shell: an interviewer line is inserted above the passage, then `lfa-qual
     transcripts` (a second Project, its own connection) re-reads the file."""
-    path = project.transcripts_dir / f"{INTERVIEW}.md"
-    text = path.read_text(encoding="utf-8")
-    old = "E2: Det er fint."
-    path.write_text(text.replace(old, "I: Og hvordan går det?\n\n" + old, 1), encoding="utf-8")
+    insert_interviewer_line(project.root)
     with Project(project.root) as other:
         other.sync()
 
