@@ -187,10 +187,10 @@ def _limit_file_size(limit: int):
     return apply
 
 
-def full_disk(base: Path, root: Path, rounds: int, rng: random.Random) -> None:
+def full_disk(base: Path, root: Path, rounds: int, rng: random.Random, tmpfs: bool = True) -> None:
     out_dir = base / "disk-out"
     out_dir.mkdir()
-    use_tmpfs = tmpfs_available()
+    use_tmpfs = tmpfs and tmpfs_available()
     sizes = {}
     for fmt in FORMATS:
         ref = out_dir / f"ref.{fmt}"
@@ -248,10 +248,12 @@ def full_disk(base: Path, root: Path, rounds: int, rng: random.Random) -> None:
     print(f"   time                      {time.perf_counter() - t0:.1f} s")
 
 
-def run(base: Path, kill_rounds: int, disk_rounds: int, rng: random.Random) -> None:
+def run(
+    base: Path, kill_rounds: int, disk_rounds: int, rng: random.Random, tmpfs: bool = True
+) -> None:
     root = coded_project(base / "exports")
     export_kills(base, root, kill_rounds, rng)
-    full_disk(base, root, disk_rounds, rng)
+    full_disk(base, root, disk_rounds, rng, tmpfs)
 
 
 def main() -> None:
@@ -259,9 +261,15 @@ def main() -> None:
     parser.add_argument("--kill-rounds", type=int, default=16)
     parser.add_argument("--disk-rounds", type=int, default=8)
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument(
+        "--no-tmpfs",
+        action="store_true",
+        help="full disk by RLIMIT_FSIZE even where a tmpfs mounts",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        run(Path(tmp), args.kill_rounds, args.disk_rounds, random.Random(args.seed))
+        rng = random.Random(args.seed)
+        run(Path(tmp), args.kill_rounds, args.disk_rounds, rng, not args.no_tmpfs)
 
 
 if __name__ == "__main__":

@@ -213,3 +213,28 @@ def test_a_full_disk_leaves_the_previous_export_intact(root: Path, tmp_path) -> 
         assert "the disk is full" in err and "Traceback" not in err, (fmt, err)
         assert intact == "True", fmt
         assert listing == f"filler,q.{fmt}", (fmt, listing)  # no temporary file left
+
+
+LIMITED_XLSX = """
+import errno, resource, sys
+import pandas as pd
+from lfa_qual.export.to_xlsx import write_xlsx
+frame = pd.DataFrame({"text": ["Vi mødes hver tirsdag og taler om eleverne. " * 3] * 3000})
+resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+try:
+    write_xlsx(frame, sys.argv[1])
+except OSError as exc:
+    print(errno.errorcode[exc.errno])
+"""
+
+
+def test_a_full_temporary_folder_while_writing_a_workbook_is_an_os_error(tmp_path) -> None:
+    """openpyxl writes each sheet to the temporary folder first; a full disk or a file size
+    limit there is an OSError (a clear message at the CLI), not lxml's internal error."""
+    proc = subprocess.run(
+        [sys.executable, "-c", LIMITED_XLSX, str(tmp_path / "q.xlsx")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.stdout.strip() == "EFBIG", proc.stderr
