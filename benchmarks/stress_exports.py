@@ -202,7 +202,7 @@ def full_disk(base: Path, root: Path, rounds: int, rng: random.Random, tmpfs: bo
     t0 = time.perf_counter()
     for n in range(rounds):
         fmt = FORMATS[n % len(FORMATS)]
-        room = rng.randint(0, sizes[fmt] - 1)  # less than the new export needs
+        room = rng.randint(1024, sizes[fmt] - 1)  # less than the new export needs
         if use_tmpfs:
             folder = out_dir / f"disk{n}"
             folder.mkdir()

@@ -229,6 +229,11 @@ def _explain(exc: sqlite3.Error, path: Path) -> StoreError:
         # With no space left SQLite often fails growing its -shm or -wal file and says only
         # "disk I/O error"; the free space tells the two apart.
         text = DISK_FULL
+    elif "disk i/o error" in msg and _file_size_limited():
+        text = (
+            "the file size limit of this process (ulimit -f) stopped a write to the project "
+            "store: nothing was written; raise the limit and try again"
+        )
     elif "unable to open" in msg:
         text = "cannot open the project store: check that the folder exists and is writable"
     elif "not a database" in msg or "malformed" in msg:
@@ -248,6 +253,17 @@ def _disk_full(path: Path) -> bool:
         return shutil.disk_usage(path.parent).free < LOW_SPACE_BYTES
     except OSError:
         return False
+
+
+def _file_size_limited() -> bool:
+    """Whether this process may not write files past some size (`ulimit -f`): SQLite reports
+    a write stopped by it only as "disk I/O error"."""
+    try:
+        import resource
+    except ImportError:  # not on this system
+        return False
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return soft != resource.RLIM_INFINITY
 
 
 def _read_only_message(path: Path) -> str:

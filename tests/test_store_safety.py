@@ -232,3 +232,27 @@ def test_code_all_hits_and_accept_on_offsets_from_the_old_text_are_refused(root:
             p.store, cur.lastrowid, "a", text_sha256=p.transcript(INTERVIEW).sha256
         )
         assert p.view(coding).text == "læreren venter"
+
+
+FILE_SIZE_LIMITED = """
+import resource, sys
+from lfa_qual.cli import main
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+sys.exit(main(["code", sys.argv[1], "mindset", "--quote", "Det er fint"]))
+"""
+
+
+def test_a_file_size_limit_is_named_instead_of_a_disk_io_error(root: Path) -> None:
+    for side in root.glob("lfa-qual.db-*"):
+        side.unlink()
+    proc = subprocess.run(
+        [sys.executable, "-c", FILE_SIZE_LIMITED, INTERVIEW],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "the file size limit of this process (ulimit -f)" in proc.stderr, proc.stderr
+    with Project(root) as p:
+        assert [c.code for c in p.codings()] == ["pit"]
