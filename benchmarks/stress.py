@@ -9,6 +9,9 @@
    then edited at random (sentence inserted before a passage, a typo fixed elsewhere, a word
    inserted inside a passage, a coded paragraph deleted, two turns swapped, a turn's speaker
    label changed) and re-imported. Every coding is checked against the truth of the edit.
+4. A large transcript: alignment and anchoring time.
+5./6. Export kills and full-disk exports (`benchmarks/stress_exports.py`): the earlier export
+   must be intact after every failed or killed overwrite.
 
     .venv/bin/python benchmarks/stress.py [--rounds 20] [--trials 8] [--seed 6]
 """
@@ -35,6 +38,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 # The same child processes the tests run: a coder killed at random moments, and two writers.
 sys.path.insert(0, str(REPO / "tests"))
+import stress_exports  # noqa: E402  (beside this file)
 from test_concurrency import release, start_writers  # noqa: E402
 from test_crash import CHILD  # noqa: E402
 
@@ -326,6 +330,8 @@ def main() -> None:
     parser.add_argument("--writers-n", type=int, default=200)
     parser.add_argument("--trials", type=int, default=8)
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--kill-rounds", type=int, default=16)
+    parser.add_argument("--disk-rounds", type=int, default=8)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     print(f"lfa-qual stress test (seed {args.seed}, {os.cpu_count()} CPUs)")
@@ -335,6 +341,8 @@ def main() -> None:
         concurrency(base, args.writers_n)
         reanchoring(base, args.trials, rng)
     big_alignment(rng)
+    with tempfile.TemporaryDirectory() as tmp:
+        stress_exports.run(Path(tmp), args.kill_rounds, args.disk_rounds, rng)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lfa_qual.errors import LfaError, StoreError
+from lfa_qual.schema import SCHEMA_VERSION
 
 LABELS = ("backup", "pre-migration", "pre-reanchor", "before-restore", "pre-import")
 
@@ -142,6 +143,17 @@ def list_backups(db: Path) -> list[Path]:
     return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
 
 
+def newest_backup(db: Path) -> Path | None:
+    """The newest backup beside the store that holds a readable lfa-qual store, or None."""
+    for path in reversed(list_backups(db)):
+        try:
+            inspect(path)
+        except LfaError:
+            continue
+        return path
+    return None
+
+
 def prune(db: Path, label: str, keep: int) -> list[Path]:
     """Delete all but the newest `keep` automatic backups with `label`; returns those deleted."""
     db = Path(db)
@@ -162,8 +174,6 @@ def restore(backup_file: Path, db: Path) -> Path | None:
     """
     backup_file, db = Path(backup_file), Path(db)
     info = inspect(backup_file)
-    from lfa_qual.store import SCHEMA_VERSION
-
     if info.schema_version > SCHEMA_VERSION:
         raise StoreError(
             f"the backup has schema version {info.schema_version}, newer than this lfa-qual "
@@ -184,8 +194,58 @@ def restore(backup_file: Path, db: Path) -> Path | None:
                 side = db.with_name(db.name + suffix)
                 if side.exists():
                     side.replace(safety.with_name(safety.name + suffix))
+    marks = high_water_marks([db, *list_backups(db)])
     try:
         _copy(backup_file, db)
+        _carry_high_water_marks(db, marks)
     except sqlite3.Error as exc:
         raise StoreError(_reason("restore failed", exc), path=db) from None
     return safety
+
+
+# Tables whose ids are never handed out twice (AUTOINCREMENT; schema 3 on).
+NUMBERED = ("codings", "suggestions")
+
+
+def high_water_marks(stores: list[Path]) -> dict[str, int]:
+    """The highest id each numbered table has ever handed out in any of `stores` (unreadable
+    ones are skipped)."""
+    marks: dict[str, int] = {}
+    for path in stores:
+        if not Path(path).is_file():
+            continue
+        try:
+            conn = sqlite3.connect(path, timeout=10)
+            try:
+                rows = conn.execute("SELECT name, seq FROM sqlite_sequence").fetchall()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            continue
+        for name, seq in rows:
+            if name in NUMBERED and isinstance(seq, int):
+                marks[name] = max(marks.get(name, 0), seq)
+    return marks
+
+
+def _carry_high_water_marks(db: Path, marks: dict[str, int]) -> None:
+    """Make the restored store hand out ids above every id the replaced store (or any backup)
+    had used: "coding 3" in a note or an earlier export must not name another passage."""
+    conn = sqlite3.connect(db, timeout=10)
+    try:
+        has_sequence = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
+        ).fetchone()
+        if not has_sequence or not marks:
+            return  # a store older than schema 3: its migration sets the sequence
+        with conn:
+            for name, seq in marks.items():
+                updated = conn.execute(
+                    "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (seq, name)
+                ).rowcount
+                if not updated:
+                    conn.execute(
+                        "INSERT INTO sqlite_sequence(name, seq) VALUES (?, ?)", (name, seq)
+                    )
+    finally:
+        conn.close()

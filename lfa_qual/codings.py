@@ -27,12 +27,35 @@ class Coding:
     source: str
     memo: str = ""
     status: str = "ok"
+    coded_text: str | None = None  # the passage when it was coded (re-anchoring keeps it true)
 
 
 CODING_SELECT = (
     "SELECT c.id, c.guid, t.interview, c.start, c.end, c.code_id AS code, c.coder, c.created,"
-    " c.source, c.memo, c.status FROM codings c JOIN transcripts t ON t.id = c.transcript_id"
+    " c.source, c.memo, c.status, c.coded_text"
+    " FROM codings c JOIN transcripts t ON t.id = c.transcript_id"
 )
+
+
+class StaleText(LfaError):
+    """The transcript's text changed after the offsets of an action were taken from it."""
+
+
+def check_text(conn: sqlite3.Connection, tid: int, interview: str, sha256: str | None) -> None:
+    """Refuse an action whose offsets (or whose view of the codings) were taken from another
+    version of the transcript's text: another process has re-read the edited file and moved
+    the codings meanwhile, so the offsets now point at other words. Run inside the action's
+    transaction, so that no re-anchoring can come between the check and the write."""
+    if sha256 is None:
+        return
+    row = conn.execute("SELECT sha256 FROM transcripts WHERE id = ?", (tid,)).fetchone()
+    if row is not None and row["sha256"] != sha256:
+        raise StaleText(
+            f"the text of {interview!r} has changed since it was shown (its file was edited "
+            "and re-read by another lfa-qual); nothing was changed: look at the new text and "
+            "select the passage again",
+            field="transcript",
+        )
 
 
 def _row_to_coding(row: sqlite3.Row) -> Coding:
@@ -58,13 +81,17 @@ def add_coding(
     *,
     memo: str = "",
     source: str = "manual",
+    text_sha256: str | None = None,
 ) -> Coding:
+    """Code `start..end` of `interview`. `text_sha256`: the hash of the text the offsets were
+    taken from; the coding is refused (StaleText) if the stored text is another."""
     if source not in SOURCES:
         raise LfaError(f"source must be one of {SOURCES}", field="source")
     if not coder.strip():
         raise LfaError("a coding needs a coder name", field="coder")
     tid = transcript_id(store, interview)
     with store.transaction() as conn:
+        check_text(conn, tid, interview, text_sha256)
         row = conn.execute("SELECT text FROM transcripts WHERE id = ?", (tid,)).fetchone()
         text = row["text"]
         if not (0 <= start < end <= len(text)):
@@ -90,9 +117,9 @@ def add_coding(
                 f"that passage already has code {code!r} by coder {coder!r} (coding {dup['id']})"
             )
         cur = conn.execute(
-            "INSERT INTO codings(guid, transcript_id, start, end, code_id, coder, created, source, memo)"
-            " VALUES (?,?,?,?,?,?,?,?,?)",
-            (new_guid(), tid, start, end, code, coder, now(), source, memo),
+            "INSERT INTO codings(guid, transcript_id, start, end, code_id, coder, created, source,"
+            " memo, coded_text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (new_guid(), tid, start, end, code, coder, now(), source, memo, text[start:end]),
         )
         coding_id = int(cur.lastrowid)
     return get_coding(store, coding_id)
@@ -135,24 +162,40 @@ def get_coding(store: Store, coding_id: int) -> Coding:
     return _row_to_coding(row)
 
 
-def remove_coding(store: Store, coding_id: int) -> Coding:
+def _check_coding_text(conn: sqlite3.Connection, coding: Coding, sha256: str | None) -> None:
+    if sha256 is None:
+        return
+    row = conn.execute("SELECT transcript_id FROM codings WHERE id = ?", (coding.id,)).fetchone()
+    if row is not None:
+        check_text(conn, row["transcript_id"], coding.interview, sha256)
+
+
+def remove_coding(store: Store, coding_id: int, text_sha256: str | None = None) -> Coding:
+    """Remove a coding; `text_sha256` (the text it was picked on) as in `add_coding`."""
     coding = get_coding(store, coding_id)
     with store.transaction() as conn:
+        _check_coding_text(conn, coding, text_sha256)
         conn.execute("UPDATE suggestions SET coding_id = NULL WHERE coding_id = ?", (coding_id,))
         conn.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
     return coding
 
 
-def set_coding_memo(store: Store, coding_id: int, memo: str) -> Coding:
-    get_coding(store, coding_id)
+def set_coding_memo(
+    store: Store, coding_id: int, memo: str, text_sha256: str | None = None
+) -> Coding:
+    coding = get_coding(store, coding_id)
     with store.transaction() as conn:
+        _check_coding_text(conn, coding, text_sha256)
         conn.execute("UPDATE codings SET memo = ? WHERE id = ?", (memo, coding_id))
     return get_coding(store, coding_id)
 
 
-def change_coding_code(store: Store, coding_id: int, code: str) -> Coding:
-    get_coding(store, coding_id)
+def change_coding_code(
+    store: Store, coding_id: int, code: str, text_sha256: str | None = None
+) -> Coding:
+    coding = get_coding(store, coding_id)
     with store.transaction() as conn:
+        _check_coding_text(conn, coding, text_sha256)
         if conn.execute("SELECT 1 FROM codes WHERE id = ?", (code,)).fetchone() is None:
             raise LfaError(f"unknown code {code!r}", field="code")
         conn.execute("UPDATE codings SET code_id = ? WHERE id = ?", (code, coding_id))

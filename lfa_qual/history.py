@@ -60,7 +60,8 @@ def coding_state(coding: Coding | None) -> State:
     number (ids are never handed out twice, so that number is still free)."""
     if coding is None:
         return None
-    return {"id": coding.id, **{f: getattr(coding, f) for f in FIELDS}}
+    # The coded text too: undo or redo puts a coding back only where its passage still is.
+    return {"id": coding.id, **{f: getattr(coding, f) for f in FIELDS}, "text": coding.coded_text}
 
 
 def _coding_state(conn: sqlite3.Connection, guid: str) -> State:
@@ -212,10 +213,20 @@ def _apply_coding(
         if current is not None:
             raise _conflict(verb, label, "the coding exists already")
         tid = conn.execute(
-            "SELECT id FROM transcripts WHERE interview = ?", (want["interview"],)
+            "SELECT id, text FROM transcripts WHERE interview = ?", (want["interview"],)
         ).fetchone()
         if tid is None:
             raise _conflict(verb, label, f"transcript {want['interview']!r} is gone")
+        passage = tid["text"][want["start"] : want["end"]]
+        if want.get("text") is not None and passage != want["text"]:
+            # The transcript was edited and its codings re-anchored after the action: the
+            # logged offsets now point at other words.
+            raise _conflict(
+                verb,
+                label,
+                f"the text of {want['interview']!r} has changed since, and the passage is no "
+                "longer at those offsets; code it again",
+            )
         own_id = want.get("id")  # absent in entries logged before ids were kept
         if (
             own_id is not None
@@ -224,7 +235,7 @@ def _apply_coding(
             own_id = None
         cur = conn.execute(
             "INSERT INTO codings(id, guid, transcript_id, start, end, code_id, coder, created,"
-            " source, memo, status) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " source, memo, status, coded_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 own_id,
                 guid,
@@ -237,6 +248,7 @@ def _apply_coding(
                 want["source"],
                 want["memo"],
                 want["status"],
+                passage,
             ),
         )
         return None if own_id is not None else int(cur.lastrowid)
@@ -314,9 +326,20 @@ def _atomic(func: F) -> F:
 
 @_atomic
 def code(
-    store: Store, interview: str, start: int, end: int, code_id: str, coder: str, memo: str = ""
+    store: Store,
+    interview: str,
+    start: int,
+    end: int,
+    code_id: str,
+    coder: str,
+    memo: str = "",
+    text_sha256: str | None = None,
 ) -> Coding:
-    coding = ops.add_coding(store, interview, start, end, code_id, coder, memo=memo)
+    """`text_sha256`, here and below: the hash of the text the offsets or the coding were
+    picked on; the action is refused (codings.StaleText) if the stored text is another."""
+    coding = ops.add_coding(
+        store, interview, start, end, code_id, coder, memo=memo, text_sha256=text_sha256
+    )
     record(
         store,
         "code",
@@ -329,17 +352,30 @@ def code(
 
 @_atomic
 def code_many(
-    store: Store, spans: list[tuple[str, int, int]], code_id: str, coder: str
+    store: Store,
+    spans: list[tuple[str, int, int]],
+    code_id: str,
+    coder: str,
+    text_sha256: dict[str, str] | None = None,
 ) -> tuple[list[Coding], list[str]]:
     """Code many (interview, start, end) spans as one undoable action.
 
     Returns the new codings and one message per span that was skipped (e.g. already coded).
+    `text_sha256` maps each interview to the hash of the text its spans were found in; if one
+    has changed since, nothing at all is coded (StaleText).
     """
     done: list[Coding] = []
     skipped: list[str] = []
+    hashes = text_sha256 or {}
     for interview, start, end in spans:
         try:
-            done.append(ops.add_coding(store, interview, start, end, code_id, coder))
+            done.append(
+                ops.add_coding(
+                    store, interview, start, end, code_id, coder, text_sha256=hashes.get(interview)
+                )
+            )
+        except ops.StaleText:
+            raise
         except LfaError as exc:
             skipped.append(f"{interview} {start}..{end}: {exc.message}")
     if done:
@@ -354,8 +390,8 @@ def code_many(
 
 
 @_atomic
-def uncode(store: Store, coding_id: int, coder: str) -> Coding:
-    coding = ops.remove_coding(store, coding_id)
+def uncode(store: Store, coding_id: int, coder: str, text_sha256: str | None = None) -> Coding:
+    coding = ops.remove_coding(store, coding_id, text_sha256)
     record(
         store,
         "uncode",
@@ -367,9 +403,11 @@ def uncode(store: Store, coding_id: int, coder: str) -> Coding:
 
 
 @_atomic
-def change_code(store: Store, coding_id: int, code_id: str, coder: str) -> Coding:
+def change_code(
+    store: Store, coding_id: int, code_id: str, coder: str, text_sha256: str | None = None
+) -> Coding:
     before = ops.get_coding(store, coding_id)
-    after = ops.change_coding_code(store, coding_id, code_id)
+    after = ops.change_coding_code(store, coding_id, code_id, text_sha256)
     record(
         store,
         "change_code",
@@ -381,9 +419,11 @@ def change_code(store: Store, coding_id: int, code_id: str, coder: str) -> Codin
 
 
 @_atomic
-def set_memo(store: Store, coding_id: int, memo: str, coder: str) -> Coding:
+def set_memo(
+    store: Store, coding_id: int, memo: str, coder: str, text_sha256: str | None = None
+) -> Coding:
     before = ops.get_coding(store, coding_id)
-    after = ops.set_coding_memo(store, coding_id, memo)
+    after = ops.set_coding_memo(store, coding_id, memo, text_sha256)
     record(
         store,
         "memo",
@@ -396,11 +436,18 @@ def set_memo(store: Store, coding_id: int, memo: str, coder: str) -> Coding:
 
 @_atomic
 def accept(
-    store: Store, suggestion_id: int, coder: str, start: int | None = None, end: int | None = None
+    store: Store,
+    suggestion_id: int,
+    coder: str,
+    start: int | None = None,
+    end: int | None = None,
+    text_sha256: str | None = None,
 ) -> Coding:
     """Accept a suggestion (optionally with an adjusted span) as one undoable action."""
     guid, before = suggestion_state(store, suggestion_id)
-    coding = accept_suggestion(store, suggestion_id, coder, start=start, end=end)
+    coding = accept_suggestion(
+        store, suggestion_id, coder, start=start, end=end, text_sha256=text_sha256
+    )
     _, after = suggestion_state(store, suggestion_id)
     record(
         store,

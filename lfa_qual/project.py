@@ -319,15 +319,26 @@ class Project:
         coder: str | None = None,
         source: str = "manual",
     ) -> Coding:
+        transcript = self.transcript(interview)
         if quote is not None:
             if start is not None or end is not None:
                 raise LfaError("give either a quote or start and end, not both", field="span")
-            t = self.transcript(interview)
-            start, end = coding_ops.find_quote(t.text, quote, occurrence, partial(place, t))
+            start, end = coding_ops.find_quote(
+                transcript.text, quote, occurrence, partial(place, transcript)
+            )
         if start is None or end is None:
             raise LfaError("give either --start and --end or --quote", field="span")
+        # The offsets belong to this text: refused if another process re-anchors meanwhile.
         return coding_ops.add_coding(
-            self.store, interview, start, end, code, coder or self.coder, memo=memo, source=source
+            self.store,
+            interview,
+            start,
+            end,
+            code,
+            coder or self.coder,
+            memo=memo,
+            source=source,
+            text_sha256=transcript.sha256,
         )
 
     def uncode(self, coding_id: int) -> Coding:

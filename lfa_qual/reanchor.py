@@ -315,7 +315,7 @@ def reanchor_rows(
     """
     result = ReanchorResult(interview)
     codings = conn.execute(
-        "SELECT id, start, end, code_id, status, old_text, review_note FROM codings"
+        "SELECT id, start, end, code_id, status, old_text, review_note, coded_text FROM codings"
         " WHERE transcript_id = ? ORDER BY start, id",
         (tid,),
     ).fetchall()
@@ -348,11 +348,18 @@ def reanchor_rows(
             first_coded = c["old_text"] if pending else passage
             conn.execute(
                 "UPDATE codings SET start=?, end=?, status='needs_review', old_text=?,"
-                " review_note=? WHERE id=?",
-                (a.start, a.end, first_coded, a.reason, c["id"]),
+                " review_note=?, coded_text=? WHERE id=?",
+                (a.start, a.end, first_coded, a.reason, new.text[a.start : a.end], c["id"]),
             )
-        elif (a.start, a.end) != (c["start"], c["end"]):
-            conn.execute("UPDATE codings SET start=?, end=? WHERE id=?", (a.start, a.end, c["id"]))
+        elif (a.start, a.end) != (c["start"], c["end"]) or c["coded_text"] != (
+            new.text[a.start : a.end]
+        ):
+            # coded_text follows the span, so that `verify` can tell a coding left on other
+            # words (which only a bug or a hand-edited store can make) from one moved here.
+            conn.execute(
+                "UPDATE codings SET start=?, end=?, coded_text=? WHERE id=?",
+                (a.start, a.end, new.text[a.start : a.end], c["id"]),
+            )
     for sg in suggestions:
         a = anchor_span(alignment, sg["start"], sg["end"], new)
         if sg["status"] == "open" and a.outcome == REVIEW:

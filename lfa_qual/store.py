@@ -1,192 +1,28 @@
 """The project store: one SQLite file, WAL mode, one short transaction per user action.
 
 Domain modules (importer, codings, codebook_sync, …) run their SQL through `Store.transaction()`
-and `Store.read()`; this module owns the connection, the schema and its migrations, and turns
+and `Store.read()`; this module owns the connection, runs the migrations of `schema`, and turns
 SQLite's failures into messages a user can act on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import sqlite3
+import stat
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from lfa_qual.backup import newest_backup
 from lfa_qual.errors import LfaError, StoreError
+from lfa_qual.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_S = 10.0
-
-MIGRATIONS: list[str] = [
-    # 1: the first release.
-    """
-    CREATE TABLE transcripts(
-        id INTEGER PRIMARY KEY,
-        guid TEXT NOT NULL UNIQUE,
-        interview TEXT NOT NULL UNIQUE,
-        school TEXT NOT NULL,
-        date TEXT NOT NULL,
-        kind TEXT NOT NULL DEFAULT '',
-        source TEXT NOT NULL,
-        text TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        words INTEGER NOT NULL DEFAULT 0,
-        pages INTEGER NOT NULL DEFAULT 0,
-        imported_at TEXT NOT NULL
-    );
-    CREATE TABLE speakers(
-        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
-        label TEXT NOT NULL,
-        role TEXT NOT NULL,
-        grade TEXT,
-        interviewer INTEGER NOT NULL DEFAULT 0,
-        position INTEGER NOT NULL,
-        PRIMARY KEY(transcript_id, label)
-    );
-    CREATE TABLE turns(
-        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
-        idx INTEGER NOT NULL,
-        label TEXT NOT NULL,
-        start INTEGER NOT NULL,
-        end INTEGER NOT NULL,
-        page INTEGER,
-        timestamp TEXT,
-        PRIMARY KEY(transcript_id, idx)
-    );
-    CREATE TABLE paragraphs(
-        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
-        turn_idx INTEGER NOT NULL,
-        start INTEGER NOT NULL,
-        end INTEGER NOT NULL,
-        page INTEGER,
-        PRIMARY KEY(transcript_id, start)
-    );
-    CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE codes(
-        id TEXT PRIMARY KEY,
-        guid TEXT NOT NULL UNIQUE,
-        parent TEXT,
-        label TEXT NOT NULL,
-        description TEXT NOT NULL DEFAULT '',
-        color TEXT NOT NULL,
-        position INTEGER NOT NULL
-    );
-    CREATE TABLE codings(
-        id INTEGER PRIMARY KEY,
-        guid TEXT NOT NULL UNIQUE,
-        transcript_id INTEGER NOT NULL REFERENCES transcripts(id),
-        start INTEGER NOT NULL,
-        end INTEGER NOT NULL,
-        code_id TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE,
-        coder TEXT NOT NULL,
-        created TEXT NOT NULL,
-        source TEXT NOT NULL CHECK (source IN ('manual', 'suggestion')),
-        memo TEXT NOT NULL DEFAULT '',
-        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'needs_review')),
-        old_text TEXT,
-        CHECK (start >= 0 AND end > start)
-    );
-    CREATE INDEX codings_by_transcript ON codings(transcript_id, start);
-    CREATE INDEX codings_by_code ON codings(code_id);
-    CREATE TABLE memos(
-        id INTEGER PRIMARY KEY,
-        guid TEXT NOT NULL UNIQUE,
-        target_kind TEXT NOT NULL CHECK (target_kind IN ('code', 'transcript', 'project')),
-        target TEXT NOT NULL,
-        text TEXT NOT NULL,
-        author TEXT NOT NULL,
-        updated TEXT NOT NULL,
-        UNIQUE(target_kind, target)
-    );
-    CREATE TABLE suggestions(
-        id INTEGER PRIMARY KEY,
-        guid TEXT NOT NULL UNIQUE,
-        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
-        start INTEGER NOT NULL,
-        end INTEGER NOT NULL,
-        code_id TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE ON DELETE CASCADE,
-        score REAL NOT NULL,
-        evidence TEXT NOT NULL,
-        pipeline TEXT NOT NULL,
-        created TEXT NOT NULL,
-        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
-        decided_by TEXT,
-        decided_at TEXT,
-        coding_id INTEGER REFERENCES codings(id) ON DELETE SET NULL
-    );
-    CREATE INDEX suggestions_by_transcript ON suggestions(transcript_id, start);
-    CREATE TABLE actions(
-        id INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL,
-        payload TEXT NOT NULL,
-        coder TEXT NOT NULL,
-        created TEXT NOT NULL,
-        undone INTEGER NOT NULL DEFAULT 0
-    );
-    """,
-    # 2: why a re-anchored coding needs review (lfa_qual.reanchor).
-    """
-    ALTER TABLE codings ADD COLUMN review_note TEXT
-    """,
-    # 3: coding and suggestion ids are never handed out twice (AUTOINCREMENT): an id in a note
-    # or an earlier export keeps naming the same passage after `uncode` or a new `suggest` run.
-    # The tables are rebuilt with their rows, ids and links; `migrate` turns foreign keys off
-    # around it (a DROP would otherwise unlink suggestions from their codings).
-    """
-    CREATE TABLE codings_v3(
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        guid TEXT NOT NULL UNIQUE,
-        transcript_id INTEGER NOT NULL REFERENCES transcripts(id),
-        start INTEGER NOT NULL,
-        end INTEGER NOT NULL,
-        code_id TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE,
-        coder TEXT NOT NULL,
-        created TEXT NOT NULL,
-        source TEXT NOT NULL CHECK (source IN ('manual', 'suggestion')),
-        memo TEXT NOT NULL DEFAULT '',
-        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'needs_review')),
-        old_text TEXT,
-        review_note TEXT,
-        CHECK (start >= 0 AND end > start)
-    );
-    INSERT INTO codings_v3(id, guid, transcript_id, start, end, code_id, coder, created, source,
-        memo, status, old_text, review_note)
-        SELECT id, guid, transcript_id, start, end, code_id, coder, created, source,
-        memo, status, old_text, review_note FROM codings;
-    DROP TABLE codings;
-    ALTER TABLE codings_v3 RENAME TO codings;
-    CREATE INDEX codings_by_transcript ON codings(transcript_id, start);
-    CREATE INDEX codings_by_code ON codings(code_id);
-    CREATE TABLE suggestions_v3(
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        guid TEXT NOT NULL UNIQUE,
-        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
-        start INTEGER NOT NULL,
-        end INTEGER NOT NULL,
-        code_id TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE ON DELETE CASCADE,
-        score REAL NOT NULL,
-        evidence TEXT NOT NULL,
-        pipeline TEXT NOT NULL,
-        created TEXT NOT NULL,
-        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
-        decided_by TEXT,
-        decided_at TEXT,
-        coding_id INTEGER REFERENCES codings(id) ON DELETE SET NULL
-    );
-    INSERT INTO suggestions_v3 SELECT id, guid, transcript_id, start, end, code_id, score,
-        evidence, pipeline, created, status, decided_by, decided_at, coding_id FROM suggestions;
-    DROP TABLE suggestions;
-    ALTER TABLE suggestions_v3 RENAME TO suggestions;
-    CREATE INDEX suggestions_by_transcript ON suggestions(transcript_id, start)
-    """,
-    # 4: a suggestion's evidence may name the anchor example it shares words with (kind
-    # "example", field "example"). No table changes; the version tells an older lfa-qual, which
-    # cannot read such evidence, to ask for an upgrade instead of failing on it.
-    "SELECT 1",
-]
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def new_guid() -> str:
@@ -206,16 +42,114 @@ def _explain(exc: sqlite3.Error, path: Path) -> StoreError:
             f"{BUSY_TIMEOUT_S:.0f} s; try again when it has finished"
         )
     elif "readonly" in msg or "read-only" in msg:
-        text = "the project store is read-only: check the folder's and file's permissions"
-    elif "full" in msg:
-        text = "the disk is full: nothing was written; free some space and try again"
+        text = _read_only_message(path)
+    elif "full" in msg or ("disk i/o error" in msg and _disk_full(path)):
+        # With no space left SQLite often fails growing its -shm or -wal file and says only
+        # "disk I/O error"; the free space tells the two apart.
+        text = DISK_FULL
+    elif "disk i/o error" in msg and _file_size_limited():
+        text = (
+            "the file size limit of this process (ulimit -f) stopped a write to the project "
+            "store: nothing was written; raise the limit and try again"
+        )
     elif "unable to open" in msg:
         text = "cannot open the project store: check that the folder exists and is writable"
     elif "not a database" in msg or "malformed" in msg:
-        text = "the project store is damaged or not an lfa-qual store; restore a backup"
+        text = damaged_message(path, "the project store is damaged or not an lfa-qual store")
     else:
         text = f"the project store failed: {exc}"
     return StoreError(text, path=path)
+
+
+DISK_FULL = "the disk is full: nothing was written; free some space and try again"
+# Below this much free space an I/O error of the store is taken to be a full disk.
+LOW_SPACE_BYTES = 1 << 20
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
+
+
+def _file_size_limited() -> bool:
+    """Whether this process may not write files past some size (`ulimit -f`): SQLite reports
+    a write stopped by it only as "disk I/O error"."""
+    try:
+        import resource
+    except ImportError:  # not on this system
+        return False
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return soft != resource.RLIM_INFINITY
+
+
+def _read_only_message(path: Path) -> str:
+    """Name the file that is read-only: a -shm or -wal left read-only after the store itself
+    was made writable again keeps the whole project read-only."""
+    for suffix in ("-shm", "-wal"):
+        side = path.with_name(path.name + suffix)
+        try:
+            writable = side.stat().st_mode & stat.S_IWUSR and os.access(side, os.W_OK)
+        except OSError:
+            continue
+        if not writable:
+            return (
+                f"the project store's companion file {side} is read-only, so the store is too: "
+                f"make it writable (chmod u+w '{side}'), or delete it while no lfa-qual is "
+                "running (SQLite makes a new one)"
+            )
+    return "the project store is read-only: check the folder's and file's permissions"
+
+
+def damaged_message(path: Path, what: str = "the project store is damaged") -> str:
+    """`what` (the store is damaged …) with the way back: the newest backup beside it."""
+    found = newest_backup(path)
+    if found is None:
+        return (
+            f"{what}; restore a backup: none found beside it (if the project is new and "
+            "holds nothing yet, move the file aside and run the command again)"
+        )
+    return f"{what}; restore a backup: the newest beside it is `lfa-qual restore '{found.name}'`"
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_store_file(path: Path, wait_s: float = 2.0) -> None:
+    """Refuse a store file that exists but is empty or not SQLite: SQLite would silently
+    make an empty store of an empty file, and the next sync would re-import the transcripts
+    without their codings. A store another process is creating is empty for a moment, so a
+    new empty file is given `wait_s` to grow."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            st = path.stat()
+        except OSError:
+            return  # missing (a new store) or unreadable: SQLite says which
+        if not stat.S_ISREG(st.st_mode):
+            return
+        if st.st_size > 0:
+            break
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return  # SQLite recovers the content from the write-ahead log
+        if time.monotonic() > deadline or time.time() - st.st_mtime > wait_s:
+            raise StoreError(
+                damaged_message(path, "the project store is damaged (the file is empty, 0 bytes)"),
+                path=path,
+            )
+        time.sleep(0.05)
+    try:
+        with path.open("rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError:
+        return
+    if header != SQLITE_HEADER:
+        raise StoreError(
+            damaged_message(path, "the project store is damaged or not an lfa-qual store"),
+            path=path,
+        )
 
 
 class Store:
@@ -230,6 +164,7 @@ class Store:
     ) -> None:
         self.path = Path(path)
         self._depth = 0  # nesting of transaction() blocks
+        check_store_file(self.path)
         try:
             self.conn = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
@@ -276,9 +211,19 @@ class Store:
             ).fetchone()
             if row is None:
                 return 0
-            return int(self.conn.execute("SELECT version FROM schema_version").fetchone()[0])
+            value = self.conn.execute("SELECT version FROM schema_version").fetchone()
         except sqlite3.Error as exc:
             raise _explain(exc, self.path) from None
+        try:
+            return int(value[0])
+        except (TypeError, ValueError):
+            raise StoreError(
+                damaged_message(
+                    self.path,
+                    "the project store is damaged (its schema_version is empty or not a number)",
+                ),
+                path=self.path,
+            ) from None
 
     def migrate(self, before_migration: Callable[[Path], None] | None = None) -> None:
         current = self.version

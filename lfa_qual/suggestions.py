@@ -147,8 +147,10 @@ def accept_suggestion(
     coder: str,
     start: int | None = None,
     end: int | None = None,
+    text_sha256: str | None = None,
 ) -> Coding:
-    """Code the suggested span (or an adjusted one) and record the decision, in one transaction."""
+    """Code the suggested span (or an adjusted one) and record the decision, in one transaction.
+    `text_sha256`: the hash of the text an adjusted span was taken from (see `add_coding`)."""
     if not coder.strip():
         raise LfaError("a decision needs a coder name", field="coder")
     with store.transaction() as conn:
@@ -165,6 +167,7 @@ def accept_suggestion(
             row["code_id"],
             coder,
             source="suggestion",
+            text_sha256=text_sha256,
         )
         conn.execute(
             "UPDATE suggestions SET status='accepted', decided_by=?, decided_at=?, coding_id=?"

@@ -31,7 +31,6 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "lfa_qual.codings",
             "lfa_qual.reanchor",
             "lfa_qual.codebook_sync",
-            "lfa_qual.backup",
             "lfa_qual.readers",
             "lfa_qual.subtitles",
             "lfa_qual.docx_reader",
@@ -45,6 +44,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "storage and text utilities",
         (
             "lfa_qual.store",
+            "lfa_qual.schema",
+            "lfa_qual.backup",
             "lfa_qual.outputs",
             "lfa_qual.textfile",
             "lfa_qual.text",

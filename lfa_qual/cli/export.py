@@ -20,6 +20,7 @@ from lfa_qual import wording
 from lfa_qual.cli.core import open_project
 from lfa_qual.errors import LfaError
 from lfa_qual.export import QUOTE_FORMATS
+from lfa_qual.outputs import export_file, export_text, prepare_export
 
 TABLE_FORMATS = ("table", "md", "csv", "xlsx")
 BINARY = ("docx", "xlsx")
@@ -96,6 +97,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     g.add_argument("--cols", choices=DIMENSIONS[1:], default="school")
     g.add_argument("--count", choices=COUNTS, default="codings")
     g.add_argument("--out", type=Path, default=Path("figurer"), help="folder (default: figurer)")
+    _force_option(g)
     _coder_options(g)
     g.set_defaults(func=cmd_export_figures)
 
@@ -165,7 +167,17 @@ def _output_options(p: argparse.ArgumentParser, formats: tuple[str, ...], defaul
         help=f"output format (default: from --out's extension, else {default})",
     )
     p.add_argument("--out", type=Path, help="output file (default: standard output)")
+    _force_option(p)
     p.set_defaults(default_format=default)
+
+
+def _force_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing output file that is not an earlier lfa-qual export "
+        "(an earlier export, unchanged since, is replaced without it)",
+    )
 
 
 SUFFIX_FORMATS = {"md": "md", "markdown": "md", "docx": "docx", "xlsx": "xlsx", "csv": "csv"}
@@ -202,15 +214,14 @@ def output_format(args: argparse.Namespace, formats: tuple[str, ...]) -> str:
 
 
 @contextmanager
-def text_output(path: Path | None, newline: str | None = None) -> Iterator[TextIO]:
+def text_output(
+    project, path: Path | None, force: bool, newline: str | None = None
+) -> Iterator[TextIO]:
+    """Standard output, or a file written safely (see `lfa_qual.outputs`)."""
     if path is None:
         yield sys.stdout
         return
-    try:
-        stream = path.open("w", encoding="utf-8", newline=newline)
-    except OSError as exc:
-        raise LfaError(f"cannot write the file: {exc.strerror}", path=path) from None
-    with stream:
+    with export_text(project, path, force=force, newline=newline) as stream:
         yield stream
 
 
@@ -229,11 +240,13 @@ def cmd_export_quotes(args: argparse.Namespace) -> int:
         needs_review=args.include_needs_review,
     )
     with open_project(args) as project:
+        if args.out is not None:  # refuse a bad --out before the work, not after it
+            prepare_export(project, args.out, force=args.force)
         sync(project, args)
         quotes = quotes_frame(project, filters, keys, args.max_words)
         if quotes.empty:
             print(f"lfa-qual: {_nothing(project)}", file=sys.stderr)
-        write_quotes(quotes, keys, fmt, args.out, args.title)
+        write_quotes(project, quotes, keys, fmt, args.out, args.title, force=args.force)
     if args.out is not None:
         themes = quotes["theme"].nunique() if len(quotes) else 0
         print(f"wrote {len(quotes)} quote(s) in {themes} theme(s) to {args.out}", file=sys.stderr)
@@ -283,35 +296,48 @@ def _nothing(project) -> str:
     return "no quotes: no coding matches the filters"
 
 
-def write_quotes(quotes, keys: list[str], fmt: str, out: Path | None, title: str | None) -> None:
+def write_quotes(
+    project,
+    quotes,
+    keys: list[str],
+    fmt: str,
+    out: Path | None,
+    title: str | None,
+    *,
+    force: bool = False,
+) -> None:
     if fmt == "docx":
         from lfa_qual.export.to_docx import write_docx
 
-        write_docx(quotes, keys, out, title)
+        with export_file(project, out, force=force) as path:
+            write_docx(quotes, keys, path, title)
     elif fmt == "xlsx":
         from lfa_qual.export.to_xlsx import write_xlsx
 
-        write_xlsx(quotes, out)
+        with export_file(project, out, force=force) as path:
+            write_xlsx(quotes, path)
     elif fmt == "md":
         from lfa_qual.export.to_md import write_md
 
-        with text_output(out) as stream:
+        with text_output(project, out, force) as stream:
             if title:
                 stream.write(f"# {title}\n\n")
             write_md(quotes, [*keys], stream, level_offset=1 if title else 0)
     elif fmt == "csv":
         from lfa_qual.export.to_csv import write_csv
 
-        with text_output(out, newline="") as stream:
+        with text_output(project, out, force, newline="") as stream:
             write_csv(quotes, stream)
     else:
         from lfa_qual.export.to_json import write_json
 
-        with text_output(out) as stream:
+        with text_output(project, out, force) as stream:
             write_json(quotes, stream)
 
 
-def write_table(table, fmt: str, out: Path | None, percent: bool, sheet: str) -> None:
+def write_table(
+    project, table, fmt: str, out: Path | None, percent: bool, sheet: str, force: bool = False
+) -> None:
     from lfa_qual.export import tables
 
     if fmt != "csv":  # CSV keeps the ids (code, school) for scripts; the others are read
@@ -319,13 +345,14 @@ def write_table(table, fmt: str, out: Path | None, percent: bool, sheet: str) ->
     if fmt == "xlsx":
         from lfa_qual.export.to_xlsx import write_xlsx
 
-        write_xlsx(table.round(2) if percent else table, out, sheet=sheet, index=True)
+        with export_file(project, out, force=force) as path:
+            write_xlsx(table.round(2) if percent else table, path, sheet=sheet, index=True)
         return
     writers: dict[str, Callable] = {
         "md": tables.write_md_table,
         "csv": tables.write_csv_table,
     }
-    with text_output(out, newline="" if fmt == "csv" else None) as stream:
+    with text_output(project, out, force, newline="" if fmt == "csv" else None) as stream:
         if fmt == "table":
             stream.write(tables.render_text(table, percent) + "\n")
         else:
@@ -337,11 +364,15 @@ def cmd_export_frequencies(args: argparse.Namespace) -> int:
 
     fmt = output_format(args, TABLE_FORMATS)
     with open_project(args) as project:
+        if args.out is not None:
+            prepare_export(project, args.out, force=args.force)
         sync(project, args)
         filters = _table_filters(args)
         table = frequency_table(project, args.rows, args.cols, args.count, args.percent, filters)
         table = _code_names(table, project, args, fmt)
-    write_table(table, fmt, args.out, args.percent, sheet="Frekvenser")
+        write_table(
+            project, table, fmt, args.out, args.percent, sheet="Frekvenser", force=args.force
+        )
     return 0
 
 
@@ -350,10 +381,12 @@ def cmd_export_cooccurrence(args: argparse.Namespace) -> int:
 
     fmt = output_format(args, TABLE_FORMATS)
     with open_project(args) as project:
+        if args.out is not None:
+            prepare_export(project, args.out, force=args.force)
         sync(project, args)
         matrix = cooccurrence(project, args.within, _table_filters(args))
         matrix = _code_names(matrix, project, args, fmt)
-    write_table(matrix, fmt, args.out, False, sheet="Samforekomst")
+        write_table(project, matrix, fmt, args.out, False, sheet="Samforekomst", force=args.force)
     return 0
 
 
@@ -363,7 +396,9 @@ def cmd_export_figures(args: argparse.Namespace) -> int:
     with open_project(args) as project:
         sync(project, args)
         filters = _table_filters(args)
-        paths = write_figures(project, args.out, cols=args.cols, count=args.count, filters=filters)
+        paths = write_figures(
+            project, args.out, cols=args.cols, count=args.count, filters=filters, force=args.force
+        )
     for path in paths:
         print(path)
     return 0

@@ -10,6 +10,7 @@ from lfa_qual.backup import backup, inspect, list_backups, restore
 from lfa_qual.cli.core import check_known, open_project, print_report_notes
 from lfa_qual.cli.table import render_table, write_csv, write_json
 from lfa_qual.codings import NO_SPEECH_WHERE, get_coding
+from lfa_qual.config import CONFIG_NAME
 from lfa_qual.errors import LfaError
 from lfa_qual.reanchor import mark_reviewed, needs_review
 
@@ -72,6 +73,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
                 except LfaError as exc:
                     print(f"backup: {path}  ({exc.message})")
             return 0
+        require_store(project)
         _ = project.store  # opens (and migrates) the store, so that a backup is of a current store
         out = backup(db, args.out)
         print(_describe("backed up to", out))
@@ -180,8 +182,30 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def require_store(project) -> None:
+    """Refuse to check or copy a store that is not there: opening it would create an empty
+    one (and, outside a project, a stray lfa-qual.db) and report it fine."""
+    if not (project.root / CONFIG_NAME).is_file():
+        raise LfaError(
+            f"not an lfa-qual project (no {CONFIG_NAME} here); run this in the project folder "
+            "or give --project FOLDER",
+            path=project.root,
+        )
+    if not project.db_path.exists():
+        raise LfaError(
+            "the project has no store yet (nothing imported or coded): nothing to check",
+            path=project.db_path,
+        )
+
+
+def _short(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     with open_project(args) as project:
+        require_store(project)
         store = project.store
         problems: list[str] = []
         if not store.integrity_ok():
@@ -191,6 +215,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
             " WHERE c.end > length(t.text) OR c.start < 0 OR c.end <= c.start"
         )
         problems += [f"coding {r['id']} in {r['interview']} lies outside its text" for r in outside]
+        shifted = store.read(
+            "SELECT c.id, c.code_id, c.start, c.end, c.coded_text, t.interview,"
+            " substr(t.text, c.start + 1, c.end - c.start) AS now FROM codings c"
+            " JOIN transcripts t ON t.id = c.transcript_id WHERE c.coded_text IS NOT NULL"
+            " AND c.coded_text != substr(t.text, c.start + 1, c.end - c.start) ORDER BY c.id"
+        )
+        problems += [
+            f"coding {r['id']} ({r['code_id']}) in {r['interview']} [{r['start']}:{r['end']}] "
+            f"no longer holds the text it was coded on ({_short(r['coded_text'])!r}, now "
+            f"{_short(r['now'])!r}): `lfa-qual uncode {r['id']}`, then code the passage again"
+            for r in shifted
+        ]
         silent = store.read(
             "SELECT c.id, c.code_id, c.start, c.end, t.interview FROM codings c"
             f" JOIN transcripts t ON t.id = c.transcript_id WHERE {NO_SPEECH_WHERE} ORDER BY c.id"

@@ -236,13 +236,20 @@ def stored_records(
 
 def cmd_accept(args: argparse.Namespace) -> int:
     from lfa_qual.project import Project
-    from lfa_qual.suggestions import accept_suggestion
+    from lfa_qual.suggestions import accept_suggestion, get_suggestion
 
     if (args.start is not None or args.end is not None) and len(args.ids) > 1:
         raise LfaError("--start/--end adjust one suggestion; give a single ID", field="ids")
     with Project(args.project, coder=getattr(args, "coder", None)) as project:
         for sid in args.ids:
-            coding = accept_suggestion(project.store, sid, project.coder, args.start, args.end)
+            sha = None
+            if args.start is not None or args.end is not None:
+                # The adjusted offsets belong to the text as it is now: refused if it changes.
+                interview = get_suggestion(project.store, sid).interview
+                sha = project.transcript(interview).sha256
+            coding = accept_suggestion(
+                project.store, sid, project.coder, args.start, args.end, text_sha256=sha
+            )
             print(
                 f"accepted suggestion {sid}: coding {coding.id} {coding.code} on "
                 f"{coding.interview} [{coding.start}:{coding.end}] {project.cite(coding)}"

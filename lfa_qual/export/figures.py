@@ -19,6 +19,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from lfa_qual.analysis import TOTAL, Filters, code_labels, code_table, frequency_table  # noqa: E402
 from lfa_qual.errors import LfaError  # noqa: E402
+from lfa_qual.outputs import check_output_path, export_file, prepare_export  # noqa: E402
 
 if TYPE_CHECKING:
     from lfa_qual.project import Project
@@ -107,13 +108,22 @@ def write_figures(
     cols: str = "school",
     count: str = "codings",
     filters: Filters | None = None,
+    force: bool = False,
 ) -> list[Path]:
     """heatmap.png/.svg (theme × `cols`) and bars.png/.svg (themes) in `folder`, of the codings
-    `filters` selects (all by default); returns the paths."""
+    `filters` selects (all by default); returns the paths. Each file is written safely (see
+    `lfa_qual.outputs`); all four are checked before the first is written."""
+    paths = {
+        (name, fmt): folder / f"{name}.{fmt}" for name in ("heatmap", "bars") for fmt in FORMATS
+    }
+    for path in paths.values():
+        check_output_path(path, project)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise LfaError(f"cannot create the folder: {exc.strerror}", path=folder) from None
+    for path in paths.values():
+        prepare_export(project, path, force=force)
     table = frequency_table(project, rows="code", cols=cols, count=count, filters=filters)
     ids = [c for c in table.index if c != TOTAL]
     labels = _labels(project, ids)
@@ -126,13 +136,10 @@ def write_figures(
     }
     written = []
     try:
-        for name, fig in figures.items():
-            for fmt in FORMATS:
-                path = folder / f"{name}.{fmt}"
-                fig.savefig(path, format=fmt, dpi=150, bbox_inches="tight")
-                written.append(path)
-    except OSError as exc:
-        raise LfaError(f"cannot write the figure: {exc.strerror}", path=folder) from None
+        for (name, fmt), path in paths.items():
+            with export_file(project, path, force=force) as tmp:
+                figures[name].savefig(tmp, format=fmt, dpi=150, bbox_inches="tight")
+            written.append(path)
     finally:
         for fig in figures.values():
             plt.close(fig)

@@ -11,6 +11,7 @@ and parsed once, into a document that python-docx created and saves.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +25,6 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
 from lfa_qual.analysis.quotes import Heading, outline
-from lfa_qual.errors import LfaError
 
 QUOTE_STYLE = "Citat"
 LANGUAGE = "da-DK"
@@ -90,7 +90,8 @@ def write_docx(
     xml = XML_ILLEGAL_RE.sub("", "".join(parts))
     body.extend(list(parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")))
     body.append(end)
-    try:
-        document.save(str(path))
-    except OSError as exc:
-        raise LfaError(f"cannot write the document: {exc.strerror}", path=path) from None
+    # Zipped in memory, then written in one go (as the workbook: see to_xlsx); an OSError of
+    # the write is the caller's to explain (see lfa_qual.outputs).
+    buffer = io.BytesIO()
+    document.save(buffer)
+    Path(path).write_bytes(buffer.getbuffer())

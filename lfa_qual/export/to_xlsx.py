@@ -6,7 +6,10 @@ Text is always written as text: a quote starting with "=" never becomes a formul
 
 from __future__ import annotations
 
+import errno
+import io
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from lfa_qual.errors import LfaError
+try:
+    from lxml.etree import LxmlError
+except ImportError:  # openpyxl without lxml writes through the standard library
+
+    class LxmlError(Exception):  # type: ignore[no-redef]
+        pass
+
 
 WIDTHS = {"text": 80, "citation": 36, "heading": 36, "theme_label": 30, "memo": 30}
 WRAPPED = {"text"}
@@ -26,6 +35,20 @@ WRAPPED = {"text"}
 def write_xlsx(
     frame: pd.DataFrame, path: Path, sheet: str = "Citater", index: bool = False
 ) -> None:
+    # Zipped in memory, then written in one go: a disk error inside openpyxl's own writing
+    # leaves half-closed generators whose clean-up prints "Exception ignored … Traceback".
+    # An OSError of the write is the caller's to explain (see lfa_qual.outputs).
+    try:
+        data = _workbook_bytes(frame, sheet, index)
+    except LxmlError as exc:
+        # openpyxl streams each sheet to a file in the temporary folder; lxml reports a full
+        # disk or a file size limit there as "IO_ENOSPC", "IO_EFBIG" …: make it an OSError.
+        code = getattr(errno, str(exc).removeprefix("IO_"), errno.EIO)
+        raise OSError(code, os.strerror(code) + " (in the temporary folder)") from None
+    Path(path).write_bytes(data)
+
+
+def _workbook_bytes(frame: pd.DataFrame, sheet: str, index: bool) -> bytes:
     if index:
         frame = frame.reset_index()
     columns = [str(c) for c in frame.columns]
@@ -48,10 +71,9 @@ def write_xlsx(
     values = [_values(frame.iloc[:, i]) for i in range(len(columns))]
     for row in zip(*values, strict=True):
         ws.append([_cell(ws, v, wrap if i in wrapped else None) for i, v in enumerate(row)])
-    try:
-        workbook.save(path)
-    except OSError as exc:
-        raise LfaError(f"cannot write the workbook: {exc.strerror}", path=path) from None
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def _values(series: pd.Series) -> list[Any]:

@@ -13,9 +13,9 @@ from lfa_qual.backup import backup, default_backup_path
 from lfa_qual.codebook_sync import sync_codebook
 from lfa_qual.importer import import_transcripts
 from lfa_qual.outputs import replacing_text
-from lfa_qual.readers import read_text_file
 from lfa_qual.refiqda.plan import Plan, QdpxReport
 from lfa_qual.store import new_guid, now
+from lfa_qual.textfile import read_text_file
 
 
 def _backup_codebook(codebook: Path) -> Path:

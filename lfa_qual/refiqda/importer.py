@@ -17,7 +17,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from lfa_qual.errors import LfaError
-from lfa_qual.readers import read_text_file
 from lfa_qual.refiqda.apply import apply_plan
 from lfa_qual.refiqda.archive import Archive, RefiError
 from lfa_qual.refiqda.codebook_merge import merge_codes
@@ -28,6 +27,7 @@ from lfa_qual.refiqda.reader import RefiProject, RefiSource, read_project
 from lfa_qual.refiqda.sources import Placed, header_fields, missing_header, own_format, wrap
 from lfa_qual.store import now
 from lfa_qual.text import sha256
+from lfa_qual.textfile import read_text_file
 from lfa_qual.yamlutil import YamlProblem, load_yaml
 
 CRLF_CHOICES = ("auto", "one", "two")

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from lfa_qual.codebook_sync import sync_codebook
 from lfa_qual.outputs import check_output_path, replacing_text
-from lfa_qual.readers import read_text_file
 from lfa_qual.refiqda.apply import adopt_guids, write_codebook
 from lfa_qual.refiqda.codebook_merge import merge_codes
 from lfa_qual.refiqda.export import code_guids
 from lfa_qual.refiqda.reader import read_codebook_file
+from lfa_qual.textfile import read_text_file
 
 
 @dataclass

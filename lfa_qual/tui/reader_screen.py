@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from lfa_qual import history
 from lfa_qual.citation import cite
-from lfa_qual.codings import Coding, get_memo, list_codings, set_memo
+from lfa_qual.codings import Coding, StaleText, get_memo, list_codings, set_memo
 from lfa_qual.errors import LfaError
 from lfa_qual.suggestions import ExampleEvidence
 from lfa_qual.tui.dialogs import Choose, CodePicker, MemoEditor, code_prompt
@@ -84,6 +84,9 @@ class ReaderScreen(SuggestionSteps, Screen):
         project = self.app.project
         self.project = project
         self.transcript = project.transcript(interview)
+        # Every write says which text its offsets come from (refused if another process has
+        # re-anchored the transcript since; the screen then shows the new text).
+        self.text_sha256 = self.transcript.sha256
         self.codebook = project.codebook()
         self.codings: list[Coding] = []
         self.suggestions: list | None = []
@@ -148,8 +151,18 @@ class ReaderScreen(SuggestionSteps, Screen):
 
     def on_screen_resume(self) -> None:
         # Coming back from another screen (retrieve, search, codebook): the store may have moved.
-        if self.is_mounted:
-            self.reload()
+        if not self.is_mounted:
+            return
+        row = self.store.read_one(
+            "SELECT sha256 FROM transcripts WHERE interview = ?", (self.interview,)
+        )
+        if row is not None and row["sha256"] != self.text_sha256:
+            # Another lfa-qual re-read the edited file meanwhile: show the new text at once
+            # rather than refuse the next action.
+            self.notify("The transcript's file was edited and re-read: showing the new text.")
+            self.app.switch_screen(ReaderScreen(self.interview))
+            return
+        self.reload()
 
     def reload(self, suggestions: bool = True) -> None:
         """Re-read what the store holds for this transcript and redraw."""
@@ -332,7 +345,18 @@ class ReaderScreen(SuggestionSteps, Screen):
         if sel is None:
             return None
         try:
-            coding = history.code(self.store, self.interview, sel[0], sel[1], code_id, self.coder)
+            coding = history.code(
+                self.store,
+                self.interview,
+                sel[0],
+                sel[1],
+                code_id,
+                self.coder,
+                text_sha256=self.text_sha256,
+            )
+        except StaleText as exc:
+            self.reload_transcript(exc)
+            return None
         except LfaError as exc:
             self.notify(exc.message, severity="error")
             return None
@@ -382,9 +406,19 @@ class ReaderScreen(SuggestionSteps, Screen):
 
             self.app.push_screen(Choose(f"Which coding to {verb}?", items), chosen)
 
-    def _do(self, func, *args, message: str) -> None:
+    def reload_transcript(self, exc: StaleText) -> None:
+        """The text changed under this screen: say so and show the new text in a fresh screen
+        (its codings where the re-anchoring put them)."""
+        self.notify(exc.message, severity="error", timeout=8)
+        self.app.switch_screen(ReaderScreen(self.interview))
+
+    def _do(self, func, *args, message: str, on_text: bool = True) -> None:
+        """Run a domain action; `on_text`: it acts on what the screen shows of the text."""
         try:
-            func(*args)
+            func(*args, **({"text_sha256": self.text_sha256} if on_text else {}))
+        except StaleText as exc:
+            self.reload_transcript(exc)
+            return
         except LfaError as exc:
             self.notify(exc.message, severity="error")
             return
@@ -441,6 +475,7 @@ class ReaderScreen(SuggestionSteps, Screen):
                     text,
                     self.coder,
                     message="Transcript memo saved",
+                    on_text=False,
                 )
 
         self.app.push_screen(MemoEditor(f"Memo on {self.interview}", old), done)

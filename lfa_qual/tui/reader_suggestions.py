@@ -9,6 +9,7 @@ from textual import work
 from textual.message import Message
 
 from lfa_qual import history
+from lfa_qual.codings import StaleText
 from lfa_qual.errors import LfaError
 from lfa_qual.tui.reader import Mark
 from lfa_qual.wording import count
@@ -74,9 +75,12 @@ class SuggestionSteps:
             index = self.sidx + step
         self.show_suggestion(index % len(self.suggestions))
 
-    def _decide(self, func, *args, message: str) -> None:
+    def _decide(self, func, *args, message: str, **kw) -> None:
         try:
-            func(*args)
+            func(*args, **kw)
+        except StaleText as exc:
+            self.reload_transcript(exc)
+            return
         except LfaError as exc:
             self.notify(exc.message, severity="error")
             return
@@ -98,10 +102,13 @@ class SuggestionSteps:
         if sel and sel != (s.start, s.end):
             self._decide(
                 history.accept, self.store, s.id, self.coder, sel[0], sel[1],
-                message=f"Accepted {s.code} (adjusted span)",
+                message=f"Accepted {s.code} (adjusted span)", text_sha256=self.text_sha256,
             )  # fmt: skip
         else:
-            self._decide(history.accept, self.store, s.id, self.coder, message=f"Accepted {s.code}")
+            self._decide(
+                history.accept, self.store, s.id, self.coder,
+                message=f"Accepted {s.code}", text_sha256=self.text_sha256,
+            )  # fmt: skip
 
     def action_reject(self) -> None:
         s = self.current_suggestion

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static, Switch
 
 from lfa_qual import history
 from lfa_qual.citation import cite
+from lfa_qual.codings import StaleText
 from lfa_qual.errors import LfaError
 from lfa_qual.tui.dialogs import CodePicker, Confirm
 from lfa_qual.tui.keybar import KeyBar
@@ -40,15 +41,17 @@ class SearchScreen(Screen):
     """
 
     class Results(Message):
-        def __init__(self, query: str, hits: list[Hit]) -> None:
+        def __init__(self, query: str, hits: list[Hit], hashes: dict[str, str]) -> None:
             super().__init__()
             self.query = query
             self.hits = hits
+            self.hashes = hashes  # interview -> hash of the text searched
 
     def __init__(self) -> None:
         super().__init__()
         self.project = self.app.project
         self.hits: list[Hit] = []
+        self.hashes: dict[str, str] = {}
         self.query_text = ""
 
     def compose(self) -> ComposeResult:
@@ -99,10 +102,12 @@ class SearchScreen(Screen):
         # Its own connection: SQLite connections are not shared between threads here.
         with Project(self.project.root) as project:
             transcripts = [project.transcript(r.interview) for r in project.transcript_rows()]
-        self.post_message(self.Results(query, search(transcripts, query, fuzzy=fuzzy)))
+        hashes = {t.interview: t.sha256 for t in transcripts}
+        self.post_message(self.Results(query, search(transcripts, query, fuzzy=fuzzy), hashes))
 
     def on_search_screen_results(self, message: Results) -> None:
         self.hits = message.hits
+        self.hashes = message.hashes
         self.query_text = message.query
         table = self.query_one(DataTable)
         table.clear()
@@ -179,8 +184,13 @@ class SearchScreen(Screen):
     def code_all(self, spans: list[tuple[str, int, int]], code_id: str) -> None:
         try:
             done, skipped = history.code_many(
-                self.project.store, spans, code_id, self.project.coder
+                self.project.store, spans, code_id, self.project.coder, self.hashes
             )
+        except StaleText as exc:
+            # A transcript was re-anchored since the search: its hits point at other words.
+            self.notify(exc.message + "; searching again", severity="error", timeout=8)
+            self.start_search()
+            return
         except LfaError as exc:
             self.notify(exc.message, severity="error")
             return
