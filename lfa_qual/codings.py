@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from lfa_qual.errors import LfaError
 from lfa_qual.importer import transcript_id
 from lfa_qual.store import Store, new_guid, now
+from lfa_qual.text import normalise
 from lfa_qual.transcript import body_offset
 
 SOURCES = ("manual", "suggestion")
@@ -181,9 +182,11 @@ def find_quote(text: str, quote: str, occurrence: int | None = None) -> tuple[in
 
     The quote's words must match exactly (case too) and whole: "ordinator" does not match
     inside "PIT-koordinator", nor "kontaktperson" inside "kontaktpersonen". Any run of white
-    space matches any run of white space.
+    space matches any run of white space. The quote is normalised as transcript text is (NFC,
+    invisible and control characters removed), so a quote typed or pasted in another Unicode
+    form (a decomposed "é", an emoji sequence with a zero-width joiner) matches.
     """
-    words = quote.split()
+    words = normalise(quote).split()
     if not words:
         raise LfaError("the quote is empty", field="quote")
     core = r"\s+".join(re.escape(w) for w in words)

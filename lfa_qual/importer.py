@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,12 +55,21 @@ def check_unique(transcripts: list[Transcript]) -> None:
         seen[t.interview] = t.source
 
 
+def canonical(source: str | Path) -> Path:
+    """An absolute path with its folders resolved but not the file itself: a symbolic link to a
+    transcript is recorded as the link (the file the user put in the project), so that deleting
+    the link is noticed as "file gone", not hidden behind the target that still exists."""
+    path = Path(os.path.abspath(source))
+    return path.parent.resolve() / path.name
+
+
 def source_key(source: str | Path, root: Path | None) -> str:
     """How the store records a transcript's file: relative to the project folder when the file
-    lies inside it (so the project can be moved or copied with its store), else absolute."""
+    lies inside it (so the project can be moved or copied with its store), else absolute. A
+    symbolic link is recorded as itself (see `canonical`)."""
     if not str(source):
         return ""
-    path = Path(source).resolve()
+    path = canonical(source)
     if root is not None and path.is_relative_to(root):
         return path.relative_to(root).as_posix()
     return str(path)
@@ -89,7 +99,7 @@ def in_folder(source: str | Path, folder: Path | None) -> bool:
     return (
         bool(str(source))
         and folder is not None
-        and Path(source).resolve().is_relative_to(folder.resolve())
+        and canonical(source).is_relative_to(folder.resolve())
     )
 
 
