@@ -26,7 +26,7 @@ from lfa_qual.transcript import (
 )
 
 # One cue time: [hours:]minutes:seconds.milliseconds (SRT writes a comma).
-TIME = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})[.,](\d{1,3})"
+TIME = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 # A cue's timing line; WebVTT may add cue settings after the end time.
 TIMING_RE = re.compile(rf"^\s*{TIME}\s*-->\s*{TIME}(?:\s+.*)?$")
 # A line that was meant as a timing line but is not one ("00:01.000 -> 00:02.000").
@@ -82,7 +82,8 @@ def _cue(first: int, block: list[str]) -> Cue | str | None:
     if OTHER_BLOCK_RE.match(block[0].strip()):
         return None
     # A cue is an optional identifier (SRT's number), the timing line, then its text.
-    at = 0 if "-->" in block[0] or len(block) == 1 or "-->" not in block[1] else 1
+    timed = [bool(TIMING_LIKE_RE.search(line)) for line in block[:2]]
+    at = 1 if not timed[0] and len(timed) > 1 and timed[1] else 0
     timing = block[at]
     m = TIMING_RE.match(timing)
     if not m:
