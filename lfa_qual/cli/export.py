@@ -290,7 +290,7 @@ def write_quotes(quotes, keys: list[str], fmt: str, out: Path | None, title: str
     elif fmt == "xlsx":
         from lfa_qual.export.to_xlsx import write_xlsx
 
-        write_xlsx(quotes, out)
+        _warn(write_xlsx(quotes, out))
     elif fmt == "md":
         from lfa_qual.export.to_md import write_md
 
@@ -310,13 +310,18 @@ def write_quotes(quotes, keys: list[str], fmt: str, out: Path | None, title: str
             write_json(quotes, stream)
 
 
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"lfa-qual: warning: {warning}", file=sys.stderr)
+
+
 def write_table(table, fmt: str, out: Path | None, percent: bool, sheet: str) -> None:
     from lfa_qual.export import tables
 
     if fmt == "xlsx":
         from lfa_qual.export.to_xlsx import write_xlsx
 
-        write_xlsx(table.round(2) if percent else table, out, sheet=sheet, index=True)
+        _warn(write_xlsx(table.round(2) if percent else table, out, sheet=sheet, index=True))
         return
     writers: dict[str, Callable] = {
         "md": tables.write_md_table,
