@@ -170,13 +170,17 @@ def import_transcripts(
     to the project folder `root` when inside it.
     """
     report = ImportReport()
+    claimed = {t.interview for t in transcripts}
     with store.transaction() as conn:
         for t in transcripts:
             report.warnings += t.warnings
+            key = source_key(t.source, root)
+            note = rename_from_same_file(conn, t.interview, key, claimed)
+            if note:
+                report.moved.append(note)
             row = conn.execute(
                 "SELECT id, sha256, source FROM transcripts WHERE interview = ?", (t.interview,)
             ).fetchone()
-            key = source_key(t.source, root)
             if row is None:
                 _insert(conn, t, key)
                 report.added.append(t.interview)
@@ -221,6 +225,55 @@ def import_transcripts(
             _replace(conn, row["id"], t, key)
             report.updated.append(t.interview)
     return report
+
+
+def renamed_from(
+    conn: sqlite3.Connection, interview: str, key: str, claimed: set[str]
+) -> sqlite3.Row | None:
+    """The stored transcript that `interview` read from the file `key` renames: one recorded
+    from that same file under another id that no file being imported claims. A file whose
+    `interview:` was edited is the same transcript with a new id, never a second transcript."""
+    if not key:
+        return None
+    rows = conn.execute(
+        "SELECT id, interview FROM transcripts WHERE source = ? AND interview != ?",
+        (key, interview),
+    ).fetchall()
+    rows = [r for r in rows if r["interview"] not in claimed]
+    return rows[0] if len(rows) == 1 else None
+
+
+def rename_from_same_file(
+    conn: sqlite3.Connection, interview: str, key: str, claimed: set[str]
+) -> str | None:
+    """Give the transcript of file `key` its new id `interview` (see `renamed_from`), with its
+    codings, suggestions, memo and undo history; a note saying so, or None."""
+    old = renamed_from(conn, interview, key, claimed)
+    if old is None:
+        return None
+    if conn.execute("SELECT 1 FROM transcripts WHERE interview = ?", (interview,)).fetchone():
+        raise TranscriptError(
+            f"the file was imported as interview {old['interview']!r} and now says "
+            f"'interview: {interview}', which another transcript of the project already has; "
+            "give the file back its old id or a new one",
+            path=key,
+            field="interview",
+        )
+    from lfa_qual.history import rename_interview
+
+    codings = conn.execute(
+        "SELECT count(*) FROM codings WHERE transcript_id = ?", (old["id"],)
+    ).fetchone()[0]
+    conn.execute("UPDATE transcripts SET interview = ? WHERE id = ?", (interview, old["id"]))
+    conn.execute(
+        "UPDATE memos SET target = ? WHERE target_kind = 'transcript' AND target = ?",
+        (interview, old["interview"]),
+    )
+    rename_interview(conn, old["interview"], interview)
+    return (
+        f"{interview}: renamed from {old['interview']!r} (the 'interview:' of {key} changed); "
+        f"its {codings} coding(s) are kept"
+    )
 
 
 def _insert(conn: sqlite3.Connection, t: Transcript, source: str) -> int:
