@@ -58,6 +58,10 @@ def test_a_named_pipe_is_refused_without_blocking(project_dir: Path, capsys):
     status, _, err = run(capsys, "import", "--project", str(project_dir), str(fifo))
     assert status == 2
     assert f"{fifo}: is a named pipe (FIFO), not a regular file" in err
+    # In the transcripts folder it is named too, not skipped without a word.
+    fifo.rename(project_dir / "transcripts" / "roer.md")
+    status, _, err = run(capsys, "transcripts", "--project", str(project_dir))
+    assert status == 2 and "roer.md: is a named pipe (FIFO)" in err
 
 
 def _docx_with_body(xml_body: str) -> bytes:

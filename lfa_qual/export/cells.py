@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+STARTS_PATTERN = "[=+\\-@\t\r]"
 # A plain number as a spreadsheet reads one: a sign, digits, a decimal point or comma, an exponent.
 NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
 
@@ -44,9 +45,20 @@ def safe_frame(frame):
     out = frame.copy()
     for i in range(out.shape[1]):
         column = out.iloc[:, i]
-        # Text columns are `str` (pandas 3) or `object`; numbers are never touched.
-        if not pd.api.types.is_numeric_dtype(column):
+        # Text columns are `str` (pandas 3) or `object`; numbers are never touched. The test
+        # runs on whole columns (pandas' string methods), not cell by cell in Python.
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            continue
+        try:
+            text = column.str
+        except AttributeError:  # no text in it at all (only missing values), or mixed types
             out.isetitem(i, column.map(safe_cell))
+            continue
+        risky = text.match(STARTS_PATTERN, na=False) & ~text.fullmatch(NUMBER_RE.pattern, na=False)
+        if risky.any():
+            column = column.copy()
+            column[risky] = "'" + column[risky].astype(str)
+            out.isetitem(i, column)
     out.columns = _safe_index(out.columns, pd)
     out.index = _safe_index(out.index, pd)
     return out
