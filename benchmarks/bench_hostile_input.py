@@ -24,7 +24,7 @@ import zipfile
 from pathlib import Path
 
 CHILD = """
-import resource, sys, time
+import sys, time
 from lfa_qual.errors import LfaError
 from lfa_qual.readers import read_transcript
 t = time.perf_counter()
@@ -34,7 +34,9 @@ try:
 except LfaError as exc:
     result = "refused: " + exc.message[:60] + "…"
 took = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: the latter is inherited from the parent across fork and exec.
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0]
+peak = int(hwm.split()[1]) / 1024
 print(f"{took:.2f} s, peak {peak:.0f} MB, {result}")
 """
 
