@@ -175,12 +175,13 @@ def import_transcripts(
         for t in transcripts:
             report.warnings += t.warnings
             key = source_key(t.source, root)
-            note = rename_from_same_file(conn, t.interview, key, claimed)
-            if note:
-                report.moved.append(note)
-            row = conn.execute(
-                "SELECT id, sha256, source FROM transcripts WHERE interview = ?", (t.interview,)
-            ).fetchone()
+            select = "SELECT id, sha256, source FROM transcripts WHERE interview = ?"
+            row = conn.execute(select, (t.interview,)).fetchone()
+            if row is None:
+                note = rename_from_same_file(conn, t.interview, key, claimed)
+                if note:
+                    report.moved.append(note)
+                    row = conn.execute(select, (t.interview,)).fetchone()
             if row is None:
                 _insert(conn, t, key)
                 report.added.append(t.interview)
@@ -246,19 +247,12 @@ def renamed_from(
 def rename_from_same_file(
     conn: sqlite3.Connection, interview: str, key: str, claimed: set[str]
 ) -> str | None:
-    """Give the transcript of file `key` its new id `interview` (see `renamed_from`), with its
-    codings, suggestions, memo and undo history; a note saying so, or None."""
+    """Give the transcript of file `key` its new id `interview`, which no stored transcript has
+    (see `renamed_from`), with its codings, suggestions, memo and undo history; a note saying
+    so, or None."""
     old = renamed_from(conn, interview, key, claimed)
     if old is None:
         return None
-    if conn.execute("SELECT 1 FROM transcripts WHERE interview = ?", (interview,)).fetchone():
-        raise TranscriptError(
-            f"the file was imported as interview {old['interview']!r} and now says "
-            f"'interview: {interview}', which another transcript of the project already has; "
-            "give the file back its old id or a new one",
-            path=key,
-            field="interview",
-        )
     from lfa_qual.history import rename_interview
 
     codings = conn.execute(
