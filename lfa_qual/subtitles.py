@@ -3,7 +3,11 @@
 The header (school, date, speakers) comes from a sidecar `NAME.yaml` beside the file, since
 subtitle formats have no place for it. A cue's speaker is `<v Name>` or a `Name:` prefix; Name is
 a declared speaker label or role. Consecutive cues of one speaker become one turn that keeps the
-first cue's timestamp.
+first cue's timestamp. A named cue's text is speech: when it would read as a label or a page
+marker on a line of its own, it starts a turn line of its own instead.
+
+Nothing is dropped silently: every block of the file is a cue, a WebVTT header/NOTE/STYLE/REGION
+block, or an error naming its line (text outside a cue, a malformed or impossible timing).
 """
 
 from __future__ import annotations
@@ -77,8 +81,9 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
     return blocks
 
 
-def _cue(first: int, block: list[str]) -> Cue | str | None:
-    """The cue of one block, None for a block that is no cue (WEBVTT, NOTE), or a problem."""
+def _cue(first: int, block: list[str]) -> Cue | tuple[int, str] | None:
+    """The cue of one block, None for a block that is no cue (WEBVTT, NOTE), or a problem:
+    (line, message)."""
     if OTHER_BLOCK_RE.match(block[0].strip()):
         return None
     # A cue is an optional identifier (SRT's number), the timing line, then its text.
@@ -89,16 +94,16 @@ def _cue(first: int, block: list[str]) -> Cue | str | None:
     if not m:
         if TIMING_LIKE_RE.search(timing):
             return (
-                f"{first + at}: bad cue timing {timing.strip()!r}; write "
-                "'HH:MM:SS.mmm --> HH:MM:SS.mmm'"
+                first + at,
+                f"bad cue timing {timing.strip()!r}; write 'HH:MM:SS.mmm --> HH:MM:SS.mmm'",
             )
-        return f"{first}: text outside a cue (no timing line before it): {block[0].strip()!r}"
+        return first, f"text outside a cue (no timing line before it): {block[0].strip()!r}"
     start, problem = _seconds(m.groups()[:4])
     end, problem_end = _seconds(m.groups()[4:])
     if problem or problem_end:
-        return f"{first + at}: impossible cue time {timing.strip()!r}: {problem or problem_end}"
+        return first + at, f"impossible cue time {timing.strip()!r}: {problem or problem_end}"
     if end < start:
-        return f"{first + at}: the cue ends before it starts: {timing.strip()!r}"
+        return first + at, f"the cue ends before it starts: {timing.strip()!r}"
     raw = " ".join(line.strip() for line in block[at + 1 :])
     speaker = None
     vm = VOICE_RE.match(raw)
@@ -121,20 +126,19 @@ def parse_cues(text: str, source: str = "") -> list[Cue]:
     """Every cue with text. A block that is not a cue (text outside a cue, a bad or impossible
     timing line) is an error naming its line, never silently dropped."""
     cues: list[Cue] = []
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     for first, block in _blocks(text.split("\n")):
         cue = _cue(first, block)
-        if isinstance(cue, str):
+        if isinstance(cue, tuple):
             problems.append(cue)
         elif cue is not None:
             cues.append(cue)
     if problems:
-        line, _, message = problems[0].partition(": ")
-        more = ""
+        line, message = problems[0]
         if len(problems) > 1:
-            others = ", ".join(p.partition(":")[0] for p in problems[1:11])
-            more = f" (and {len(problems) - 1} more problem(s), at line(s) {others})"
-        raise TranscriptError(message + more, path=source, line=int(line))
+            others = ", ".join(str(n) for n, _ in problems[1:11])
+            message += f" (and {len(problems) - 1} more problem(s), at line(s) {others})"
+        raise TranscriptError(message, path=source, line=line)
     return cues
 
 
