@@ -85,3 +85,24 @@ def test_a_new_id_that_another_transcript_has_is_refused(small_project, capsys):
     status, out, err = run(capsys, "transcripts", "--project", root)
     assert status == 2
     assert "interview id 'skole9-personale' is also used by" in err
+
+
+def test_a_store_that_already_holds_both_ids_from_one_file_keeps_working(small_project, capsys):
+    """Stores made before the fix may hold the old and the new id, both from one file."""
+    p = small_project
+    root = str(p.root)
+    p.code("skole9-skoleleder", "pit", quote="PIT-teamet i efteråret")
+    _rename_in_file(p, "skole9-skoleleder", "skole9-leder")
+    with p.store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO transcripts(guid, interview, school, date, kind, source, text, sha256,"
+            " words, pages, imported_at) SELECT 'dobbelt', 'skole9-leder', school, date, kind,"
+            " source, text, sha256, words, pages, imported_at FROM transcripts"
+            " WHERE interview = 'skole9-skoleleder'"
+        )
+    p.close()
+    status, out, err = run(capsys, "transcripts", "--project", root, "--format", "csv")
+    assert status == 0, err
+    assert "renamed" not in err
+    with Project(root) as project:
+        assert len(project.codings(interview="skole9-skoleleder")) == 1
