@@ -42,7 +42,7 @@ def safe_frame(frame):
     name are safe for CSV (see `safe_cell`); numbers are untouched."""
     import pandas as pd
 
-    out = frame.copy()
+    out = frame.copy(deep=False)  # columns are replaced, never changed in place
     for i in range(out.shape[1]):
         column = out.iloc[:, i]
         # Text columns are `str` (pandas 3) or `object`; numbers are never touched. The test
@@ -54,11 +54,14 @@ def safe_frame(frame):
         except AttributeError:  # no text in it at all (only missing values), or mixed types
             out.isetitem(i, column.map(safe_cell))
             continue
-        risky = text.match(STARTS_PATTERN, na=False) & ~text.fullmatch(NUMBER_RE.pattern, na=False)
-        if risky.any():
-            column = column.copy()
-            column[risky] = "'" + column[risky].astype(str)
-            out.isetitem(i, column)
+        risky = text.match(STARTS_PATTERN, na=False)
+        if not risky.any():
+            continue
+        # Of the few that start like a formula, real numbers stay as they are.
+        risky[risky] = ~column[risky].str.fullmatch(NUMBER_RE.pattern, na=False)
+        column = column.copy()
+        column[risky] = "'" + column[risky].astype(str)
+        out.isetitem(i, column)
     out.columns = _safe_index(out.columns, pd)
     out.index = _safe_index(out.index, pd)
     return out
