@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from lfa_qual.errors import LfaError
 from lfa_qual.store import Store, new_guid, now, transcript_id
+from lfa_qual.text import normalise
 from lfa_qual.transcript import body_offset
 
 SOURCES = ("manual", "suggestion")
@@ -234,8 +235,11 @@ def find_quote(
 
     The quote's words must match exactly (case too) and whole: "ordinator" does not match
     inside "PIT-koordinator", nor "kontaktperson" inside "kontaktpersonen". Any run of white
-    space matches any run of white space. `locate` names a place for a reader ("side 3, SL");
-    when the quote is ambiguous, the message lists each place with its context.
+    space matches any run of white space. The quote is normalised as transcript text is (NFC,
+    invisible and control characters removed), so a quote typed or pasted in another Unicode
+    form (a decomposed "é", an emoji sequence with a zero-width joiner) matches. `locate` names
+    a place for a reader ("side 3, SL"); when the quote is ambiguous, the message lists each
+    place with its context.
     """
 
     def where(start: int, end: int, mark: bool = True) -> str:
@@ -245,7 +249,7 @@ def find_quote(
         place = locate(start) if locate else f"at {start}"
         return f"{place}: '…{context}…'"
 
-    words = quote.split()
+    words = normalise(quote).split()
     if not words:
         raise LfaError("the quote is empty", field="quote")
     core = r"\s+".join(re.escape(w) for w in words)

@@ -2,15 +2,57 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 import zlib
 from pathlib import Path
 
 from lfa_qual.errors import TranscriptError
 from lfa_qual.text import normalise
+from lfa_qual.textfile import read_bytes
 from lfa_qual.transcript import Transcript, build_transcript, parse_body, parse_header
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# A .docx is a zip: a small file can unpack to gigabytes ("zip bomb"). The XML parts (text,
+# styles, relations) of a 15-hour transcript are a few MB; 50 MB is ten times a long one. All
+# parts together (images too) may unpack to at most MAX_UNPACKED_BYTES.
+MAX_XML_BYTES = 50_000_000
+MAX_UNPACKED_BYTES = 200_000_000
+CHUNK = 1 << 20
+
+
+def check_unpacked_size(archive: zipfile.ZipFile, path: Path) -> None:
+    """Refuse a document whose parts unpack to more than the caps: first by the sizes the zip
+    declares, then by decompressing each part and counting, stopping at the cap (a declared
+    size can lie)."""
+
+    def too_big(what: str, size: int, cap: int) -> TranscriptError:
+        return TranscriptError(
+            f"the document unpacks to more than {cap:,} bytes of {what} (at least {size:,}); "
+            "a transcript is far smaller, so it is not read",
+            path=path,
+        )
+
+    def is_xml(info: zipfile.ZipInfo) -> bool:
+        return info.filename.lower().endswith((".xml", ".rels"))
+
+    infos = archive.infolist()
+    xml = sum(i.file_size for i in infos if is_xml(i))
+    total = sum(i.file_size for i in infos)
+    if xml > MAX_XML_BYTES:
+        raise too_big("XML", xml, MAX_XML_BYTES)
+    if total > MAX_UNPACKED_BYTES:
+        raise too_big("data", total, MAX_UNPACKED_BYTES)
+    xml = total = 0
+    for info in infos:
+        with archive.open(info) as part:
+            while chunk := part.read(CHUNK):
+                total += len(chunk)
+                xml += len(chunk) if is_xml(info) else 0
+                if xml > MAX_XML_BYTES:
+                    raise too_big("XML", xml, MAX_XML_BYTES)
+                if total > MAX_UNPACKED_BYTES:
+                    raise too_big("data", total, MAX_UNPACKED_BYTES)
 
 
 def _paragraph_texts(path: Path) -> list[tuple[str, int]]:
@@ -19,8 +61,12 @@ def _paragraph_texts(path: Path) -> list[tuple[str, int]]:
     from docx.opc.exceptions import OpcError
     from lxml.etree import LxmlError
 
+    # Read once, as a regular file within the size limit; the zip is opened from these bytes.
+    data = io.BytesIO(read_bytes(path))
     try:
-        document = docx.Document(str(path))
+        with zipfile.ZipFile(data) as archive:
+            check_unpacked_size(archive, path)
+        document = docx.Document(data)
     # A damaged or renamed file fails in many layers: not a zip, a missing part, bad XML, bad
     # compression.
     except (
@@ -32,6 +78,7 @@ def _paragraph_texts(path: Path) -> list[tuple[str, int]]:
         EOFError,
         NotImplementedError,
         zlib.error,
+        RuntimeError,  # an encrypted part
     ) as exc:
         raise TranscriptError(f"not a readable .docx file ({exc})", path=path) from None
     out: list[tuple[str, int]] = []

@@ -309,6 +309,28 @@ def forget_interview(conn: sqlite3.Connection, interview: str, suggestions: set[
     return touched
 
 
+def rename_interview(conn: sqlite3.Connection, old: str, new: str) -> int:
+    """Make every logged coding state of interview `old` name `new` (a transcript file whose
+    `interview:` was edited), so that undo and redo still find the transcript. Returns the
+    number of actions changed."""
+    touched = 0
+    for row in conn.execute("SELECT id, payload FROM actions").fetchall():
+        payload = json.loads(row["payload"])
+        changed = False
+        for change in payload["changes"]:
+            for state in change[2:4]:
+                if change[0] == "coding" and state and state.get("interview") == old:
+                    state["interview"] = new
+                    changed = True
+        if changed:
+            touched += 1
+            conn.execute(
+                "UPDATE actions SET payload = ? WHERE id = ?",
+                (json.dumps(payload, ensure_ascii=False), row["id"]),
+            )
+    return touched
+
+
 # -- actions: do the work through the domain functions, then log it ----------------------
 F = TypeVar("F", bound=Callable[..., Any])
 

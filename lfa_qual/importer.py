@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -129,12 +130,21 @@ def check_unique(transcripts: list[Transcript]) -> None:
         seen[t.interview] = t.source
 
 
+def canonical(source: str | Path) -> Path:
+    """An absolute path with its folders resolved but not the file itself: a symbolic link to a
+    transcript is recorded as the link (the file the user put in the project), so that deleting
+    the link is noticed as "file gone", not hidden behind the target that still exists."""
+    path = Path(os.path.abspath(source))
+    return path.parent.resolve() / path.name
+
+
 def source_key(source: str | Path, root: Path | None) -> str:
     """How the store records a transcript's file: relative to the project folder when the file
-    lies inside it (so the project can be moved or copied with its store), else absolute."""
+    lies inside it (so the project can be moved or copied with its store), else absolute. A
+    symbolic link is recorded as itself (see `canonical`)."""
     if not str(source):
         return ""
-    path = Path(source).resolve()
+    path = canonical(source)
     if root is not None and path.is_relative_to(root):
         return path.relative_to(root).as_posix()
     return str(path)
@@ -164,7 +174,7 @@ def in_folder(source: str | Path, folder: Path | None) -> bool:
     return (
         bool(str(source))
         and folder is not None
-        and Path(source).resolve().is_relative_to(folder.resolve())
+        and canonical(source).is_relative_to(folder.resolve())
     )
 
 
@@ -235,13 +245,18 @@ def import_transcripts(
     to the project folder `root` when inside it.
     """
     report = ImportReport()
+    claimed = {t.interview for t in transcripts}
     with store.transaction() as conn:
         for t in transcripts:
             report.warnings += t.warnings
-            row = conn.execute(
-                "SELECT id, sha256, source FROM transcripts WHERE interview = ?", (t.interview,)
-            ).fetchone()
             key = source_key(t.source, root)
+            select = "SELECT id, sha256, source FROM transcripts WHERE interview = ?"
+            row = conn.execute(select, (t.interview,)).fetchone()
+            if row is None:
+                note = rename_from_same_file(conn, t.interview, key, claimed)
+                if note:
+                    report.moved.append(note)
+                    row = conn.execute(select, (t.interview,)).fetchone()
             if row is None:
                 _insert(conn, t, key)
                 report.added.append(t.interview)
@@ -286,6 +301,48 @@ def import_transcripts(
             _replace(conn, row["id"], t, key)
             report.updated.append(t.interview)
     return report
+
+
+def renamed_from(
+    conn: sqlite3.Connection, interview: str, key: str, claimed: set[str]
+) -> sqlite3.Row | None:
+    """The stored transcript that `interview` read from the file `key` renames: one recorded
+    from that same file under another id that no file being imported claims. A file whose
+    `interview:` was edited is the same transcript with a new id, never a second transcript."""
+    if not key:
+        return None
+    rows = conn.execute(
+        "SELECT id, interview FROM transcripts WHERE source = ? AND interview != ?",
+        (key, interview),
+    ).fetchall()
+    rows = [r for r in rows if r["interview"] not in claimed]
+    return rows[0] if len(rows) == 1 else None
+
+
+def rename_from_same_file(
+    conn: sqlite3.Connection, interview: str, key: str, claimed: set[str]
+) -> str | None:
+    """Give the transcript of file `key` its new id `interview`, which no stored transcript has
+    (see `renamed_from`), with its codings, suggestions, memo and undo history; a note saying
+    so, or None."""
+    old = renamed_from(conn, interview, key, claimed)
+    if old is None:
+        return None
+    from lfa_qual.history import rename_interview
+
+    codings = conn.execute(
+        "SELECT count(*) FROM codings WHERE transcript_id = ?", (old["id"],)
+    ).fetchone()[0]
+    conn.execute("UPDATE transcripts SET interview = ? WHERE id = ?", (interview, old["id"]))
+    conn.execute(
+        "UPDATE memos SET target = ? WHERE target_kind = 'transcript' AND target = ?",
+        (interview, old["interview"]),
+    )
+    rename_interview(conn, old["interview"], interview)
+    return (
+        f"{interview}: renamed from {old['interview']!r} (the 'interview:' of {key} changed); "
+        f"its {codings} coding(s) are kept"
+    )
 
 
 def _insert(conn: sqlite3.Connection, t: Transcript, source: str) -> int:

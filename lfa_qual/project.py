@@ -28,6 +28,8 @@ from lfa_qual.importer import (
     read_good,
     recorded_file,
     remove_transcript,
+    renamed_from,
+    source_key,
 )
 from lfa_qual.readers import transcript_files
 from lfa_qual.store import Store, transcript_id
@@ -263,13 +265,20 @@ class Project:
                 " WHERE c.transcript_id = t.id) AS n FROM transcripts t"
             )
         }
-        return [
-            t.interview
-            for t in transcripts
-            if t.interview in stored
-            and stored[t.interview][1]
-            and stored[t.interview][0] != t.sha256
-        ]
+        claimed = {t.interview for t in transcripts}
+        changed = []
+        for t in transcripts:
+            if t.interview not in stored:
+                # A file whose `interview:` was edited renames its coded transcript: the
+                # edit changed the text too.
+                old = renamed_from(
+                    self.store.conn, t.interview, source_key(t.source, self.root), claimed
+                )
+                if old is not None and stored[old["interview"]][1]:
+                    changed.append(t.interview)
+            elif stored[t.interview][1] and stored[t.interview][0] != t.sha256:
+                changed.append(t.interview)
+        return changed
 
     def transcript(self, interview: str) -> Transcript:
         row = self.store.read_one("SELECT sha256 FROM transcripts WHERE interview=?", (interview,))

@@ -34,11 +34,18 @@ def read_transcript(path: Path | str) -> Transcript:
 
 
 def transcript_files(folder: Path) -> list[Path]:
-    """Transcript files directly in `folder`, sorted; sidecar .yaml files are not transcripts."""
+    """Transcript files directly in `folder`, sorted; sidecar .yaml files are not transcripts.
+
+    A named pipe or a link to a device with a transcript's name is listed too, so that reading
+    it stops with a clear message instead of it being skipped without a word; a dangling link is
+    not (its transcript is reported as "file gone")."""
     if not folder.is_dir():
         return []
     return sorted(
         p
         for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$"))
+        if p.exists()
+        and not p.is_dir()
+        and p.suffix.lower() in SUFFIXES
+        and not p.name.startswith((".", "~$"))
     )

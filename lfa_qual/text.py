@@ -22,10 +22,14 @@ class Decoded:
 
 
 def decode_bytes(data: bytes, source: str) -> Decoded:
-    """UTF-8 (with or without BOM) first; cp1252 as the fallback, with a warning.
+    """UTF-8 (with or without BOM) first; line by line with cp1252 as the fallback, with a warning.
 
-    cp1252 rather than latin-1 because Windows editors write it, and it is a superset for the
-    Danish letters; bytes undefined in cp1252 fall back to latin-1 so reading never fails.
+    Decoding is per line so that valid text is never corrupted: a UTF-8 file with one pasted
+    latin-1 line keeps its UTF-8 lines as they are ("går" stays "går") and only the lines that
+    are not valid UTF-8 are read as cp1252; the warning names them. cp1252 rather than latin-1
+    because Windows editors write it, and it is a superset for the Danish letters; bytes
+    undefined in cp1252 fall back to latin-1 so reading never fails. Splitting at b"\\n" is safe
+    in both encodings (that byte is never part of a UTF-8 sequence).
     """
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         # Windows editors' "Unicode": UTF-16 with a byte order mark.
@@ -37,19 +41,51 @@ def decode_bytes(data: bytes, source: str) -> Decoded:
         return Decoded(data.decode("utf-8-sig"), "utf-8")
     except UnicodeDecodeError:
         pass
-    try:
-        text = data.decode("cp1252")
-        enc = "cp1252"
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-        enc = "latin-1"
-    return Decoded(text, enc, (f"{source}: not UTF-8, read as {enc}",))
+    lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    out: list[str] = []
+    fallback: list[int] = []
+    utf8_non_ascii = False
+    enc = "cp1252"
+    for number, line in enumerate(lines, start=1):
+        try:
+            out.append(line.decode("utf-8"))
+            utf8_non_ascii = utf8_non_ascii or not line.isascii()
+            continue
+        except UnicodeDecodeError:
+            fallback.append(number)
+        try:
+            out.append(line.decode("cp1252"))
+        except UnicodeDecodeError:
+            out.append(line.decode("latin-1"))
+            enc = "cp1252/latin-1"
+    text = "\n".join(out)
+    if not utf8_non_ascii:
+        # No line needed UTF-8: the whole file is in the old encoding, as before.
+        return Decoded(text, enc, (f"{source}: not UTF-8, read as {enc}",))
+    return Decoded(
+        text,
+        "utf-8+" + enc,
+        (
+            f"{source}: line(s) {_line_list(fallback)} are not UTF-8 and were read as {enc}; "
+            "the other lines are UTF-8 (check those lines, or save the file as UTF-8)",
+        ),
+    )
+
+
+def _line_list(numbers: list[int], most: int = 10) -> str:
+    shown = ", ".join(map(str, numbers[:most]))
+    return shown + (f" and {len(numbers) - most} more" if len(numbers) > most else "")
 
 
 # Characters that are invisible or control the terminal: they break speaker-label and quote
 # matching (a zero-width space before "E1:") or would reach the terminal UI as escape sequences.
-# Tab, newline and form feed (a page break) stay.
-INVISIBLE_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+# Tab, newline and form feed (a page break) stay. The bidi embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069) reorder what is shown, so a passage could be displayed as
+# something else than what is coded: they go too. Removing characters changes the text hash only
+# of a text that contains them, so stores of texts without them are not re-anchored.
+INVISIBLE_RE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200d\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
 # Line breaks other than \n that editors write; every offset counts lines by \n only.
 LINE_BREAK_RE = re.compile("\r\n|[\r\x0b\u2028\u2029]")
 

@@ -6,23 +6,28 @@ goes through here, so they all get the same limits and the same messages.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from lfa_qual.errors import TranscriptError
 from lfa_qual.text import count_invisible, decode_bytes, normalise
 from lfa_qual.wording import number
 
+# The largest transcript file read (text, subtitles or .docx): a 15-hour interview is a few MB.
 MAX_FILE_BYTES = 50_000_000
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes.
+
+    Only a regular file is read: a FIFO would block, a device (a link to /dev/zero) would never
+    end. The file is opened without blocking and checked on the open descriptor, so a file
+    swapped for something else between a check and the read is still refused; reading stops
+    one byte past `limit`, so a file that grows while it is read is refused too.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise TranscriptError(
-                f"file is {number(size)} bytes; the limit is {number(MAX_FILE_BYTES)}", path=path
-            )
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise TranscriptError("no such file", path=path) from None
     except IsADirectoryError:
@@ -31,6 +36,38 @@ def read_bytes(path: Path) -> bytes:
         raise TranscriptError("cannot read the file: permission denied", path=path) from None
     except OSError as exc:
         raise TranscriptError(f"cannot read the file: {exc.strerror}", path=path) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise TranscriptError("is a folder, not a transcript file", path=path)
+        if not stat.S_ISREG(info.st_mode):
+            raise TranscriptError(
+                f"is {_kind(info.st_mode)}, not a regular file; only regular files are read",
+                path=path,
+            )
+        if info.st_size > limit:
+            raise TranscriptError(
+                f"file is {number(info.st_size)} bytes; the limit is {number(limit)}", path=path
+            )
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise TranscriptError(f"cannot read the file: {exc.strerror}", path=path) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise TranscriptError(f"file is larger than the limit of {number(limit)} bytes", path=path)
+    return data
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 def read_text_file(path: Path) -> tuple[str, list[str]]:

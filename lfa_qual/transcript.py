@@ -23,7 +23,13 @@ LABEL_RE = re.compile(
     r"([^\s:\[\]]{1,40}):(?=\s|$)[ \t]*(?:\[(\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?)\][ \t]*)?"
 )
 PAGE_RE = re.compile(r"^[ \t]*\[side[ \t]+(\d{1,5})\][ \t]*$", re.IGNORECASE)
-ID_RE = re.compile(r"^[\w.\-]+$")
+# A safe interview id: it names files and is typed on command lines, so it starts with a letter,
+# digit or '_' (not '.', which makes '.' and '..', nor '-', which reads as an option), has no
+# '..', and is at most 100 characters.
+ID_RE = re.compile(r"^(?!.*\.\.)\w[\w.\-]{0,99}$")
+# A header value is one line: a line break in `school` or `role` would reach the Markdown export
+# as a heading, a quote or a citation of its own.
+NOT_ONE_LINE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # A word that looks like a speaker label (capitals and digits) but is not declared is an error;
 # an ordinary word followed by a colon ("Altså: …") is just text.
 LABEL_LIKE_RE = re.compile(r"^[A-ZÆØÅ][A-ZÆØÅ0-9_\-]{0,11}$")
@@ -188,7 +194,7 @@ def body_offset(text: str) -> int:
 
 def parse_header(fm: str, source: str, default_id: str, first_line: int = 2) -> Header:
     try:
-        doc = load_yaml(fm, first_line=first_line)
+        doc = load_yaml(fm, first_line=first_line, text_scalars=True)
     except YamlProblem as exc:
         raise TranscriptError(f"front matter: {exc.message}", path=source, line=exc.line) from None
     data = doc.data
@@ -207,10 +213,13 @@ def parse_header(fm: str, source: str, default_id: str, first_line: int = 2) -> 
     for key in data:
         if key not in FRONT_MATTER_KEYS:
             raise fail(f"unknown key {key!r}; expected one of {sorted(FRONT_MATTER_KEYS)}", key)
+    for key in ("interview", "school", "date", "kind"):
+        check_one_line(data.get(key), fail, key)
     interview = str(data.get("interview") or default_id).strip()
     if not ID_RE.match(interview):
         raise fail(
-            f"interview id {interview!r} may use letters, digits, '.', '-' and '_' only",
+            f"interview id {interview!r} may use letters, digits, '.', '-' and '_' only, must "
+            "start with a letter, digit or '_', and may not contain '..'",
             "interview",
         )
     school = data.get("school")
@@ -227,6 +236,28 @@ def parse_header(fm: str, source: str, default_id: str, first_line: int = 2) -> 
         raise fail("'kind' must be text, e.g. 'gruppeinterview'", "kind")
     speakers = _parse_speakers(data.get("speakers"), fail)
     return Header(interview, str(school).strip(), date, kind.strip(), speakers)
+
+
+def check_one_line(value: object, fail: Callable[..., TranscriptError], *key: object) -> None:
+    """Refuse a header value with a line break or another control character."""
+    if isinstance(value, str) and NOT_ONE_LINE_RE.search(value):
+        raise fail(
+            f"'{key[-1]}' must be one line of text, without line breaks or control characters "
+            f"(got {value!r})",
+            *key,
+        )
+
+
+def parse_bool(value: object) -> bool | None:
+    """A YAML 1.1 boolean written as text (headers read every plain value as text)."""
+    if isinstance(value, bool) or value is None:
+        return value
+    folded = str(value).strip().casefold()
+    if folded in ("true", "yes", "on", "y"):
+        return True
+    if folded in ("false", "no", "off", "n", ""):
+        return False
+    return None
 
 
 def parse_date(value: object) -> str:
@@ -279,10 +310,20 @@ def _parse_speakers(raw: object, fail: Callable[..., TranscriptError]) -> dict[s
         if not isinstance(role, str) or not role.strip():
             raise fail(f"speaker {label!r} has no role", "speakers", label)
         grade = spec.get("grade")
+        for key in ("role", "grade"):
+            check_one_line(spec.get(key), fail, "speakers", label, key)
+        interviewer = parse_bool(spec.get("interviewer", False))
+        if interviewer is None:
+            raise fail(
+                f"speaker {label!r}: 'interviewer' must be true or false",
+                "speakers",
+                label,
+                "interviewer",
+            )
         speakers[label] = Speaker(
             label=label,
             role=role.strip(),
-            interviewer=bool(spec.get("interviewer", False)),
+            interviewer=interviewer,
             grade=str(grade).strip() if grade not in (None, "") else None,
         )
     return speakers

@@ -69,6 +69,18 @@ _NoAliasLoader.yaml_implicit_resolvers = {
 _NoAliasLoader.add_constructor(_TIMESTAMP, yaml.SafeLoader.construct_yaml_str)
 
 
+class _TextLoader(_NoAliasLoader):
+    """Every plain scalar is text (or null when empty): `interview: yes` is 'yes', not True, and
+    `interview: 007` is '007', not 7. For transcript headers, whose values are all names."""
+
+
+_NULL = "tag:yaml.org,2002:null"
+_TextLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag == _NULL]
+    for first, resolvers in _NoAliasLoader.yaml_implicit_resolvers.items()
+}
+
+
 @dataclass
 class LinedYaml:
     """Parsed data plus the 1-based line of every mapping key and list item, by path."""
@@ -85,12 +97,15 @@ class LinedYaml:
         return self.first_line
 
 
-def load_yaml(text: str, *, first_line: int = 1) -> LinedYaml:
-    """Parse one YAML document; raises YamlProblem with a line relative to `first_line`."""
+def load_yaml(text: str, *, first_line: int = 1, text_scalars: bool = False) -> LinedYaml:
+    """Parse one YAML document; raises YamlProblem with a line relative to `first_line`.
+
+    With `text_scalars`, plain scalars are never read as booleans or numbers (see _TextLoader).
+    """
     if len(text) > MAX_YAML_CHARS:
         raise YamlProblem(f"YAML larger than {number(MAX_YAML_CHARS)} characters", None)
     try:
-        loader = _NoAliasLoader(text)  # checks every character first
+        loader = (_TextLoader if text_scalars else _NoAliasLoader)(text)  # checks every character
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, max(exc.position, 0)) + first_line
         raise YamlProblem(

@@ -315,7 +315,7 @@ def write_quotes(
         from lfa_qual.export.to_xlsx import write_xlsx
 
         with export_file(project, out, force=force) as path:
-            write_xlsx(quotes, path)
+            _warn(write_xlsx(quotes, path))
     elif fmt == "md":
         from lfa_qual.export.to_md import write_md
 
@@ -335,6 +335,11 @@ def write_quotes(
             write_json(quotes, stream)
 
 
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"lfa-qual: warning: {warning}", file=sys.stderr)
+
+
 def write_table(
     project, table, fmt: str, out: Path | None, percent: bool, sheet: str, force: bool = False
 ) -> None:
@@ -346,7 +351,7 @@ def write_table(
         from lfa_qual.export.to_xlsx import write_xlsx
 
         with export_file(project, out, force=force) as path:
-            write_xlsx(table.round(2) if percent else table, path, sheet=sheet, index=True)
+            _warn(write_xlsx(table.round(2) if percent else table, path, sheet=sheet, index=True))
         return
     writers: dict[str, Callable] = {
         "md": tables.write_md_table,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from lfa_qual.cli.table import render_table, write_csv
 from lfa_qual.errors import LfaError
+from lfa_qual.export.cells import safe_cell
 from lfa_qual.progress import Progress
 
 CSV_FIELDS = [
@@ -117,7 +118,11 @@ def _print(records: list[dict], fmt: str, with_id: bool) -> None:
 
 
 def _csv_rows(records: list[dict], fields: list[str]) -> list[list]:
-    return [[evidence_text(r[f]) if f == "evidence" else r.get(f) for f in fields] for r in records]
+    """Rows for csv.writer; text a spreadsheet would run as a formula gets a leading '."""
+    return [
+        [safe_cell(evidence_text(r[f]) if f == "evidence" else r.get(f)) for f in fields]
+        for r in records
+    ]
 
 
 def _progress(label: str):

@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from lfa_qual.export.cells import safe_cell
+
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 60) -> str:
     def cell(v: Any) -> str:
@@ -40,9 +42,10 @@ def write_csv(
     headers: Sequence[str], rows: Sequence[Sequence[Any]], stream: TextIO | None = None
 ) -> None:
     # sys.stdout is looked up at call time: it may have been replaced since import.
+    # Text a spreadsheet would run as a formula gets a leading ' (lfa_qual.export.cells).
     writer = csv.writer(stream or sys.stdout, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([safe_cell(h) for h in headers])
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
 
 
 def write_json(data: Any, stream: TextIO | None = None) -> None:

@@ -6,6 +6,7 @@ from typing import TextIO
 
 import pandas as pd
 
+from lfa_qual.export.cells import safe_frame
 from lfa_qual.wording import number
 
 
@@ -48,4 +49,5 @@ def write_md_table(table: pd.DataFrame, stream: TextIO, percent: bool = False) -
 
 def write_csv_table(table: pd.DataFrame, stream: TextIO, percent: bool = False) -> None:
     out = table.round(2) if percent else table
-    out.to_csv(stream, lineterminator="\n")
+    # Labels come from transcript headers (a school, a role): never a formula in a spreadsheet.
+    safe_frame(out).to_csv(stream, lineterminator="\n")

@@ -6,6 +6,9 @@ from typing import TextIO
 
 import pandas as pd
 
+from lfa_qual.export.cells import safe_frame
+
 
 def write_csv(quotes: pd.DataFrame, stream: TextIO) -> None:
-    quotes.to_csv(stream, index=False, lineterminator="\n")
+    """Text that a spreadsheet would run as a formula is written with a leading `'`."""
+    safe_frame(quotes).to_csv(stream, index=False, lineterminator="\n")
