@@ -13,18 +13,20 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from lfa_qual.names.features import base_form, token_features
+from lfa_qual.names.features import BOUNDARY, base_form, known_form, token_features
 from lfa_qual.names.lexicon import NameModel, load_model
 from lfa_qual.names.patterns import find_patterns
 
 TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
-BOUNDARY = frozenset({".", "!", "?", ":", "…", '"', "«", "»", "–", "-", "(", "<s>"})
 # Words of the project's pseudonyms and of the interview setting: never a name on their own.
 PSEUDONYM_WORDS = frozenset(
     "skole elev elever forælder forældre interviewer skoleleder lærer pædagog "
     "pit-medarbejder skolemedarbejder red".split()
 )
 PSEUDONYM = re.compile(r"\b(?:Skole|Elev|Forælder|Lærer|Pædagog|Klasse)[ \-]\d{1,2}\b")
+# Initials before or inside a name: "H. C. Andersen", "Henrik S. Nissen".
+INITIALS_BEFORE = re.compile(r"(?:(?<![\w.])[A-ZÆØÅ]\.[ ]?){1,3}$")
+INITIALS_GAP = re.compile(r"^ (?:[A-ZÆØÅ]\. ?){1,3}$")
 # An acronym (PIT, PPR, AKT, ADHD, SFO) is an organisation or a term, not a person.
 ACRONYM = re.compile(r"^[A-ZÆØÅ]{2,6}(?:-|$)")
 
@@ -89,7 +91,7 @@ def _person_spans(
             # A lower-case word is a candidate only when it is a listed name and no common word.
             parts = low.split("-")
             if not any(
-                base_form(p, lex) in lex.first and p not in lex.common
+                base_form(p, lex) in model.nordic and p not in lex.common
                 for p in parts
                 if p not in lex.common
             ):
@@ -99,17 +101,22 @@ def _person_spans(
         if "-" in low and low.split("-")[0] in context.allowed:
             continue
         initial = i == 0 or tokens[i - 1] in BOUNDARY
+        listed = base_form(low, lex) in lex.first or base_form(low, lex) in lex.last
+        # A capital that only starts a sentence says nothing: an ordinary word there
+        # ("Forælderen", "Bordopstilling") is not a candidate unless it is also a listed name.
+        if initial and not listed and known_form(low, lex.common) != "no":
+            continue
         feats = token_features(tokens, i, initial, lex)
         p = _sigmoid(sum(weights.get(f, 0.0) for f in feats))
         if p >= model.threshold:
-            listed = base_form(low, lex) in lex.first or base_form(low, lex) in lex.last
             flagged.append((i, p, "model+name-list" if listed else "model"))
     out: list[Suspect] = []
     for i, p, reason in flagged:
         m = matches[i]
         prev = out[-1] if out else None
         # Adjacent flagged tokens ("Mette Hansen") are one full name.
-        if prev and prev.kind == "person" and text[prev.end : m.start()] in (" ", "\n"):
+        gap = text[prev.end : m.start()] if prev else ""
+        if prev and (gap in (" ", "\n") or INITIALS_GAP.match(gap)):
             out[-1] = Suspect(
                 prev.start,
                 m.end(),
@@ -119,7 +126,11 @@ def _person_spans(
                 max(prev.score, p),
             )
             continue
-        out.append(Suspect(m.start(), m.end(), m.group(), "person", reason, p))
+        lo = m.start()
+        before = INITIALS_BEFORE.search(text, max(start, lo - 9), lo)
+        if before:
+            lo = before.start()
+        out.append(Suspect(lo, m.end(), text[lo : m.end()], "person", reason, p))
     return out
 
 

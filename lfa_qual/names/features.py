@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# Tokens after which a word starts a sentence (a transcript's "(griner) Det …", "(…) Hun …").
+BOUNDARY = frozenset({".", "!", "?", ":", "…", '"', "«", "»", "–", "-", "(", ")", "]", "<s>"})
 _SHAPE_MAP = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzæøåéüöäABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅÉÜÖÄ0123456789",
     "x" * 33 + "X" * 33 + "d" * 10,
@@ -40,6 +42,30 @@ def base_form(lower: str, lexicon: Lexicon) -> str:
     return lower
 
 
+ENDINGS = ("erne", "ene", "ens", "ets", "en", "et", "ne", "er", "es", "e", "s", "n", "t", "r")
+
+
+def known_form(low: str, common: frozenset[str]) -> str:
+    """How a lower-case word is known as an ordinary Danish word: 'word', 'inflected' (an
+    ending off a common word: 'koordinatoren'), 'compound' (ends in a common word of four or
+    more letters: 'specialklassen'), or 'no'."""
+    if low in common:
+        return "word"
+    for end in ENDINGS:
+        if low.endswith(end) and len(low) - len(end) >= 3 and low[: -len(end)] in common:
+            return "inflected"
+    if "-" in low:
+        return "no"
+    for k in range(3, len(low) - 3):
+        tail = low[k:]
+        if tail in common:
+            return "compound"
+        for end in ENDINGS:
+            if tail.endswith(end) and len(tail) - len(end) >= 4 and tail[: -len(end)] in common:
+                return "compound"
+    return "no"
+
+
 def token_features(tokens: list[str], i: int, initial: bool, lexicon: Lexicon) -> list[str]:
     """The features of tokens[i]; `initial` says it starts a sentence."""
     tok = tokens[i]
@@ -51,6 +77,7 @@ def token_features(tokens: list[str], i: int, initial: bool, lexicon: Lexicon) -
     in_first = any(base_form(p, lexicon) in lexicon.first for p in parts)
     in_last = any(base_form(p, lexicon) in lexicon.last for p in parts)
     common = low in lexicon.common or base in lexicon.common
+    known = "word" if common else (known_form(low, lexicon.common) if cap else "no")
     prev = tokens[i - 1] if i > 0 else "<s>"
     nxt = tokens[i + 1] if i + 1 < len(tokens) else "</s>"
     prev_low, next_low = prev.lower(), nxt.lower()
@@ -64,6 +91,8 @@ def token_features(tokens: list[str], i: int, initial: bool, lexicon: Lexicon) -
         f"ln={in_last}|{cap}",
         f"cw={common}|{cap}|{initial}",
         f"fn|cw={in_first}|{common}|{cap}",
+        f"kf={known}|{initial}",
+        f"kf|fn={known}|{in_first or in_last}",
         "pw=" + prev_low,
         "nw=" + next_low,
         "ps=" + shape(prev),

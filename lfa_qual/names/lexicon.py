@@ -1,6 +1,6 @@
 """The shipped name data: name lists, common Danish words and the person-name model's weights.
 
-One gzip'd JSON file, `lfa_qual/data/names_da.json.gz`, built by `scripts/train_names.py`:
+One gzip'd text file, `lfa_qual/data/names_da.txt.gz`, built by `scripts/train_names.py`:
 - first names and surnames from Faker's person providers (MIT licence);
 - common words: Danish words of the `wordfreq` list (CC BY-SA 4.0) that the spaCy lookup
   lemmatiser also knows (so a name that is frequent in text, like "Mette", is not "common");
@@ -21,12 +21,13 @@ from importlib import resources
 
 from lfa_qual.names.features import Lexicon
 
-DATA_FILE = "names_da.json.gz"
+DATA_FILE = "names_da.txt.gz"
 
 
 @dataclass(frozen=True)
 class NameModel:
     lexicon: Lexicon
+    nordic: frozenset[str]  # first names looked for in lower case too
     weights: dict[str, float]
     threshold: float
     info: dict
@@ -36,10 +37,34 @@ class NameModel:
 def load_model() -> NameModel:
     ref = resources.files("lfa_qual") / "data" / DATA_FILE
     with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as f:
-        data = json.load(f)
+        text = f.read()
+    sections: dict[str, list[str]] = {}
+    header: dict[str, str] = {}
+    current: list[str] | None = None
+    for chunk in text.split("\n@")[1:]:
+        name, _, rest = chunk.partition("\n")
+        if " " in name:  # a one-line entry: "@threshold 0.09"
+            key, _, value = name.partition(" ")
+            header[key] = value
+            current = None
+            continue
+        current = rest.split("\n")
+        if current and not current[-1]:
+            current.pop()
+        sections[name] = current
+    weights = {}
+    for line in sections["weights"]:
+        feature, _, value = line.rpartition("\t")
+        weights[feature] = float(value)
     lexicon = Lexicon(
-        first=frozenset(data["first"]),
-        last=frozenset(data["last"]),
-        common=frozenset(data["common"]),
+        first=frozenset(sections["first"]),
+        last=frozenset(sections["last"]),
+        common=frozenset(sections["common"]),
     )
-    return NameModel(lexicon, data["weights"], float(data["threshold"]), data["info"])
+    return NameModel(
+        lexicon,
+        frozenset(sections["nordic"]),
+        weights,
+        float(header["threshold"]),
+        json.loads(header.get("info", "{}")),
+    )
