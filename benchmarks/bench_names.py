@@ -87,7 +87,9 @@ def uner_person(path: Path) -> dict[str, float]:
             pos += len(tok) + 1
         gold = []
         for i, (_, tag) in enumerate(sent):
-            if tag == "B-PER" or (tag == "I-PER" and (not gold or gold[-1][1] != offsets[i - 1][1])):
+            if tag == "B-PER" or (
+                tag == "I-PER" and (not gold or gold[-1][1] != offsets[i - 1][1])
+            ):
                 gold.append(list(offsets[i]))
             elif tag == "I-PER":
                 gold[-1][1] = offsets[i][1]

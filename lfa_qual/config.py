@@ -13,7 +13,7 @@ from lfa_qual.readers import read_text_file
 from lfa_qual.yamlutil import YamlProblem, load_yaml
 
 CONFIG_NAME = "lfa-qual.yaml"
-KEYS = {"coder", "codebook", "transcripts", "citation", "pipeline", "database"}
+KEYS = {"coder", "codebook", "transcripts", "citation", "pipeline", "database", "pseudonym_key"}
 
 
 @dataclass
@@ -24,6 +24,9 @@ class ProjectConfig:
     citation: str = DEFAULT_TEMPLATE
     pipeline: str = "auto"
     database: str = "lfa-qual.db"
+    # The name key (real names → pseudonyms, lfa_qual.names.key); relative to the project
+    # folder, and best outside it. Empty: no key.
+    pseudonym_key: str = ""
 
 
 def default_coder() -> str:

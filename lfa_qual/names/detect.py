@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lfa_qual.names.features import BOUNDARY, base_form, known_form, token_features
+from lfa_qual.names.key import key_pattern
 from lfa_qual.names.lexicon import NameModel, load_model
 from lfa_qual.names.patterns import find_patterns
 
@@ -51,9 +52,7 @@ class NameContext:
 
     def key_pattern(self) -> re.Pattern | None:
         if self._key_re is None and self.key:
-            names = sorted(self.key, key=len, reverse=True)
-            alts = "|".join(re.escape(n) for n in names)
-            self._key_re = re.compile(rf"(?<!\w)(?:{alts})(?:s)?(?!\w)", re.IGNORECASE)
+            self._key_re = key_pattern(list(self.key))
         return self._key_re
 
     def is_allowed(self, text: str) -> bool:
@@ -167,8 +166,7 @@ def find_suspects(
         [
             x
             for x in found
-            if x.kind == "key"
-            or not (context.is_allowed(x.text) or _inside(x, protected))
+            if x.kind == "key" or not (context.is_allowed(x.text) or _inside(x, protected))
         ],
     )
 

@@ -42,6 +42,7 @@ INSTITUTION_WORDS = (
     "centret|center|hospital|hospitalet|sygehus|sygehuset|seminarium|seminariet"
 )
 
+
 def _capitalised(words: str) -> str:
     return "|".join(w[0].upper() + w[1:] for w in words.split("|"))
 

@@ -45,7 +45,9 @@ def scanned_spans(transcript: Transcript) -> list[tuple[int, int]]:
     return [(p.start, p.end) for turn in transcript.turns for p in turn.paragraphs]
 
 
-def transcript_suspects(transcript: Transcript, context: NameContext | None = None) -> list[Suspect]:
+def transcript_suspects(
+    transcript: Transcript, context: NameContext | None = None
+) -> list[Suspect]:
     ctx = transcript_context(transcript, context)
     return find_suspects(transcript.text, ctx, scanned_spans(transcript))
 
