@@ -131,7 +131,7 @@ def main() -> None:
         # Spread the sentences over the transcript: every k-th participant paragraph.
         step = max(1, len(ends) // (len(plants) + 1))
         chosen = [ends[(i + 1) * step] for i in range(len(plants))]
-        for at, (sentence, _) in sorted(zip(chosen, plants), reverse=True):
+        for at, (sentence, _) in sorted(zip(chosen, plants, strict=True), reverse=True):
             text = text[:at] + " " + sentence + text[at:]
         (OUT / name).write_text(text, encoding="utf-8")
         for _, items in plants:

@@ -21,8 +21,20 @@ from lfa_qual.names.patterns import find_patterns
 TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 # Words of the project's pseudonyms and of the interview setting: never a name on their own.
 PSEUDONYM_WORDS = frozenset(
-    "skole elev elever forælder forældre interviewer skoleleder lærer pædagog "
-    "pit-medarbejder skolemedarbejder red".split()
+    [
+        "skole",
+        "elev",
+        "elever",
+        "forælder",
+        "forældre",
+        "interviewer",
+        "skoleleder",
+        "lærer",
+        "pædagog",
+        "pit-medarbejder",
+        "skolemedarbejder",
+        "red",
+    ]
 )
 PSEUDONYM = re.compile(r"\b(?:Skole|Elev|Forælder|Lærer|Pædagog|Klasse)[ \-]\d{1,2}\b")
 # Initials before or inside a name: "H. C. Andersen", "Henrik S. Nissen".
