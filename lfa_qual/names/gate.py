@@ -7,6 +7,7 @@ write. Unresolved suspects stop it (`NamesInExport`, exit 2 in the CLI) with the
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -37,27 +38,45 @@ class NamesInExport(LfaError):
     """Suspected names or identifiers in the text an export would write."""
 
     def __init__(self, message: str, hits: list[GateHit]) -> None:
-        super().__init__(message, field="allow-names")
+        super().__init__(message)
         self.hits = hits
 
 
 def find_in_export(project, items: Iterable[ExportItem]) -> list[GateHit]:
+    """Suspects in the items' texts. The texts of one interview are scanned as one text (each
+    its own span), so that a large export pays the detector's set-up once per interview."""
     base = project_context(project, name_key(project))
-    contexts: dict[str, object] = {}
-    hits: list[GateHit] = []
+    by_interview: dict[str, list[ExportItem]] = {}
     for item in items:
-        ctx = contexts.get(item.interview)
-        if ctx is None:
-            ctx = base
-            if item.interview:
-                try:
-                    ctx = transcript_context(project.transcript(item.interview), base)
-                except LfaError:
-                    ctx = base
-            contexts[item.interview] = ctx
-        for s in find_suspects(item.text, ctx):
+        by_interview.setdefault(item.interview, []).append(item)
+    hits: list[GateHit] = []
+    for interview, group in by_interview.items():
+        ctx = base
+        if interview:
+            try:
+                ctx = transcript_context(project.transcript(interview), base)
+            except LfaError:
+                ctx = base
+        starts, spans, pos = [], [], 0
+        for item in group:
+            starts.append(pos)
+            spans.append((pos, pos + len(item.text)))
+            pos += len(item.text) + 2
+        joined = "\n\n".join(item.text for item in group)
+        for s in find_suspects(joined, ctx, spans):
+            item = group[bisect.bisect_right(starts, s.start) - 1]
             hits.append(GateHit(item.where, s.text, s.kind, s.reason))
     return hits
+
+
+def quote_items(quotes) -> list[ExportItem]:
+    """The export items of a quotes frame (lfa_qual.export.quotes): text, interview, span."""
+    return [
+        ExportItem(iv, f"{iv} [{start}:{end}]", text)
+        for iv, start, end, text in zip(
+            quotes["interview"], quotes["start"], quotes["end"], quotes["text"], strict=True
+        )
+    ]
 
 
 def allow_note(n: int) -> str:
