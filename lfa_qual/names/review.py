@@ -155,3 +155,23 @@ def replace(project, record: SuspectRecord, pseudonym: str, coder: str) -> Repla
         )
     _, report = project.sync()
     return Replaced(record, pseudonym, path, original, report)
+
+
+def undo_replace(project, done: Replaced) -> None:
+    """Put the replaced text back (the TUI's undo), re-anchoring as after any edit."""
+    from lfa_qual.outputs import replacing_text
+    from lfa_qual.readers import read_text_file
+
+    text, _ = read_text_file(done.file)
+    start, end = done.record.start, done.record.start + len(done.pseudonym)
+    if text[start:end] != done.pseudonym:
+        raise LfaError(
+            "the file changed since the replacement; undo it by hand (the original is kept in "
+            f"{done.original})",
+            path=done.file,
+        )
+    with replacing_text(done.file, newline="") as stream:
+        stream.write(text[:start] + done.record.text + text[end:])
+    with project.store.transaction() as conn:
+        conn.execute("DELETE FROM names_replaced WHERE text = ?", (done.record.text,))
+    project.sync()

@@ -35,6 +35,7 @@ SUGGESTION = Style(underline=True, color="yellow")
 EVIDENCE = Style(bold=True, underline=True, color="black", bgcolor="yellow")
 OVERLAP = Style(underline=True)
 REVIEW = Style(italic=True)
+NAME = Style(bold=True, underline=True, color="bright_red")  # a suspected name (lfa_qual.names)
 PAGE = Style(dim=True, bold=True)
 ROLE = Style(bold=True)
 
@@ -113,6 +114,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.marks: list[Mark] = []
         self.suggestion: Mark | None = None
         self.evidence: list[tuple[int, int]] = []
+        self.name_marks: list[tuple[int, int]] = []
         self._want_col: int | None = None
         self._units: dict[str, list[tuple[int, int]]] = {}
         self._turn_start_list = [t.start for t in transcript.turns]
@@ -146,6 +148,20 @@ class TranscriptView(ScrollView, can_focus=True):
                 self.refresh_span(old.start, old.end)
         self.suggestion = mark
         self.evidence = evidence
+
+    def set_name_marks(self, spans: list[tuple[int, int]]) -> None:
+        """Mark suspected names and identifiers (a short list: the whole set is redrawn)."""
+        old = set(self.name_marks)
+        self.name_marks = sorted(spans)
+        self._name_starts = [s for s, _ in self.name_marks]
+        self._name_longest = max((e - s for s, e in self.name_marks), default=0)
+        for s, e in old.symmetric_difference(self.name_marks):
+            self.refresh_span(s, e)
+
+    def names_between(self, start: int, end: int) -> tuple[tuple[int, int], ...]:
+        lo = bisect.bisect_left(self._name_starts, start - self._name_longest)
+        hi = bisect.bisect_left(self._name_starts, end)
+        return tuple((s, e) for s, e in self.name_marks[lo:hi] if s < end and e > start)
 
     def refresh_span(self, start: int, end: int) -> None:
         """Repaint the visual lines showing start..end."""
@@ -346,7 +362,9 @@ class TranscriptView(ScrollView, can_focus=True):
         marks = tuple(self.marks_between(s, max(e, s + 1)))
         sug = self.suggestion
         sug_key = (sug, tuple(self.evidence)) if sug and sug.start <= e and sug.end >= s else None
+        names = self.names_between(s, max(e, s + 1)) if self.name_marks else ()
         key = (index, width, self.lines.width, marks, sug_key, clip, cursor, self.has_focus, base)
+        key += (names,)
         strip = self._line_cache.get(key)
         if strip is None:
             if len(self._line_cache) > 4000:
@@ -409,6 +427,7 @@ class TranscriptView(ScrollView, can_focus=True):
             for es, ee in self.evidence:
                 if es < e and ee > s:
                     spans.append((es, ee, EVIDENCE))
+        spans += [(a, b, NAME) for a, b in self.names_between(s, e)] if self.name_marks else []
         sel = self.selection
         if sel and sel[0] < e and sel[1] > s:
             spans.append((sel[0], sel[1], SELECTION))

@@ -22,6 +22,7 @@ from lfa_qual.suggestions import ExampleEvidence
 from lfa_qual.tui.dialogs import Choose, CodePicker, MemoEditor, code_prompt
 from lfa_qual.tui.keybar import KeyBar
 from lfa_qual.tui.reader import TranscriptView
+from lfa_qual.tui.reader_names import NameMarks
 from lfa_qual.tui.reader_suggestions import SuggestionSteps, load_suggestions
 from lfa_qual.tui.slots import quick_slots
 
@@ -42,7 +43,7 @@ class Panel(Widget):
         return self.content
 
 
-class ReaderScreen(SuggestionSteps, Screen):
+class ReaderScreen(SuggestionSteps, NameMarks, Screen):
     BINDINGS = [
         Binding("1", "quick(1)", "Quick code", key_display="1-9", id="code.quick"),
         *[Binding(str(n), f"quick({n})", f"Quick code {n}", show=False) for n in range(2, 10)],
@@ -115,6 +116,7 @@ class ReaderScreen(SuggestionSteps, Screen):
         view = self.view
         view.on_moved = self._view_moved
         self.reload()
+        self.refresh_names()
         if self.initial:
             view.select(*self.initial)
             view.call_after_refresh(view.show_span, *self.initial)
@@ -122,8 +124,9 @@ class ReaderScreen(SuggestionSteps, Screen):
 
     def on_screen_resume(self) -> None:
         # Coming back from another screen (retrieve, search, codebook): the store may have moved.
-        if self.is_mounted:
+        if self.is_mounted and not self.reopen_if_edited():
             self.reload()
+            self.refresh_names()
 
     def reload(self, suggestions: bool = True) -> None:
         """Re-read what the store holds for this transcript and redraw."""
