@@ -117,10 +117,37 @@ def speed(folder: Path, repeat: int = 5) -> float:
     return words / (time.perf_counter() - t0)
 
 
+def corpus_speed(folder: Path) -> None:
+    """Detector words/s over a generated corpus (benchmarks/gen_corpus.py), reading excluded,
+    and the whole `lfa-qual names FILE…` command (start-up, reading, output) in a subprocess."""
+    import subprocess
+
+    paths = sorted(folder.glob("*.md"))
+    ts = [read_transcript(p) for p in paths]
+    words = sum(t.words for t in ts)
+    transcript_suspects(ts[0])
+    t0 = time.perf_counter()
+    n = sum(len(transcript_suspects(t)) for t in ts)
+    took = time.perf_counter() - t0
+    print(f"corpus {folder}: {words:,} words, {n} suspects, {words / took:,.0f} words/s (one core)")
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "lfa_qual", "names", "--format", "jsonl", *map(str, paths)],
+        capture_output=True,
+        cwd=folder,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+    )
+    took = time.perf_counter() - t0
+    print(
+        f"  `lfa-qual names` on the {len(paths)} files: {took:.2f} s = {words / took:,.0f} words/s"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--uner", type=Path, default=Path("/work/shared/data/uner-da"))
     ap.add_argument("--split", default="test", choices=["dev", "test"])
+    ap.add_argument("--corpus", type=Path, help="also time a generated corpus folder")
     args = ap.parse_args()
     t0 = time.perf_counter()
     load_model()
@@ -138,6 +165,8 @@ def main() -> None:
     print(f"clean transcripts: {n} suspects in {words} words = {1000 * n / words:.2f} per 1,000")
     for s in shown:
         print(f"  {s}")
+    if args.corpus:
+        corpus_speed(args.corpus)
     path = args.uner / f"da_ddt-ud-{args.split}.iob2"
     if path.exists():
         r = uner_person(path)

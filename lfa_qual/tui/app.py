@@ -62,6 +62,7 @@ class LfaApp(App):
         # Parse the codebook now (≈0.2 s for the LFA codebook) rather than on the first open.
         self.project.codebook()
         self.push_screen(OverviewScreen())
+        self.run_worker(_load_name_model, thread=True, group="names")
         if self.notes:
             self.notify("\n".join(self.notes), severity="warning", timeout=30)
 
@@ -152,6 +153,14 @@ class LfaApp(App):
 
     def _run_from_palette(self, action: str, target) -> None:
         self.call_later(self.run_action, action, target)
+
+
+def _load_name_model() -> None:
+    """Load the names check's data while the user looks at the overview (≈0.1 s), so that the
+    first transcript opened marks its suspects at once."""
+    from lfa_qual.names.lexicon import load_model
+
+    load_model()
 
 
 def sync_notes(project: Project) -> list[str]:

@@ -9,6 +9,7 @@ offsets into `Transcript.text`, the same offsets the store uses.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -27,6 +28,7 @@ from lfa_qual.transcript import Transcript
 from lfa_qual.tui import layout
 from lfa_qual.tui.layout import Layout
 
+NameFinder = Callable[[int, int], list[tuple[int, int]]]
 ROLE_WIDTH = 12
 GUTTER = 4  # up to three code marks and a space
 SELECTION = Style(reverse=True)
@@ -114,7 +116,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self.marks: list[Mark] = []
         self.suggestion: Mark | None = None
         self.evidence: list[tuple[int, int]] = []
-        self.name_marks: list[tuple[int, int]] = []
+        self.name_finder: NameFinder | None = None
+        self._name_cache: dict[int, tuple[tuple[int, int], ...]] = {}
+        self._paragraphs = [(p.start, p.end) for t in transcript.turns for p in t.paragraphs]
+        self._para_starts = [p[0] for p in self._paragraphs]
         self._want_col: int | None = None
         self._units: dict[str, list[tuple[int, int]]] = {}
         self._turn_start_list = [t.start for t in transcript.turns]
@@ -149,19 +154,35 @@ class TranscriptView(ScrollView, can_focus=True):
         self.suggestion = mark
         self.evidence = evidence
 
-    def set_name_marks(self, spans: list[tuple[int, int]]) -> None:
-        """Mark suspected names and identifiers (a short list: the whole set is redrawn)."""
-        old = set(self.name_marks)
-        self.name_marks = sorted(spans)
-        self._name_starts = [s for s, _ in self.name_marks]
-        self._name_longest = max((e - s for s, e in self.name_marks), default=0)
-        for s, e in old.symmetric_difference(self.name_marks):
-            self.refresh_span(s, e)
+    def set_name_finder(self, finder: NameFinder | None) -> None:
+        """Mark suspected names (lfa_qual.names): `finder(start, end)` gives the suspects of one
+        paragraph. It is asked lazily, per paragraph when a line of it is drawn, and cached,
+        so opening a long transcript costs only its visible paragraphs."""
+        self.name_finder = finder
+        self._name_cache.clear()
+        self._line_cache.clear()
+        self.refresh()
 
     def names_between(self, start: int, end: int) -> tuple[tuple[int, int], ...]:
-        lo = bisect.bisect_left(self._name_starts, start - self._name_longest)
-        hi = bisect.bisect_left(self._name_starts, end)
-        return tuple((s, e) for s, e in self.name_marks[lo:hi] if s < end and e > start)
+        if self.name_finder is None:
+            return ()
+        paras = self._paragraphs
+        i = max(0, bisect.bisect_right(self._para_starts, start) - 1)
+        out: list[tuple[int, int]] = []
+        while i < len(paras) and paras[i][0] < end:
+            ps, pe = paras[i]
+            if pe > start:
+                spans = self._name_cache.get(i)
+                if spans is None:
+                    spans = self._name_cache[i] = tuple(self.name_finder(ps, pe))
+                out += [x for x in spans if x[0] < end and x[1] > start]
+            i += 1
+        return tuple(out)
+
+    @property
+    def name_marks(self) -> list[tuple[int, int]]:
+        """Every suspect of the transcript (all paragraphs asked)."""
+        return list(self.names_between(self.first, len(self.text)))
 
     def refresh_span(self, start: int, end: int) -> None:
         """Repaint the visual lines showing start..end."""
@@ -362,7 +383,7 @@ class TranscriptView(ScrollView, can_focus=True):
         marks = tuple(self.marks_between(s, max(e, s + 1)))
         sug = self.suggestion
         sug_key = (sug, tuple(self.evidence)) if sug and sug.start <= e and sug.end >= s else None
-        names = self.names_between(s, max(e, s + 1)) if self.name_marks else ()
+        names = self.names_between(s, max(e, s + 1))
         key = (index, width, self.lines.width, marks, sug_key, clip, cursor, self.has_focus, base)
         key += (names,)
         strip = self._line_cache.get(key)
@@ -427,7 +448,7 @@ class TranscriptView(ScrollView, can_focus=True):
             for es, ee in self.evidence:
                 if es < e and ee > s:
                     spans.append((es, ee, EVIDENCE))
-        spans += [(a, b, NAME) for a, b in self.names_between(s, e)] if self.name_marks else []
+        spans += [(a, b, NAME) for a, b in self.names_between(s, e)]
         sel = self.selection
         if sel and sel[0] < e and sel[1] > s:
             spans.append((sel[0], sel[1], SELECTION))

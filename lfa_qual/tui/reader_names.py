@@ -1,4 +1,9 @@
-"""Suspected names and identifiers marked in the reader (lfa_qual.names), found in a worker."""
+"""Suspected names and identifiers marked in the reader (lfa_qual.names).
+
+The view asks for a paragraph's suspects when it draws a line of it (`TranscriptView.
+set_name_finder`), so opening a long transcript stays as fast as without marks. The name model
+is loaded once per process, in a worker, before the first finder is handed over.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +14,47 @@ from lfa_qual.errors import LfaError
 
 
 class NameMarks:
-    """Mixed into the reader screen: `refresh_names` looks for suspects and marks them."""
+    """Mixed into the reader screen: `refresh_names` marks the transcript's suspects."""
 
-    class NamesFound(Message):
-        def __init__(self, spans: list[tuple[int, int]]) -> None:
-            super().__init__()
-            self.spans = spans
+    class ModelReady(Message):
+        pass
 
     def refresh_names(self) -> None:
-        # The project's context reads the store: here, on the UI thread; the detection itself
-        # (pure computation on the text) runs in the worker.
+        from lfa_qual.names.lexicon import load_model
+
+        if load_model.cache_info().currsize:
+            self._hand_finder()
+        else:
+            self.load_name_model()
+
+    @work(thread=True, exclusive=True, group="names")
+    def load_name_model(self) -> None:
+        from lfa_qual.names.lexicon import load_model
+
+        load_model()
+        self.post_message(self.ModelReady())
+
+    def on_name_marks_model_ready(self, message: ModelReady) -> None:
+        self._hand_finder()
+
+    def _hand_finder(self) -> None:
+        # The project's context reads the store: once here, not per paragraph.
+        from lfa_qual.names.detect import find_suspects
         from lfa_qual.names.review import name_key, project_context
         from lfa_qual.names.scan import transcript_context
 
         try:
-            context = project_context(self.project, name_key(self.project))
+            base = project_context(self.project, name_key(self.project))
         except LfaError as exc:
             self.notify(f"names check: {exc}", severity="warning")
             return
-        self.find_names(self.transcript, transcript_context(self.transcript, context))
+        context = transcript_context(self.transcript, base)
+        text = self.transcript.text
+
+        def finder(start: int, end: int) -> list[tuple[int, int]]:
+            return [(s.start, s.end) for s in find_suspects(text, context, [(start, end)])]
+
+        self.view.set_name_finder(finder)
 
     def reopen_if_edited(self) -> bool:
         """After a name was replaced in this transcript's file (the Names screen), open the
@@ -43,14 +70,3 @@ class NameMarks:
 
         self.app.call_later(reopen)
         return True
-
-    @work(thread=True, exclusive=True, group="names")
-    def find_names(self, transcript, context) -> None:
-        from lfa_qual.names.detect import find_suspects
-        from lfa_qual.names.scan import scanned_spans
-
-        found = find_suspects(transcript.text, context, scanned_spans(transcript))
-        self.post_message(self.NamesFound([(s.start, s.end) for s in found]))
-
-    def on_name_marks_names_found(self, message: NamesFound) -> None:
-        self.view.set_name_marks(message.spans)
