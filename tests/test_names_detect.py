@@ -127,6 +127,14 @@ def test_pseudonymise_replaces_key_names_with_their_genitive() -> None:
     assert text == "Lærer B sagde, at Lærer Bs klasse og Lærer A …"
 
 
+def test_a_key_name_that_is_an_ordinary_word_matches_only_as_written() -> None:
+    context = NameContext(key={"Bo": "Lærer C"})
+    found = find_suspects("Vi bo i byen, sagde Bo, og Bos mor nikkede.", context)
+    assert [(s.text, s.kind) for s in found] == [("Bo", "key"), ("Bos", "key")]
+    text, n = pseudonymise_text("Vi bo her. Bo kom.", {"Bo": "Lærer C"}, frozenset({"bo"}))
+    assert (text, n) == ("Vi bo her. Lærer C kom.", 1)
+
+
 def test_malformed_key_names_its_line(tmp_path: Path) -> None:
     key = tmp_path / "key.yaml"
     key.write_text("Mette: Lærer A\nJonas: [Elev\n", encoding="utf-8")

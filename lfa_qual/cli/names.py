@@ -174,8 +174,10 @@ def cmd_pseudonymise(args: argparse.Namespace) -> int:
         )
     if args.output.exists() and args.output.resolve() == args.input.resolve():
         raise LfaError("OUT must differ from IN (IN is kept as it is)", path=args.output)
+    from lfa_qual.names.lexicon import load_model
+
     text, _ = read_text_file(args.input)
-    new_text, n = pseudonymise_text(text, replacements)
+    new_text, n = pseudonymise_text(text, replacements, load_model().lexicon.common)
     with replacing_text(args.output, newline="") as stream:
         stream.write(new_text)
     print(f"replaced {n} name(s); wrote {args.output}", file=sys.stderr)

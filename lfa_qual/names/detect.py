@@ -64,7 +64,7 @@ class NameContext:
 
     def key_pattern(self) -> re.Pattern | None:
         if self._key_re is None and self.key:
-            self._key_re = key_pattern(list(self.key))
+            self._key_re = key_pattern(list(self.key), load_model().lexicon.common)
         return self._key_re
 
     def is_allowed(self, text: str) -> bool:
@@ -98,21 +98,18 @@ def _person_spans(
             continue
         low = tok.lower()
         cap = tok[:1].isupper()
-        if not cap:
-            # A lower-case word is a candidate only when it is a listed name and no common word.
-            parts = low.split("-")
-            if not any(
-                base_form(p, lex) in model.nordic and p not in lex.common
-                for p in parts
-                if p not in lex.common
-            ):
-                continue
+        parts = low.split("-")
+        # A lower-case word is a candidate only when it is a listed name and no common word.
+        if not cap and not any(
+            p not in lex.common and base_form(p, lex) in model.nordic for p in parts
+        ):
+            continue
         if low in context.allowed or base_form(low, lex) in context.allowed:
             continue
         if "-" in low and low.split("-")[0] in context.allowed:
             continue
         initial = i == 0 or tokens[i - 1] in BOUNDARY
-        listed = base_form(low, lex) in lex.first or base_form(low, lex) in lex.last
+        listed = any(base_form(p, lex) in lex.first or base_form(p, lex) in lex.last for p in parts)
         # A capital that only starts a sentence says nothing: an ordinary word there
         # ("Forælderen", "Bordopstilling") is not a candidate unless it is also a listed name.
         if initial and not listed and known_form(low, lex.common) != "no":

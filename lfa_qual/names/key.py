@@ -81,18 +81,28 @@ def load_key(path: Path) -> NameKey:
     return key
 
 
-def key_pattern(names: list[str]) -> re.Pattern | None:
-    """Whole-word, case-insensitive matches of the names (longest first), with a genitive s."""
+def key_pattern(
+    names: list[str], exact: set[str] | frozenset[str] = frozenset()
+) -> re.Pattern | None:
+    """Whole-word matches of the names (longest first), with a genitive s or apostrophe; in any
+    case, except names whose lower-case form is in `exact` (ordinary words: the name "Bo" must
+    not match the verb "bo"), which match only as written."""
     if not names:
         return None
-    alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?P<name>{alts})(?P<gen>s|')?(?!\w)", re.IGNORECASE)
+    alts = "|".join(
+        re.escape(n) if n.lower() in exact else f"(?i:{re.escape(n)})"
+        for n in sorted(names, key=len, reverse=True)
+    )
+    return re.compile(rf"(?<!\w)(?P<name>{alts})(?P<gen>s|')?(?!\w)")
 
 
-def pseudonymise_text(text: str, replacements: dict[str, str]) -> tuple[str, int]:
+def pseudonymise_text(
+    text: str, replacements: dict[str, str], exact: set[str] | frozenset[str] = frozenset()
+) -> tuple[str, int]:
     """`text` with every name of `replacements` replaced by its pseudonym (a genitive kept:
-    "Mettes" → "Lærer As"); returns the new text and the number of replacements."""
-    pattern = key_pattern(list(replacements))
+    "Mettes" → "Lærer As"); returns the new text and the number of replacements. Names that
+    are ordinary words (`exact`) are replaced only where written as in the key."""
+    pattern = key_pattern(list(replacements), exact)
     if pattern is None:
         return text, 0
     lower = {k.lower(): v for k, v in replacements.items()}
