@@ -206,3 +206,22 @@ def test_a_clean_export_has_no_note(leaky: Path) -> None:
     assert run(leaky, "export", "quotes", "--out", str(out)) == 0
     text = out.read_text(encoding="utf-8")
     assert quote in text and "Navnekontrol" not in text
+
+
+def test_the_gate_is_one_function_other_exports_call(leaky: Path) -> None:
+    from lfa_qual.names.gate import ExportItem, NamesInExport, check_export
+
+    items = [
+        ExportItem("skole9-elev7", "uenighed 1", "Det gør Mette fra PIT."),
+        ExportItem("", "uenighed 2", "Ring på 12 34 56 78 til Skole 9."),
+        ExportItem("skole9-elev7", "uenighed 3", "Elev 7 går på læseholdet."),
+    ]
+    with Project(leaky) as project:
+        with pytest.raises(NamesInExport) as info:
+            check_export(project, items)
+        assert [(h.where, h.text, h.kind) for h in info.value.hits] == [
+            ("uenighed 1", "Mette", "person"),
+            ("uenighed 2", "12 34 56 78", "phone"),
+        ]
+        assert ": 2 mistænkt" in check_export(project, items, allow_names=True)
+        assert check_export(project, items[2:]) is None
