@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from lfa_qual.names.features import BOUNDARY, base_form, known_form, token_features
 from lfa_qual.names.key import key_pattern
 from lfa_qual.names.lexicon import NameModel, load_model
-from lfa_qual.names.patterns import find_patterns
+from lfa_qual.names.patterns import Hints, find_patterns
 
 TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 # Words of the project's pseudonyms and of the interview setting: never a name on their own.
@@ -90,23 +90,29 @@ def _person_spans(
     text: str, start: int, end: int, model: NameModel, context: NameContext
 ) -> list[Suspect]:
     lex, weights = model.lexicon, model.weights
+    common, allowed = lex.common, context.allowed
     matches = list(TOKEN.finditer(text, start, end))
     tokens = [m.group() for m in matches]
     flagged: list[tuple[int, float, str]] = []
     for i, tok in enumerate(tokens):
-        if not tok[:1].isalpha() or len(tok) < 2 or ACRONYM.match(tok):
+        first = tok[0]
+        if not first.isalpha() or len(tok) < 2:
+            continue
+        cap = first.isupper()
+        if not cap and tok in common:
+            continue  # the common case, decided by one set look-up
+        if cap and ACRONYM.match(tok):
             continue
         low = tok.lower()
-        cap = tok[:1].isupper()
         parts = low.split("-")
         # A lower-case word is a candidate only when it is a listed name and no common word.
         if not cap and not any(
-            p not in lex.common and base_form(p, lex) in model.nordic for p in parts
+            p not in common and base_form(p, lex) in model.nordic for p in parts
         ):
             continue
-        if low in context.allowed or base_form(low, lex) in context.allowed:
+        if low in allowed or base_form(low, lex) in allowed:
             continue
-        if "-" in low and low.split("-")[0] in context.allowed:
+        if "-" in low and parts[0] in allowed:
             continue
         initial = i == 0 or tokens[i - 1] in BOUNDARY
         listed = any(base_form(p, lex) in lex.first or base_form(p, lex) in lex.last for p in parts)
@@ -156,12 +162,13 @@ def find_suspects(
     found: list[Suspect] = []
     key_re = context.key_pattern()
     protected: list[tuple[int, int]] = []
+    hints = Hints(text)
     for s, e in spans:
         protected += [(m.start(), m.end()) for m in PSEUDONYM.finditer(text, s, e)]
         if key_re is not None:
             for m in key_re.finditer(text, s, e):
                 found.append(Suspect(m.start(), m.end(), m.group(), "key", "name key", 1.0))
-        for hit in find_patterns(text, s, e):
+        for hit in find_patterns(text, s, e, hints):
             hit_text = text[hit.start : hit.end]
             if hit.kind == "institution":
                 # "Folkeskolen", "Specialskolen" are words, not names.

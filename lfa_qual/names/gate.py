@@ -57,15 +57,22 @@ def find_in_export(project, items: Iterable[ExportItem]) -> list[GateHit]:
                 ctx = transcript_context(project.transcript(interview), base)
             except LfaError:
                 ctx = base
+        # A passage quoted under two themes is checked once.
+        texts = list(dict.fromkeys(item.text for item in group))
         starts, spans, pos = [], [], 0
-        for item in group:
+        for text in texts:
             starts.append(pos)
-            spans.append((pos, pos + len(item.text)))
-            pos += len(item.text) + 2
-        joined = "\n\n".join(item.text for item in group)
+            spans.append((pos, pos + len(text)))
+            pos += len(text) + 2
+        joined = "\n\n".join(texts)
+        found: dict[str, list] = {}
         for s in find_suspects(joined, ctx, spans):
-            item = group[bisect.bisect_right(starts, s.start) - 1]
-            hits.append(GateHit(item.where, s.text, s.kind, s.reason))
+            text = texts[bisect.bisect_right(starts, s.start) - 1]
+            found.setdefault(text, []).append(s)
+        for item in group:
+            hits += [
+                GateHit(item.where, s.text, s.kind, s.reason) for s in found.get(item.text, [])
+            ]
     return hits
 
 
