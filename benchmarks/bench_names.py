@@ -143,11 +143,35 @@ def corpus_speed(folder: Path) -> None:
     )
 
 
+def gate_speed(root: Path) -> None:
+    """The export gate on every quote of a project (e.g. one kept by
+    `benchmarks/bench_export.py --keep DIR`), beside the time to build the quotes."""
+    from lfa_qual.names.gate import NamesInExport, check_export, quote_items
+    from lfa_qual.project import Project
+
+    with Project(root) as project:
+        t0 = time.perf_counter()
+        quotes = project.quotes_frame()
+        t1 = time.perf_counter()
+        try:
+            check_export(project, quote_items(quotes))
+            hits = 0
+        except NamesInExport as exc:
+            hits = len(exc.hits)
+        t2 = time.perf_counter()
+    words = int(quotes["words"].sum())
+    print(
+        f"gate on {len(quotes):,} quotes ({words:,} words): {t2 - t1:.2f} s "
+        f"({words / (t2 - t1):,.0f} words/s), {hits} suspects; building the quotes: {t1 - t0:.2f} s"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--uner", type=Path, default=Path("/work/shared/data/uner-da"))
     ap.add_argument("--split", default="test", choices=["dev", "test"])
     ap.add_argument("--corpus", type=Path, help="also time a generated corpus folder")
+    ap.add_argument("--gate", type=Path, help="also time the export gate on this project")
     args = ap.parse_args()
     t0 = time.perf_counter()
     load_model()
@@ -167,6 +191,8 @@ def main() -> None:
         print(f"  {s}")
     if args.corpus:
         corpus_speed(args.corpus)
+    if args.gate:
+        gate_speed(args.gate)
     path = args.uner / f"da_ddt-ud-{args.split}.iob2"
     if path.exists():
         r = uner_person(path)
