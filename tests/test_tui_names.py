@@ -62,6 +62,13 @@ async def test_reader_marks_suspects(project: Project) -> None:
         text = project.transcript("skole1-elev6").text
         marked = [text[s:e] for s, e in screen.view.name_marks]
         assert marked == ["Mette", "12 34 56 78"]
+        screen.view.move_to(text.index("Mette") + 2)
+        await pilot.pause()
+        panel = screen.query_one("#panel").content.plain
+        assert "suspected name" in panel
+        screen.view.move_to(text.index("Hun kommer"))
+        await pilot.pause()
+        assert "suspected name" not in screen.query_one("#panel").content.plain
 
 
 async def test_names_screen_accepts_replaces_and_undoes(project: Project) -> None:

@@ -177,6 +177,8 @@ class ReaderScreen(SuggestionSteps, NameMarks, Screen):
         out.append(cite(t, where, self.project.config.citation) + "\n", style="bold")
         if sel:
             out.append(f"selected {sel[1] - sel[0]} chars\n", style="dim")
+        if view.names_between(where, (sel[1] if sel else where) + 1):
+            out.append("⚠ a suspected name or identifier (I: names check)\n", style="bold red")
         here = self.codings_here()
         out.append(f"Codes here ({len(here)})\n", style="underline")
         for c in here:
