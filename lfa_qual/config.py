@@ -22,6 +22,7 @@ KEYS = {
     "database",
     "blind",
     "consensus",
+    "pseudonym_key",
 }
 # Settings that are yes/no rather than text.
 FLAGS = {"blind"}
@@ -39,6 +40,9 @@ class ProjectConfig:
     # it), and the coder name consensus decisions are recorded under.
     blind: bool = False
     consensus: str = "konsensus"
+    # The name key (real names → pseudonyms, lfa_qual.names.key); relative to the project
+    # folder, and best outside it. Empty: no key.
+    pseudonym_key: str = ""
 
 
 def default_coder() -> str:

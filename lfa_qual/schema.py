@@ -185,5 +185,25 @@ MIGRATIONS: list[str] = [
         written TEXT NOT NULL
     )
     """,
+    # names (pseudonymisation guard, lfa_qual.names): words and phrases a researcher marked
+    # "not a name", and the names replaced by a pseudonym (applied again by `pseudonymise`),
+    # each with who and when.
+    """
+    CREATE TABLE names_allowed(
+        text TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        interview TEXT NOT NULL DEFAULT '',
+        accepted_by TEXT NOT NULL,
+        accepted_at TEXT NOT NULL
+    );
+    CREATE TABLE names_replaced(
+        text TEXT PRIMARY KEY,
+        pseudonym TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        interview TEXT NOT NULL DEFAULT '',
+        replaced_by TEXT NOT NULL,
+        replaced_at TEXT NOT NULL
+    )
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,7 +18,13 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("exports", ("lfa_qual.export", "lfa_qual.refiqda")),
     (
         "analysis and NLP",
-        ("lfa_qual.analysis", "lfa_qual.agreement", "lfa_qual.consensus", "lfa_qual.nlp"),
+        (
+            "lfa_qual.analysis",
+            "lfa_qual.agreement",
+            "lfa_qual.consensus",
+            "lfa_qual.names",
+            "lfa_qual.nlp",
+        ),
     ),
     (
         "domain",

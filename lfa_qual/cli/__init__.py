@@ -26,6 +26,7 @@ OPTIONAL_MODULES = [
     "lfa_qual.cli.reliability",
     "lfa_qual.cli.refiqda",  # after export: adds `export qdpx|qdc` and options of `import`
     "lfa_qual.cli.team",  # merge, agreement, disagreements
+    "lfa_qual.cli.names",  # names, pseudonymise
 ]
 
 

@@ -69,6 +69,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     q.add_argument("--title", help="a title at the top of a md or docx export")
     _review_option(q)
+    _allow_names_option(q)
     _output_options(q, QUOTE_FORMATS, "md")
     q.set_defaults(func=cmd_export_quotes)
 
@@ -119,6 +120,15 @@ def _review_option(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also the codings a transcript edit left in doubt (status needs_review; left out "
         "by default: check them with `lfa-qual review`)",
+    )
+
+
+def _allow_names_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--allow-names",
+        action="store_true",
+        help="write the export although its text holds suspected names or identifiers (see "
+        "`lfa-qual names`); the export's header says so",
     )
 
 
@@ -246,7 +256,8 @@ def cmd_export_quotes(args: argparse.Namespace) -> int:
         quotes = quotes_frame(project, filters, keys, args.max_words)
         if quotes.empty:
             print(f"lfa-qual: {_nothing(project)}", file=sys.stderr)
-        write_quotes(project, quotes, keys, fmt, args.out, args.title, force=args.force)
+        note = names_gate(project, quotes, args.allow_names)
+        write_quotes(project, quotes, keys, fmt, args.out, args.title, force=args.force, note=note)
     if args.out is not None:
         themes = quotes["theme"].nunique() if len(quotes) else 0
         print(f"wrote {len(quotes)} quote(s) in {themes} theme(s) to {args.out}", file=sys.stderr)
@@ -296,6 +307,17 @@ def _nothing(project) -> str:
     return "no quotes: no coding matches the filters"
 
 
+def names_gate(project, quotes, allow_names: bool) -> str | None:
+    """Stop the export when its quotes hold unresolved suspects (lfa_qual.names.gate); with
+    --allow-names, the note for the export's header."""
+    from lfa_qual.names.gate import check_export, quote_items
+
+    note = check_export(project, quote_items(quotes), allow_names)
+    if note:
+        print(f"lfa-qual: warning: {note}", file=sys.stderr)
+    return note
+
+
 def write_quotes(
     project,
     quotes,
@@ -305,12 +327,17 @@ def write_quotes(
     title: str | None,
     *,
     force: bool = False,
+    note: str | None = None,
 ) -> None:
+    if note and fmt in ("xlsx", "csv", "json"):
+        # Tables have no header text: every row carries the note in a column of its own.
+        quotes = quotes.copy()
+        quotes.insert(0, "navnekontrol", note)
     if fmt == "docx":
         from lfa_qual.export.to_docx import write_docx
 
         with export_file(project, out, force=force) as path:
-            write_docx(quotes, keys, path, title)
+            write_docx(quotes, keys, path, title, note=note)
     elif fmt == "xlsx":
         from lfa_qual.export.to_xlsx import write_xlsx
 
@@ -320,6 +347,8 @@ def write_quotes(
         from lfa_qual.export.to_md import write_md
 
         with text_output(project, out, force) as stream:
+            if note:
+                stream.write(f"**{note}**\n\n")
             if title:
                 stream.write(f"# {title}\n\n")
             write_md(quotes, [*keys], stream, level_offset=1 if title else 0)

@@ -57,7 +57,11 @@ def danish_a4(document) -> None:
 
 
 def write_docx(
-    quotes: pd.DataFrame, keys: Sequence[str], path: Path, title: str | None = None
+    quotes: pd.DataFrame,
+    keys: Sequence[str],
+    path: Path,
+    title: str | None = None,
+    note: str | None = None,
 ) -> None:
     document = Document()
     danish_a4(document)
@@ -69,6 +73,8 @@ def write_docx(
     headings = {level: document.styles[f"Heading {level}"].style_id for level in range(1, 10)}
     quote_style = style.style_id  # looked up once: python-docx searches the styles each time
     parts = []
+    if note:  # e.g. that the names check was overridden (lfa_qual.names.gate): first of all
+        parts.append(_paragraph(document.styles["Normal"].style_id, _run(note, italic=True)))
     if title:
         parts.append(_paragraph(document.styles["Title"].style_id, _run(title)))
     for item in outline(quotes, keys):

@@ -33,6 +33,7 @@ class LfaApp(App):
         Binding("slash", "search", "Search", show=False, id="app.search"),
         Binding("l", "review", "Needs review", show=False, id="app.review"),
         Binding("F", "stats", "Frequency table", show=False, id="app.stats"),
+        Binding("I", "names", "Names check", show=False, id="app.names"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.palette"),
         Binding("q", "back", "Back/Quit", id="app.back"),
         Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit"),
@@ -62,10 +63,21 @@ class LfaApp(App):
         # Parse the codebook now (≈0.2 s for the LFA codebook) rather than on the first open.
         self.project.codebook()
         self.push_screen(OverviewScreen())
+        self.run_worker(_load_name_model, thread=True, group="names")
         if self.notes:
             self.notify("\n".join(self.notes), severity="warning", timeout=30)
 
-    NAVIGATION = {"overview", "codebook", "retrieve", "search", "review", "stats", "back", "help"}
+    NAVIGATION = {
+        "overview",
+        "codebook",
+        "retrieve",
+        "search",
+        "review",
+        "stats",
+        "names",
+        "back",
+        "help",
+    }
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A dialog (code picker, memo, confirmation) is answered or cancelled first.
@@ -118,6 +130,12 @@ class LfaApp(App):
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen())
 
+    def action_names(self) -> None:
+        from lfa_qual.tui.names_screen import NamesScreen
+
+        if not isinstance(self.screen, NamesScreen):
+            self.push_screen(NamesScreen(self.current_interview()))
+
     def action_search(self) -> None:
         if not isinstance(self.screen, SearchScreen):
             self.push_screen(SearchScreen())
@@ -146,6 +164,14 @@ class LfaApp(App):
 
     def _run_from_palette(self, action: str, target) -> None:
         self.call_later(self.run_action, action, target)
+
+
+def _load_name_model() -> None:
+    """Load the names check's data while the user looks at the overview (≈0.1 s), so that the
+    first transcript opened marks its suspects at once."""
+    from lfa_qual.names.lexicon import load_model
+
+    load_model()
 
 
 def sync_notes(project: Project) -> list[str]:

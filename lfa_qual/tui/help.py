@@ -30,6 +30,7 @@ INTRO = (
 def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[Binding]]]:
     from lfa_qual.tui.codebook_screen import CodebookScreen
     from lfa_qual.tui.compare import CompareScreen
+    from lfa_qual.tui.names_screen import NamesScreen
     from lfa_qual.tui.overview import OverviewScreen
     from lfa_qual.tui.reader import TranscriptView
     from lfa_qual.tui.reader_screen import ReaderScreen
@@ -46,6 +47,7 @@ def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[B
         ("Retrieve", RetrieveScreen),
         ("Search", SearchScreen),
         ("Frequency table", StatsScreen),
+        ("Names check", NamesScreen),
     ]
     out: list[tuple[str, object, list[Binding]]] = [("Everywhere", app, list(app.BINDINGS))]
     for title, cls in classes:

@@ -9,6 +9,7 @@ offsets into `Transcript.text`, the same offsets the store uses.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -27,6 +28,7 @@ from lfa_qual.transcript import Transcript
 from lfa_qual.tui import layout
 from lfa_qual.tui.layout import Layout
 
+NameFinder = Callable[[int, int], list[tuple[int, int]]]
 ROLE_WIDTH = 12
 GUTTER = 4  # up to three code marks and a space
 SELECTION = Style(reverse=True)
@@ -35,6 +37,7 @@ SUGGESTION = Style(underline=True, color="yellow")
 EVIDENCE = Style(bold=True, underline=True, color="black", bgcolor="yellow")
 OVERLAP = Style(underline=True)
 REVIEW = Style(italic=True)
+NAME = Style(bold=True, underline=True, color="bright_red")  # a suspected name (lfa_qual.names)
 PAGE = Style(dim=True, bold=True)
 ROLE = Style(bold=True)
 
@@ -113,6 +116,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self.marks: list[Mark] = []
         self.suggestion: Mark | None = None
         self.evidence: list[tuple[int, int]] = []
+        self.name_finder: NameFinder | None = None
+        self._name_cache: dict[int, tuple[tuple[int, int], ...]] = {}
+        self._paragraphs = [(p.start, p.end) for t in transcript.turns for p in t.paragraphs]
+        self._para_starts = [p[0] for p in self._paragraphs]
         self._want_col: int | None = None
         self._units: dict[str, list[tuple[int, int]]] = {}
         self._turn_start_list = [t.start for t in transcript.turns]
@@ -146,6 +153,36 @@ class TranscriptView(ScrollView, can_focus=True):
                 self.refresh_span(old.start, old.end)
         self.suggestion = mark
         self.evidence = evidence
+
+    def set_name_finder(self, finder: NameFinder | None) -> None:
+        """Mark suspected names (lfa_qual.names): `finder(start, end)` gives the suspects of one
+        paragraph. It is asked lazily, per paragraph when a line of it is drawn, and cached,
+        so opening a long transcript costs only its visible paragraphs."""
+        self.name_finder = finder
+        self._name_cache.clear()
+        self._line_cache.clear()
+        self.refresh()
+
+    def names_between(self, start: int, end: int) -> tuple[tuple[int, int], ...]:
+        if self.name_finder is None:
+            return ()
+        paras = self._paragraphs
+        i = max(0, bisect.bisect_right(self._para_starts, start) - 1)
+        out: list[tuple[int, int]] = []
+        while i < len(paras) and paras[i][0] < end:
+            ps, pe = paras[i]
+            if pe > start:
+                spans = self._name_cache.get(i)
+                if spans is None:
+                    spans = self._name_cache[i] = tuple(self.name_finder(ps, pe))
+                out += [x for x in spans if x[0] < end and x[1] > start]
+            i += 1
+        return tuple(out)
+
+    @property
+    def name_marks(self) -> list[tuple[int, int]]:
+        """Every suspect of the transcript (all paragraphs asked)."""
+        return list(self.names_between(self.first, len(self.text)))
 
     def refresh_span(self, start: int, end: int) -> None:
         """Repaint the visual lines showing start..end."""
@@ -346,7 +383,9 @@ class TranscriptView(ScrollView, can_focus=True):
         marks = tuple(self.marks_between(s, max(e, s + 1)))
         sug = self.suggestion
         sug_key = (sug, tuple(self.evidence)) if sug and sug.start <= e and sug.end >= s else None
+        names = self.names_between(s, max(e, s + 1))
         key = (index, width, self.lines.width, marks, sug_key, clip, cursor, self.has_focus, base)
+        key += (names,)
         strip = self._line_cache.get(key)
         if strip is None:
             if len(self._line_cache) > 4000:
@@ -409,6 +448,7 @@ class TranscriptView(ScrollView, can_focus=True):
             for es, ee in self.evidence:
                 if es < e and ee > s:
                     spans.append((es, ee, EVIDENCE))
+        spans += [(a, b, NAME) for a, b in self.names_between(s, e)]
         sel = self.selection
         if sel and sel[0] < e and sel[1] > s:
             spans.append((sel[0], sel[1], SELECTION))

@@ -22,6 +22,7 @@ from lfa_qual.suggestions import ExampleEvidence
 from lfa_qual.tui.dialogs import Choose, CodePicker, MemoEditor, code_prompt
 from lfa_qual.tui.keybar import KeyBar
 from lfa_qual.tui.reader import TranscriptView
+from lfa_qual.tui.reader_names import NameMarks
 from lfa_qual.tui.reader_suggestions import SuggestionSteps, load_suggestions
 from lfa_qual.tui.retrieve import one_line
 from lfa_qual.tui.slots import quick_slots
@@ -43,7 +44,7 @@ class Panel(Widget):
         return self.content
 
 
-class ReaderScreen(SuggestionSteps, Screen):
+class ReaderScreen(SuggestionSteps, NameMarks, Screen):
     BINDINGS = [
         Binding("1", "quick(1)", "Quick code", key_display="1-9", id="code.quick"),
         *[Binding(str(n), f"quick({n})", f"Quick code {n}", show=False) for n in range(2, 10)],
@@ -144,6 +145,7 @@ class ReaderScreen(SuggestionSteps, Screen):
         view = self.view
         view.on_moved = self._view_moved
         self.reload()
+        self.refresh_names()
         if self.initial:
             view.select(*self.initial)
             view.call_after_refresh(view.show_span, *self.initial)
@@ -151,18 +153,10 @@ class ReaderScreen(SuggestionSteps, Screen):
 
     def on_screen_resume(self) -> None:
         # Coming back from another screen (retrieve, search, codebook): the store may have moved.
-        if not self.is_mounted:
-            return
-        row = self.store.read_one(
-            "SELECT sha256 FROM transcripts WHERE interview = ?", (self.interview,)
-        )
-        if row is not None and row["sha256"] != self.text_sha256:
-            # Another lfa-qual re-read the edited file meanwhile: show the new text at once
-            # rather than refuse the next action.
-            self.notify("The transcript's file was edited and re-read: showing the new text.")
-            self.app.switch_screen(ReaderScreen(self.interview))
+        if not self.is_mounted or self.reopen_if_edited():
             return
         self.reload()
+        self.refresh_names()
 
     def reload(self, suggestions: bool = True) -> None:
         """Re-read what the store holds for this transcript and redraw."""
@@ -226,6 +220,8 @@ class ReaderScreen(SuggestionSteps, Screen):
         out.append(cite(t, where, self.project.config.citation) + "\n", style="bold")
         if sel:
             out.append(f"selected {sel[1] - sel[0]} chars\n", style="dim")
+        if view.names_between(where, (sel[1] if sel else where) + 1):
+            out.append("⚠ a suspected name or identifier (I: names check)\n", style="bold red")
         here = self.codings_here()
         out.append(f"Codes here ({len(here)})\n", style="underline")
         for c in here:
