@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from lfa_qual.cli.core import print_report_notes
 from lfa_qual.cli.table import render_table, write_csv
 from lfa_qual.errors import LfaError
 
@@ -143,9 +144,7 @@ def cmd_names(args: argparse.Namespace) -> int:
                 f"replaced {n}: {done.record.text!r} → {done.pseudonym!r} in {done.file} "
                 f"(the file as it was: {done.original}; delete it when no longer needed)"
             )
-            from lfa_qual.cli.reliability import print_reanchored
-
-            print_reanchored(done.report)
+            print_report_notes(done.report)
             return 0
     _print(found, args.format)
     print(f"{len(found)} suspect(s)", file=sys.stderr)
