@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
+
+# The prepared lemma table goes to a cache folder of the test run, not the user's (the CLI
+# tests' subprocesses inherit it).
+os.environ.setdefault("LFA_QUAL_CACHE_DIR", tempfile.mkdtemp(prefix="lfa-qual-test-cache-"))
 
 
 @pytest.fixture

@@ -158,7 +158,8 @@ class Suggester:
         self.parent = {c.id: c.parent for c in self.codes if c.parent in ids}
         # With lookup lemmas we compute (better) lemmas ourselves, once per word form, so the
         # pipeline's own lemmatizer is switched off; a trained pipeline's lemmas are used as is.
-        self.disable = ["lemmatizer"] if self.info.lookup_lemmas else []
+        lookup = self.info.lookup_lemmas and self.nlp.has_pipe("lemmatizer")
+        self.disable = ["lemmatizer"] if lookup else []
         # Sentences are needed only to split long paragraphs into windows: the sentencizer
         # runs on those alone (it costs a quarter of the pipeline on every paragraph).
         self._sentencizer = None
