@@ -43,10 +43,14 @@ def write_xlsx(
         cell.font = bold
         header.append(cell)
     ws.append(header)
-    wrapped = {i for i, c in enumerate(columns) if c in WRAPPED}
-    values = [_values(frame.iloc[:, i]) for i in range(len(columns))]
-    for row in zip(*values, strict=True):
-        ws.append([_cell(ws, v, wrap if i in wrapped else None) for i, v in enumerate(row)])
+    # Cells are prepared a column at a time (a list comprehension per column): per-cell calls
+    # of ours would cost as much again as openpyxl's own writing (benchmarks/bench_export.py).
+    cells = [
+        _column(ws, frame.iloc[:, i], wrap if name in WRAPPED else None)
+        for i, name in enumerate(columns)
+    ]
+    for row in zip(*cells, strict=True):
+        ws.append(row)
     try:
         workbook.save(path)
     except OSError as exc:
@@ -56,23 +60,36 @@ def write_xlsx(
 def _values(series: pd.Series) -> list[Any]:
     """Plain Python values of one column; missing values (and NaN) as None."""
     values = series.astype(object).tolist()
+    if not series.hasnans:
+        return values
     missing = series.isna().tolist()
-    return [
-        None if m or (isinstance(v, float) and not math.isfinite(v)) else v
-        for v, m in zip(values, missing, strict=True)
-    ]
+    return [None if m else v for v, m in zip(values, missing, strict=True)]
 
 
-def _cell(ws, value: Any, alignment: Alignment | None) -> Any:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if alignment is None and not value.startswith("="):
-            return value
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"  # never a formula
-        if alignment is not None:
-            cell.alignment = alignment
-        return cell
-    if value is not None and not isinstance(value, int | float | bool):
-        return str(value)
-    return value
+def _column(ws, series: pd.Series, alignment: Alignment | None) -> list[Any]:
+    """One column's cells: text as text (never a formula, no illegal characters), numbers as
+    numbers, anything else as its text; wrapped cells carry `alignment`."""
+    values = _values(series)
+    # One search over the whole column: illegal characters are rare, a search per cell is not.
+    texts = "\n".join(v for v in values if isinstance(v, str))
+    if ILLEGAL_CHARACTERS_RE.search(texts):
+        values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
+    out = []
+    for v in values:
+        if isinstance(v, str):
+            if alignment is not None or v.startswith("="):
+                v = _text_cell(ws, v, alignment)
+        elif isinstance(v, float) and not math.isfinite(v):
+            v = None
+        elif v is not None and not isinstance(v, int | float | bool):
+            v = str(v)
+        out.append(v)
+    return out
+
+
+def _text_cell(ws, value: str, alignment: Alignment | None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"  # never a formula
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
