@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import gc
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from operator import attrgetter
@@ -214,7 +214,9 @@ class Suggester:
                 model.add(lemmas, [code], seed=True)
         return model
 
-    def self_train(self, transcripts: Iterable[Transcript]) -> int:
+    def self_train(
+        self, transcripts: Iterable[Transcript], on_unit: Callable[[], None] | None = None
+    ) -> int:
         """Self-training on uncoded text (a project's transcripts): each paragraph or window
         whose best code scores SELF_TRAIN_MIN or more on keyword evidence becomes an example of
         that code for the learned model, which so learns the words that go with a theme's
@@ -225,7 +227,7 @@ class Suggester:
         self.options = replace(options, min_score=SELF_TRAIN_MIN, top=1)
         picked: list[tuple[str, str]] = []
         try:
-            for transcript, results in self.run(transcripts):
+            for transcript, results in self.run(transcripts, on_unit):
                 for u in results:
                     best = u.suggestions[0]
                     if any(e.kind not in MODEL_KINDS for e in best.evidence):
@@ -247,9 +249,10 @@ class Suggester:
 
     # -- running ---------------------------------------------------------------------------
     def run(
-        self, transcripts: Iterable[Transcript]
+        self, transcripts: Iterable[Transcript], on_unit: Callable[[], None] | None = None
     ) -> Iterator[tuple[Transcript, list[UnitSuggestions]]]:
-        """Suggestions per transcript, streamed: memory holds one batch, not the corpus."""
+        """Suggestions per transcript, streamed: memory holds one batch, not the corpus.
+        `on_unit` is called once per paragraph unit read (for progress)."""
         pending: dict[int, tuple[Transcript, list[UnitSuggestions], int]] = {}
 
         def units() -> Iterator[tuple[str, tuple[int, Unit]]]:
@@ -276,6 +279,8 @@ class Suggester:
             for doc, (n, unit) in docs:
                 text = pending[n][0].text[unit.start : unit.end]
                 buffer.append((n, self._windows(doc, unit, text)))
+                if on_unit is not None:
+                    on_unit()
                 if len(buffer) < self.options.batch_size:
                     continue
                 flush()

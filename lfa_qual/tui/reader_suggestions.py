@@ -5,6 +5,8 @@ A mixin of `ReaderScreen`: it uses the screen's view, store, coder and panel.
 
 from __future__ import annotations
 
+import time
+
 from textual import work
 from textual.message import Message
 
@@ -120,16 +122,20 @@ class SuggestionSteps:
             self.post_message(self.NlpDone(None, "the NLP module is not installed"))
             return
 
-        def progress(*args) -> None:
-            numbers = [a for a in args if isinstance(a, int | float)]
-            text = "NLP: working…"
-            if len(numbers) >= 2 and numbers[1]:
-                text = f"NLP: {numbers[0]}/{numbers[1]}"
-            self.post_message(self.NlpProgress(text))
+        posted = [0.0]
+
+        def passages(phase: str, done: int, total: int) -> None:
+            # Passages done / total, at most ten messages a second: the UI keeps answering.
+            now = time.monotonic()
+            if done not in (0, total) and now - posted[0] < 0.1:
+                return
+            posted[0] = now
+            what = "learning from the project" if phase == "learning" else "suggesting"
+            self.post_message(self.NlpProgress(f"NLP: {what} {done}/{total} passages"))
 
         try:
             with Project(self.project.root, coder=self.coder) as project:
-                count = suggest_project(project, [self.interview], on_progress=progress)
+                count = suggest_project(project, [self.interview], on_passages=passages)
         except LfaError as exc:
             self.post_message(self.NlpDone(None, exc.message))
             return
