@@ -304,7 +304,7 @@ def writers(root: Path, out: Path, rounds: int = 3) -> None:
         write_xlsx(frame, out / "ours.xlsx")
 
     runs = {"openpyxl write-only": openpyxl_raw, "XlsxWriter constant_memory": xlsxwriter_raw}
-    runs["write_xlsx (ours, openpyxl)"] = ours
+    runs["write_xlsx (ours, XlsxWriter)"] = ours
     best = dict.fromkeys(runs, float("inf"))
     for _ in range(rounds):
         for name, fn in runs.items():
@@ -313,7 +313,7 @@ def writers(root: Path, out: Path, rounds: int = 3) -> None:
     print(f"\nXLSX writers on the same {len(rows):,} rows × {len(columns)} columns", flush=True)
     for name, seconds in best.items():
         print(f"{name:34} {seconds:7.2f} s {seconds / fastest:6.2f}× fastest writer", flush=True)
-    ok = best["write_xlsx (ours, openpyxl)"] <= 1.2 * fastest
+    ok = best["write_xlsx (ours, XlsxWriter)"] <= 1.2 * fastest
     print(f"target: ours ≤ 1.2× the fastest writer's own time: {'ok' if ok else 'OVER'}")
 
 
