@@ -1,7 +1,10 @@
 """Progress of the NLP by passages (done / total): from `suggest_project`, and in the TUI's
-status while the worker runs (`R` used to show "NLP: starting…" for seconds, then 0/1, 1/1)."""
+status while the NLP process runs (`R` used to show "NLP: starting…" for seconds, then 0/1,
+1/1, in a thread that held up the UI)."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -61,6 +64,11 @@ async def test_the_reader_shows_passages_done_of_total_while_the_nlp_runs(projec
         await pilot.press("R")
         await app.workers.wait_for_complete()
         await pilot.pause()
+        worker = app.nlp_worker
+        processes = list(worker._pool._processes.values())
+        assert processes and all(p.is_alive() for p in processes)
+        assert processes[0].pid != os.getpid()  # the NLP ran in a process of its own
+    assert not any(p.is_alive() for p in processes)  # and it ended with the app
     n_all, n_one = units(project, all_interviews(project)), units(project, [interview])
     assert shown[0] == "NLP: starting…"
     assert shown[1] == f"NLP: learning from the project 0/{n_all} passages"

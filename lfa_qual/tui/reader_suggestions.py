@@ -113,14 +113,17 @@ class SuggestionSteps:
 
     @work(thread=True, exclusive=True, group="nlp")
     def run_nlp(self) -> None:
-        # A thread of its own with its own store connection; it only posts messages.
-        from lfa_qual.project import Project
-
+        # This thread only waits for the app's NLP process (see nlp/background.py: in a
+        # thread the NLP held the interpreter and keys waited seconds) and posts messages.
         try:
-            from lfa_qual.nlp.run import suggest_project
+            from lfa_qual.nlp.background import BackgroundSuggester
         except ModuleNotFoundError:
             self.post_message(self.NlpDone(None, "the NLP module is not installed"))
             return
+        app = self.app
+        worker = getattr(app, "nlp_worker", None)
+        if worker is None:  # one process per app: the pipeline loads once
+            worker = app.nlp_worker = BackgroundSuggester()
 
         posted = [0.0]
 
@@ -133,13 +136,8 @@ class SuggestionSteps:
             what = "learning from the project" if phase == "learning" else "suggesting"
             self.post_message(self.NlpProgress(f"NLP: {what} {done}/{total} passages"))
 
-        try:
-            with Project(self.project.root, coder=self.coder) as project:
-                count = suggest_project(project, [self.interview], on_passages=passages)
-        except LfaError as exc:
-            self.post_message(self.NlpDone(None, exc.message))
-            return
-        self.post_message(self.NlpDone(count, None))
+        count, error = worker.suggest(self.project.root, self.coder, [self.interview], passages)
+        self.post_message(self.NlpDone(count, error or None))
 
     def on_suggestion_steps_nlp_progress(self, message: NlpProgress) -> None:
         self.nlp_status = message.text
