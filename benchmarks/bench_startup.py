@@ -3,8 +3,9 @@
 Runs each command as its own process (`python -m lfa_qual ...`) in a fresh copy of the example
 project (the repository's transcripts/, codebooks/ and lfa-qual.yaml), after one warm-up run
 (which creates the store and, for `suggest`, the prepared lemma table in the cache folder), and
-prints the median and the spread of the timed runs. The machine is shared: compare the figures of
-one run with each other, not with another day's.
+prints the median and the spread of the timed runs, and the median CPU time (user + system) of
+the process, which other load on a shared machine changes much less than the wall time. Compare
+the figures of one run with each other, not with another day's.
 
     .venv/bin/python benchmarks/bench_startup.py [--runs 7] [--file transcripts/skole1-elev1.md]
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -26,7 +28,11 @@ NON_NLP_TARGET = 0.4
 SUGGEST_TARGET, SUGGEST_GOAL = 1.0, 0.6
 
 
+CPU: list[float] = []  # CPU seconds of each timed child, in order
+
+
 def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "lfa_qual", *argv],
@@ -37,6 +43,8 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
         text=True,
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         raise SystemExit(f"lfa-qual {' '.join(argv)} failed: {done.stderr.strip()}")
     return elapsed
@@ -60,32 +68,34 @@ def main() -> None:
             shutil.copytree(REPO / name, root / name)
         shutil.copy(REPO / "lfa-qual.yaml", root / "lfa-qual.yaml")
         env = {**os.environ, "PYTHONPATH": str(REPO)}
-        print(f"{'command':<45} {'median':>8} {'min':>7} {'max':>7}  target")
+        print(f"{'command':<45} {'median':>8} {'min':>7} {'max':>7} {'CPU':>7}  target")
         for argv, target, goal in commands:
             timed(argv, root, env)  # warm-up: store, lemma cache, file system cache
             times = [timed(argv, root, env) for _ in range(args.runs)]
+            cpu = statistics.median(CPU[-args.runs :])
             med = statistics.median(times)
             verdict = "ok" if med <= target else "OVER"
             aim = f" (goal {goal:.1f} s)" if goal else ""
             label = "lfa-qual " + " ".join(argv)
             print(
-                f"{label:<45} {med:7.2f}s {min(times):6.2f}s {max(times):6.2f}s"
+                f"{label:<45} {med:7.2f}s {min(times):6.2f}s {max(times):6.2f}s {cpu:6.2f}s"
                 f"  ≤ {target:.1f} s{aim}: {verdict}"
             )
-    baseline = [
-        timed_python(["-c", "pass"]),
-        timed_python(["-c", "import spacy"]),
-    ]
-    print(f"(reference: bare Python {baseline[0]:.2f} s, `import spacy` {baseline[1]:.2f} s)")
+    for name, code in (("bare Python", "pass"), ("`import spacy`", "import spacy")):
+        wall, cpu = timed_python(["-c", code])
+        print(f"(reference: {name} {wall:.2f} s, CPU {cpu:.2f} s)")
 
 
-def timed_python(argv: list[str], runs: int = 5) -> float:
-    times = []
+def timed_python(argv: list[str], runs: int = 5) -> tuple[float, float]:
+    times, cpus = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run([sys.executable, *argv], check=True)
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(times), statistics.median(cpus)
 
 
 if __name__ == "__main__":
