@@ -8,6 +8,7 @@ written as text: a quote starting with "=" never becomes a formula.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 from pathlib import Path
@@ -54,6 +55,22 @@ def write_xlsx(
         for i, name in enumerate(columns)
     ]
     write_string, write_number = ws.write_string, ws.write_number
+    # Rarer garbage collections while writing: the cells are millions of long-lived objects
+    # that every full collection would scan again (as in nlp/suggest.py's fewer_collections).
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], 50_000), max(old[1], 20), max(old[2], 100))
+    try:
+        _write_rows(cells, writers, write_string, write_number)
+    finally:
+        gc.set_threshold(*old)
+    try:
+        workbook.close()
+    except (FileCreateError, OSError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise LfaError(f"cannot write the workbook: {reason}", path=path) from None
+
+
+def _write_rows(cells: list[list[Any]], writers: list, write_string, write_number) -> None:
     for row, values in enumerate(zip(*cells, strict=True), start=1):
         for (col, write, fmt), value in zip(writers, values, strict=True):
             if value is None:
@@ -64,11 +81,6 @@ def write_xlsx(
                 write(row, col, value, fmt)
             else:
                 write_number(row, col, value, fmt)
-    try:
-        workbook.close()
-    except (FileCreateError, OSError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise LfaError(f"cannot write the workbook: {reason}", path=path) from None
 
 
 def _values(series: pd.Series) -> list[Any]:
