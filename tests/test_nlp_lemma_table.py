@@ -139,3 +139,11 @@ def test_suggestions_on_the_example_project_are_the_same_without_the_cache(raw, 
     direct = run(type(None))  # a plain function over the dict
     assert len(cached) == 11 and sum(len(s) for _, s in cached) > 500
     assert cached == direct
+
+
+def test_doctor_names_the_prepared_table_and_where_it_is(own_cache, tmp_path, capsys):
+    from lfa_qual.cli import main
+
+    assert main(["doctor", "--project", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"forms ({len(OVERRIDES)} overridden), prepared in {own_cache}" in out
