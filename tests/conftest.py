@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -14,7 +15,10 @@ REPO = Path(__file__).parent.parent
 
 # The prepared lemma table goes to a cache folder of the test run, not the user's (the CLI
 # tests' subprocesses inherit it).
-os.environ.setdefault("LFA_QUAL_CACHE_DIR", tempfile.mkdtemp(prefix="lfa-qual-test-cache-"))
+if "LFA_QUAL_CACHE_DIR" not in os.environ:
+    _cache = tempfile.mkdtemp(prefix="lfa-qual-test-cache-")
+    os.environ["LFA_QUAL_CACHE_DIR"] = _cache
+    atexit.register(shutil.rmtree, _cache, True)
 
 
 @pytest.fixture
