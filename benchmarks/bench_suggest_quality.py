@@ -12,6 +12,12 @@ Prints, for the keyword rules alone and for the learned model in k-fold cross-va
 - recall@3 all: share of all (passage, code) pairs found among the three best;
 - micro P/R/F1: of what `lfa-qual suggest` would show with its defaults (min score, top K).
 
+With `--tiers` (development sets only), the suggestions shown by default are split by their
+evidence: a keyword (or phrase, compound, spelling variant), only anchor-example words, or only
+the learned model's words; for each, how many are shown and how many are right, by score band,
+and what precision, recall and F1 would be with the model-only ones hidden or held to a higher
+threshold.
+
     .venv/bin/python benchmarks/bench_suggest_quality.py [--codebook PATH] [--folds K]
         [--gold PATH]... [--misses] [--confusion]
 """
@@ -30,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lfa_qual.codebook import load_codebook  # noqa: E402
-from lfa_qual.nlp.suggest import Options, Suggester  # noqa: E402
+from lfa_qual.nlp.suggest import MODEL_KINDS, Options, Suggester  # noqa: E402
 
 HELD_OUT = ROOT / "tests" / "data" / "gold_passages.yaml"
 HELD_OUT_SETS = (HELD_OUT, ROOT / "tests" / "data" / "gold2_passages.yaml")
@@ -97,6 +103,60 @@ def run_rules(
     return rankings, shown
 
 
+def tier(suggestion) -> str:
+    """'keyword' (any keyword evidence), 'example' (anchor-example words, no keyword) or
+    'model' (only the learned model's words; a role alone never suggests)."""
+    kinds = {e.kind for e in suggestion.evidence} - {"role"}
+    if kinds - set(MODEL_KINDS):
+        return "keyword"
+    return "example" if "example" in kinds else "model"
+
+
+def tiers(codebook, gold, model) -> str:
+    """Precision of the default-shown suggestions per evidence tier and score band, and the
+    figures with the model-only tier hidden or thresholded higher."""
+    default = Suggester(codebook, model=model, options=Options())
+    items = [(g["text"], g["role"]) for g in gold]
+    shown = [sorted(s, key=lambda x: (-x.score, x.code)) for s in default.suggest_passages(items)]
+    bands = (0.3, 0.4, 0.5, 0.6, 0.7)
+    lines = [
+        f"{'tier':<9}{'shown':>6}{'right':>6}{'prec':>7}   per band "
+        + " ".join(f"≥{b:.1f}" for b in bands)
+    ]
+    for name in ("keyword", "example", "model"):
+        picked = [
+            (s.score, s.code in g["codes"])
+            for g, ss in zip(gold, shown, strict=True)
+            for s in ss
+            if tier(s) == name
+        ]
+        right = sum(ok for _, ok in picked)
+        per_band = []
+        for lo, hi in zip(bands, bands[1:] + (1.01,), strict=True):
+            band = [ok for sc, ok in picked if lo <= sc < hi]
+            per_band.append(f"{sum(band)}/{len(band)}")
+        prec = right / len(picked) if picked else 0.0
+        lines.append(f"{name:<9}{len(picked):>6}{right:>6}{prec:>7.3f}   " + " ".join(per_band))
+    pairs = sum(len(g["codes"]) for g in gold)
+    for label, keep in [
+        ("all shown (default)", lambda s: True),
+        ("model-only hidden", lambda s: tier(s) != "model"),
+        *[
+            (f"model-only at ≥ {t:.1f}", lambda s, t=t: tier(s) != "model" or s.score >= t)
+            for t in (0.4, 0.5, 0.6)
+        ],
+    ]:
+        kept = [[s for s in ss if keep(s)] for ss in shown]
+        tp = sum(
+            len({s.code for s in ss} & set(g["codes"])) for g, ss in zip(gold, kept, strict=True)
+        )
+        n = sum(len(ss) for ss in kept)
+        p, r = (tp / n if n else 0.0), tp / pairs
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        lines.append(f"{label:<24} shown {n:>4}  P {p:.3f}  R {r:.3f}  F1 {f1:.3f}")
+    return "\n".join(lines)
+
+
 def self_trained(codebook, transcripts, model=None):
     """The model after self-training on uncoded transcripts, as `suggest` does in a project."""
     helper = Suggester(codebook, model=model)
@@ -161,11 +221,16 @@ def main() -> int:
     ap.add_argument(
         "--confusion", action="store_true", help="per code: primary code → best-scored code"
     )
+    ap.add_argument(
+        "--tiers", action="store_true", help="precision by evidence tier (keyword/example/model)"
+    )
     args = ap.parse_args()
     paths = args.gold or [HELD_OUT]
     held_out = any(p.resolve() == h.resolve() for p in paths for h in HELD_OUT_SETS)
-    if (args.misses or args.confusion) and held_out:
-        ap.error("the gold sets are held out: --misses/--confusion only on the development sets")
+    if (args.misses or args.confusion or args.tiers) and held_out:
+        ap.error(
+            "the gold sets are held out: --misses/--confusion/--tiers only on the development sets"
+        )
     gold = [g for p in paths for g in yaml.safe_load(p.read_text(encoding="utf-8"))]
     codebook = load_codebook(args.codebook)
     names = " + ".join(p.name for p in paths)
@@ -183,6 +248,8 @@ def main() -> int:
         rankings, shown = run_rules(codebook, gold, model)
         name = f"+ self-trained on {len(transcripts)} transcripts"
         print(line(f"{name} (default)", figures(gold, rankings, shown)))
+        if args.tiers:
+            print(tiers(codebook, gold, model))
     alone, combined, t = cross_validate(codebook, gold, args.folds, transcripts)
     print(line(f"learned alone, {args.folds}-fold CV", alone))
     print(line(f"rules + learned, {args.folds}-fold CV", combined))

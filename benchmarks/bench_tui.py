@@ -4,7 +4,15 @@ Prints: time to open the transcript (reader screen rendered), keystroke-to-rende
 applying a code (key 1 on a selection) and of moving to the next suggestion (key n), median and
 p95 over 50 presses each, and memory. Targets (issue 4): open < 300 ms, p95 < 50 ms.
 
+Then, on this project and on the example project (the repository's transcripts and codebook),
+the screens (issue 14): key-to-frame time of opening each of the codebook screen, the command
+palette, search (and a fuzzy search typed into it), needs-review, retrieve and stats, and of the
+keys inside them (cursor moves, typing), with the targets open ≤ 150 ms and keys p95 ≤ 50 ms.
+And running the NLP on the transcript from the reader (key R): time to the first progress
+report, and how long keys take to render while it runs.
+
     .venv/bin/python benchmarks/bench_tui.py [--words 30000] [--codings 500] [--size 120x40]
+        [--screens-only]
 """
 
 from __future__ import annotations
@@ -222,6 +230,113 @@ async def run(args: argparse.Namespace) -> None:
         )
 
 
+SCREENS = [
+    # (name, key that opens it, keys pressed inside it, back to the reader afterwards)
+    ("codebook", "b", ["down"] * 15, True),
+    ("command palette", "ctrl+p", list("code"), True),
+    ("search (exact)", "slash", list("sparring") + ["enter"], False),
+    ("fuzzy search", "ctrl+f", ["enter"], True),
+    ("needs review", "l", ["down"] * 10, True),
+    ("retrieve", "r", ["down"] * 15, True),
+    ("stats", "F", ["ctrl+t", "ctrl+t"], True),
+]
+
+
+def example_project(root: Path) -> Project:
+    import shutil
+
+    for name in ("transcripts", "codebooks"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "lfa-qual.yaml", root / "lfa-qual.yaml")
+    project = Project(root)
+    project.sync()
+    # Some codings (every 7th paragraph gets a code), so that retrieve and stats have rows.
+    codes = [c.id for c in project.codebook().codes]
+    with project.store.transaction() as conn:
+        for tid, interview in conn.execute("SELECT id, interview FROM transcripts").fetchall():
+            t = project.transcript(interview)
+            paras = [p for turn in t.turns for p in turn.paragraphs]
+            for k, p in enumerate(paras[::7]):
+                conn.execute(
+                    "INSERT INTO codings(guid, transcript_id, start, end, code_id, coder, created,"
+                    " source) VALUES (?,?,?,?,?,?,?, 'manual')",
+                    (new_guid(), tid, p.start, p.end, codes[k % len(codes)], "bench", now()),
+                )
+    return project
+
+
+async def screens(root: Path, interview: str, size: tuple[int, int], label: str) -> None:
+    """Open each screen from the reader and press keys in it; key-to-frame times."""
+    from lfa_qual.tui.app import LfaApp
+    from lfa_qual.tui.reader_screen import ReaderScreen
+
+    app = LfaApp(Project(root))
+    frames: list[float] = []
+    display = app._display
+
+    def spy(screen, renderable) -> None:
+        display(screen, renderable)
+        frames.append(time.perf_counter())
+
+    app._display = spy  # type: ignore[method-assign]
+    print(f"screens on {label}:")
+    async with app.run_test(size=size) as pilot:
+        first_frames: list[float] = []
+
+        async def press(key: str) -> float:
+            """Key to the last frame before the app is idle again (everything it changed is on
+            screen); the first frame's time goes to `first_frames`."""
+            started = time.perf_counter()
+            await pilot.press(key)
+            await pilot.pause()
+            ended = time.perf_counter()
+            shown = [f for f in frames if f >= started]
+            first_frames.append((shown[0] if shown else ended) - started)
+            return (shown[-1] if shown else ended) - started
+
+        await pilot.pause()
+        app.open_transcript(interview)
+        await pilot.pause()
+        for name, key, inside, close in SCREENS:
+            opens, keys, firsts = [], [], []
+            for _ in range(3):
+                opens.append(await press(key))
+                for k in inside:
+                    keys.append(await press(k))
+                    firsts.append(first_frames[-1])
+                if not close:
+                    break  # the fuzzy row goes on in the same screen
+                while not isinstance(app.screen, ReaderScreen):
+                    app.pop_screen()
+                    await pilot.pause()
+            first = opens[0] * 1000
+            verdict = "ok" if max(opens) <= 0.150 else "OVER"
+            print(
+                f"  {name:<18} open first {first:6.1f} ms, max {max(opens) * 1000:6.1f} ms"
+                f" (≤ 150 ms: {verdict})"
+            )
+            if keys:
+                print("  " + summary(f"{name}: keys", keys, 50).strip())
+                print("  " + summary(f"{name}: keys, 1st frame", firsts).strip())
+        # The NLP from the reader: progress shows, and keys keep rendering while it runs.
+        started = time.perf_counter()
+        await pilot.press("R")
+        reader = app.screen
+        first_progress = None
+        during: list[float] = []
+        while app.workers and any(w.group == "nlp" and not w.is_finished for w in app.workers):
+            if first_progress is None and "/" in getattr(reader, "nlp_status", ""):
+                first_progress = time.perf_counter() - started
+            during.append(await press("down"))
+            await asyncio.sleep(0.02)
+        total = time.perf_counter() - started
+        await app.workers.wait_for_complete()
+        fp = f"{first_progress:.2f} s" if first_progress is not None else "none seen"
+        print(f"  NLP (key R): done in {total:.2f} s, first progress shown after {fp}")
+        if during:
+            print("  " + summary("keys while the NLP runs", during, 50).strip())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=30_000)
@@ -229,7 +344,18 @@ def main() -> None:
     parser.add_argument("--suggestions", type=int, default=200)
     parser.add_argument("--opens", type=int, default=5)
     parser.add_argument("--size", default="120x40")
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--screens-only", action="store_true", help="only the screens part")
+    args = parser.parse_args()
+    if not args.screens_only:
+        asyncio.run(run(args))
+    size = tuple(int(x) for x in args.size.split("x"))
+    with tempfile.TemporaryDirectory() as tmp:
+        big = build(Path(tmp) / "bench", args.words, args.codings, args.suggestions)
+        big.close()
+        asyncio.run(screens(big.root, "bench-skole2-personale", size, f"{args.words:,} words"))
+        example = example_project(Path(tmp) / "example")
+        example.close()
+        asyncio.run(screens(example.root, "skole2-personale", size, "the example project"))
 
 
 if __name__ == "__main__":

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
+
+# The prepared lemma table goes to a cache folder of the test run, not the user's (the CLI
+# tests' subprocesses inherit it).
+if "LFA_QUAL_CACHE_DIR" not in os.environ:
+    _cache = tempfile.mkdtemp(prefix="lfa-qual-test-cache-")
+    os.environ["LFA_QUAL_CACHE_DIR"] = _cache
+    atexit.register(shutil.rmtree, _cache, True)
 
 
 @pytest.fixture

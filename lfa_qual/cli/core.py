@@ -92,10 +92,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def print_version(args: argparse.Namespace) -> int:
     print(f"lfa-qual {__version__} (Python {platform.python_version()})")
     try:
-        from lfa_qual.nlp.pipeline import describe_pipeline
+        from lfa_qual.nlp.pipeline import describe_installed
     except ModuleNotFoundError:
         return 0
-    print(describe_pipeline(getattr(args, "pipeline", None)))
+    print(describe_installed())  # from metadata: loading spaCy would take seconds
     return 0
 
 

@@ -2,7 +2,7 @@
 
 Each command first brings the store up to date with the codebook and the transcripts folder
 (`Project.sync`), printing the re-anchoring report as `lfa-qual transcripts` does, and leaves out
-the codings that need review unless --include-needs-review. pandas, python-docx, openpyxl and
+the codings that need review unless --include-needs-review. pandas, python-docx, XlsxWriter and
 matplotlib are imported inside the handlers, so that `lfa-qual --help` and the other commands do
 not pay for them.
 """

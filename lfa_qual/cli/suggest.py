@@ -299,6 +299,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     nlp, info = load_pipeline(pipeline)
     print(f"components: {', '.join(nlp.pipe_names) or '(none)'}; stored as {info.label!r}")
     lemma = Lemmatizer()
+    if info.lookup_lemmas:
+        from lfa_qual.nlp.lemma_overrides import OVERRIDES
+        from lfa_qual.nlp.lemma_table import cache_root, load_table
+
+        print(
+            f"lemma table: {len(load_table()):,} forms ({len(OVERRIDES)} overridden), "
+            f"prepared in {cache_root()}"
+        )
     checks = ["Forældrene", "kulturkrigen", "klassefællesskaberne", "PIT-medarbejderne"]
     print("lemmas: " + ", ".join(f"{w} → {lemma(w)}" for w in checks))
     if project is not None and project.db_path.exists():

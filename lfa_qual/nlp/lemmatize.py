@@ -8,14 +8,18 @@ usually their last part, so we
 2. lemmatise an unknown compound by its longest known ending: ``kulturkrigen`` → ``kultur`` +
    lemma(``krigen``) = ``kulturkrig``; a hyphenated word by its last part
    (``PIT-medarbejderne`` → ``pit-medarbejder``).
-Lemmas are lower-case: matching in lfa-qual is case-insensitive.
+Lemmas are lower-case: matching in lfa-qual is case-insensitive. The table's known errors
+are repaired first (`lemma_overrides`); the table itself is prepared once and cached
+(`lemma_table`).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
+
+from lfa_qual.nlp.lemma_overrides import OVERRIDES
+from lfa_qual.nlp.lemma_table import load_table
 
 # The ending must be a real word and leave a real first part; shorter pieces match by accident
 # ("kulturkrigen" must not be read as "kulturkri" + "gen").
@@ -54,20 +58,26 @@ def fold(word: str) -> str:
     return unicodedata.normalize("NFC", kept)
 
 
-@lru_cache(maxsize=1)
 def lookup_table() -> Callable[[str], str | None]:
-    """The Danish lemma lookup table of spacy-lookups-data, loaded once per process."""
-    from spacy.lookups import load_lookups
+    """The Danish lemma lookup table with our overrides, from the cache (built on first use)."""
+    return load_table().get
 
-    table = load_lookups("da", ["lemma_lookup"]).get_table("lemma_lookup")
-    return table.get
+
+def with_overrides(table: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """A pipeline's own lookup table with the known errors repaired, as in `lookup_table`."""
+
+    def get(word: str) -> str | None:
+        fixed = OVERRIDES.get(word)
+        return fixed if fixed is not None else table(word)
+
+    return get
 
 
 class Lemmatizer:
     """Word form → lower-case lemma, cached per form (a corpus has few distinct forms)."""
 
     def __init__(self, table: Callable[[str], str | None] | None = None) -> None:
-        self._get = table or lookup_table()
+        self._get = with_overrides(table) if table is not None else lookup_table()
         self._cache: dict[str, str] = {}
 
     def __call__(self, word: str) -> str:

@@ -62,16 +62,15 @@ def _load(key: str) -> tuple[Language, PipelineInfo]:
     import spacy
 
     if key == FALLBACK:
+        # No spaCy lemmatizer: with lookup lemmas lfa-qual computes (better) lemmas itself from
+        # the prepared table (`lemma_table`), and spaCy's would spend 1.5 s of every start
+        # building a hashed copy of that table. Loading ours here keeps the error for a
+        # missing spacy-lookups-data where it was.
+        from lfa_qual.nlp.lemma_table import load_table
+
         nlp = spacy.blank("da")
         nlp.add_pipe("sentencizer")
-        try:
-            nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize()
-        except (ImportError, ValueError) as exc:  # spacy-lookups-data missing or broken
-            raise LfaError(
-                f"the Danish lemma tables cannot be loaded ({exc}); "
-                "install spacy-lookups-data with pip",
-                field="pipeline",
-            ) from None
+        load_table()
         info = PipelineInfo(FALLBACK, "lookup", spacy.__version__, True, True)
         return nlp, info
     path = Path(key).expanduser()
@@ -96,15 +95,33 @@ def _load(key: str) -> tuple[Language, PipelineInfo]:
     return nlp, info
 
 
+FALLBACK_KIND = "fallback: blank Danish + sentencizer + lookup lemmas with compound repair"
+
+
 def describe_pipeline(name: str | None = None) -> str:
-    """One line for `lfa-qual --version` and `doctor`: pipeline, version, spaCy, fallback."""
+    """One line for `doctor`: pipeline, version, spaCy, fallback (loads the pipeline)."""
     try:
         _, info = load_pipeline(name)
     except LfaError as exc:
         return f"NLP pipeline: unavailable ({exc.message})"
-    kind = (
-        "fallback: blank Danish + sentencizer + lookup lemmas with compound repair"
-        if info.fallback
-        else "installed pipeline"
-    )
+    kind = FALLBACK_KIND if info.fallback else "installed pipeline"
     return f"NLP pipeline: {info.name} {info.version} (spaCy {info.spacy_version}; {kind})"
+
+
+def describe_installed() -> str:
+    """The line of `describe_pipeline()` for the default pipeline, from package metadata alone:
+    `lfa-qual --version` must not spend seconds importing spaCy and loading a pipeline."""
+    import importlib.util
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        spacy_version = version("spacy")
+    except PackageNotFoundError:
+        return "NLP pipeline: unavailable (spaCy is not installed)"
+    if importlib.util.find_spec(PREFERRED) is None:
+        return f"NLP pipeline: {FALLBACK} lookup (spaCy {spacy_version}; {FALLBACK_KIND})"
+    try:
+        found = version(PREFERRED.replace("_", "-"))
+    except PackageNotFoundError:
+        found = "?"
+    return f"NLP pipeline: {PREFERRED} {found} (spaCy {spacy_version}; installed pipeline)"

@@ -21,6 +21,7 @@ from lfa_qual.errors import LfaError
 from lfa_qual.nlp.learned import LearnedModel
 from lfa_qual.nlp.pipeline import load_pipeline
 from lfa_qual.nlp.suggest import Options, Suggester, UnitSuggestions, spans
+from lfa_qual.nlp.units import paragraph_units
 from lfa_qual.suggestions import replace_open_suggestions
 from lfa_qual.transcript import Transcript
 
@@ -68,10 +69,13 @@ def suggest_project(
     pipeline: str | None = None,
     options: Options | None = None,
     codebook: Codebook | None = None,
+    on_passages: Callable[[str, int, int], None] | None = None,
 ) -> int:
     """Suggest codes for the project's transcripts (all, or `interviews`) and store them as
     open suggestions, replacing older open ones of those transcripts; rejected and already
-    coded spans are not suggested again. Returns the number stored."""
+    coded spans are not suggested again. Returns the number stored. `on_passages(phase, done,
+    total)` reports each passage read: phase "learning" (self-training on all transcripts),
+    then "suggesting"."""
     codebook = codebook or project.codebook()
     known = {r[0] for r in project.store.read("SELECT id FROM codes")}
     if interviews is None:
@@ -84,18 +88,48 @@ def suggest_project(
     )
     suggester.model = train_model(project, suggester)
     # The model also learns from the project's own uncoded talk (see Suggester.self_train).
-    suggester.self_train(project.transcript(iv) for iv in all_interviews(project))
+    everything = all_interviews(project)
+    suggester.self_train(
+        (project.transcript(iv) for iv in everything),
+        _counter(project, everything, suggester.options, "learning", on_passages),
+    )
     total, stored = len(interviews), 0
     if on_progress is not None:
         on_progress(0, total)
     transcripts = (project.transcript(iv) for iv in interviews)
-    for n, (transcript, results) in enumerate(suggester.run(transcripts), start=1):
+    counter = _counter(project, interviews, suggester.options, "suggesting", on_passages)
+    for n, (transcript, results) in enumerate(suggester.run(transcripts, counter), start=1):
         stored += replace_open_suggestions(
             project.store, transcript.interview, spans(results), suggester.pipeline_label
         )
         if on_progress is not None:
             on_progress(n, total)
     return stored
+
+
+def _counter(
+    project: Project,
+    interviews: list[str],
+    options: Options,
+    phase: str,
+    report: Callable[[str, int, int], None] | None,
+) -> Callable[[], None] | None:
+    """A per-passage callback reporting (phase, done, total), or None without `report`."""
+    if report is None:
+        return None
+    total = sum(
+        len(paragraph_units(project.transcript(iv), options.include_interviewer))
+        for iv in interviews
+    )
+    done = 0
+    report(phase, 0, total)
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        report(phase, done, total)
+
+    return step
 
 
 # -- file mode -------------------------------------------------------------------------------

@@ -67,6 +67,12 @@ class LfaApp(App):
         if self.notes:
             self.notify("\n".join(self.notes), severity="warning", timeout=30)
 
+    def on_unmount(self) -> None:
+        # The NLP process (started by the first R) ends with the app.
+        worker = getattr(self, "nlp_worker", None)
+        if worker is not None:
+            worker.close()
+
     NAVIGATION = {
         "overview",
         "codebook",

@@ -47,6 +47,7 @@ class CodebookScreen(Screen):
         self.project = self.app.project
         self.codebook = self.project.codebook()
         self.nodes: dict = {}  # code id -> its tree node, once built
+        self._shown: str | None = None  # the code whose details are shown
 
     def compose(self) -> ComposeResult:
         where = f" · counts: {self.for_interview} / project" if self.for_interview else ""
@@ -112,10 +113,18 @@ class CodebookScreen(Screen):
         return self.codebook.by_id.get(node.data)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
-        self.show_details()
+        # The details (a code's texts and examples: wrapping them is most of a step's cost)
+        # follow once the moved cursor is on screen; steps made meanwhile are skipped over.
+        self.call_after_refresh(self._show_current)
+
+    def _show_current(self) -> None:
+        code = self.highlighted
+        if code is None or code.id != self._shown:
+            self.show_details()
 
     def show_details(self) -> None:
         code = self.highlighted
+        self._shown = code.id if code is not None else None
         out = Text()
         if code is not None:
             out.append("■ ", style=code.color)

@@ -5,6 +5,8 @@ A mixin of `ReaderScreen`: it uses the screen's view, store, coder and panel.
 
 from __future__ import annotations
 
+import time
+
 from textual import work
 from textual.message import Message
 
@@ -122,29 +124,31 @@ class SuggestionSteps:
 
     @work(thread=True, exclusive=True, group="nlp")
     def run_nlp(self) -> None:
-        # A thread of its own with its own store connection; it only posts messages.
-        from lfa_qual.project import Project
-
+        # This thread only waits for the app's NLP process (see nlp/background.py: in a
+        # thread the NLP held the interpreter and keys waited seconds) and posts messages.
         try:
-            from lfa_qual.nlp.run import suggest_project
+            from lfa_qual.nlp.background import BackgroundSuggester
         except ModuleNotFoundError:
             self.post_message(self.NlpDone(None, "the NLP module is not installed"))
             return
+        app = self.app
+        worker = getattr(app, "nlp_worker", None)
+        if worker is None:  # one process per app: the pipeline loads once
+            worker = app.nlp_worker = BackgroundSuggester()
 
-        def progress(*args) -> None:
-            numbers = [a for a in args if isinstance(a, int | float)]
-            text = "NLP: working…"
-            if len(numbers) >= 2 and numbers[1]:
-                text = f"NLP: {numbers[0]}/{numbers[1]}"
-            self.post_message(self.NlpProgress(text))
+        posted = [0.0]
 
-        try:
-            with Project(self.project.root, coder=self.coder) as project:
-                count = suggest_project(project, [self.interview], on_progress=progress)
-        except LfaError as exc:
-            self.post_message(self.NlpDone(None, exc.message))
-            return
-        self.post_message(self.NlpDone(count, None))
+        def passages(phase: str, done: int, total: int) -> None:
+            # Passages done / total, at most ten messages a second: the UI keeps answering.
+            now = time.monotonic()
+            if done not in (0, total) and now - posted[0] < 0.1:
+                return
+            posted[0] = now
+            what = "learning from the project" if phase == "learning" else "suggesting"
+            self.post_message(self.NlpProgress(f"NLP: {what} {done}/{total} passages"))
+
+        count, error = worker.suggest(self.project.root, self.coder, [self.interview], passages)
+        self.post_message(self.NlpDone(count, error or None))
 
     def on_suggestion_steps_nlp_progress(self, message: NlpProgress) -> None:
         self.nlp_status = message.text
