@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import io
 import math
 import re
 from pathlib import Path
@@ -51,7 +52,10 @@ def write_xlsx(
     columns = [str(c) for c in frame.columns]
     cells = [_column(frame.iloc[:, i]) for i in range(len(columns))]
     columns, cells, warnings = _continue_long_texts(columns, cells)
-    workbook = xlsxwriter.Workbook(str(path), OPTIONS)
+    # Zipped in memory, then written in one go: a disk error while XlsxWriter writes the file
+    # leaves its zip half-open, to fail again at exit ("Exception ignored … Traceback").
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, OPTIONS)
     ws = workbook.add_worksheet(sheet)
     for i, name in enumerate(columns):
         base = name.rsplit(" (", 1)[0] if name not in WIDTHS else name
@@ -85,6 +89,7 @@ def write_xlsx(
         if isinstance(cause, OSError):
             raise cause from None
         raise OSError(errno.EIO, str(exc)) from None
+    Path(path).write_bytes(buffer.getvalue())
     return warnings
 
 
