@@ -9,8 +9,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from lfa_qual import __version__
-from lfa_qual.cli.table import render_table, write_csv, write_json
+from lfa_qual.cli.table import csv_dialect_option, render_table, write_csv, write_json
 from lfa_qual.codebook import load_codebook, render_tree
+from lfa_qual.csv_dialect import csv_dialect
 from lfa_qual.errors import LfaError
 from lfa_qual.importer import check_unique
 from lfa_qual.progress import progress
@@ -46,6 +47,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser("transcripts", parents=[common], help="list the project's transcripts")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    csv_dialect_option(p)
     p.set_defaults(func=cmd_transcripts)
 
     p = sub.add_parser("codebook", parents=[common], help="codebook tools")
@@ -76,6 +78,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--code", action="append", dest="codes", help="only this code (repeatable)")
     p.add_argument("--coded-by", dest="coded_by", help="only codings by this coder")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    csv_dialect_option(p)
     p.set_defaults(func=cmd_codings)
 
     p = sub.add_parser(
@@ -141,7 +144,8 @@ def cmd_transcripts(args: argparse.Namespace) -> int:
         if args.format == "json":
             write_json([asdict(r) for r in rows])
         elif args.format == "csv":
-            write_csv(TRANSCRIPT_HEADERS, transcript_table(rows))
+            dialect = csv_dialect(args.csv_dialect, to_file=False)
+            write_csv(TRANSCRIPT_HEADERS, transcript_table(rows), dialect=dialect)
         else:
             print(render_table(TRANSCRIPT_HEADERS, transcript_table(rows), max_width=48))
     return 0
@@ -257,7 +261,7 @@ def cmd_codings(args: argparse.Namespace) -> int:
         headers = ["id", "interview", "start", "end", "code", "coder", "source", "text", "citation"]
         rows = [[r[h] for h in headers] for r in records]
         if args.format == "csv":
-            write_csv(headers, rows)
+            write_csv(headers, rows, dialect=csv_dialect(args.csv_dialect, to_file=False))
         else:
             print(render_table(headers, rows, max_width=50))
     return 0

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TextIO
 
 from lfa_qual.cli.core import open_project
+from lfa_qual.cli.table import csv_dialect_option
+from lfa_qual.csv_dialect import csv_dialect
 from lfa_qual.errors import LfaError
 from lfa_qual.export import QUOTE_FORMATS
 
@@ -164,6 +166,8 @@ def _output_options(p: argparse.ArgumentParser, formats: tuple[str, ...], defaul
         help=f"output format (default: from --out's extension, else {default})",
     )
     p.add_argument("--out", type=Path, help="output file (default: standard output)")
+    if "csv" in formats:
+        csv_dialect_option(p)
     p.set_defaults(default_format=default)
 
 
@@ -232,7 +236,7 @@ def cmd_export_quotes(args: argparse.Namespace) -> int:
         quotes = quotes_frame(project, filters, keys, args.max_words)
         if quotes.empty:
             print(f"lfa-qual: {_nothing(project)}", file=sys.stderr)
-        write_quotes(quotes, keys, fmt, args.out, args.title)
+        write_quotes(quotes, keys, fmt, args.out, args.title, args.csv_dialect)
     if args.out is not None:
         themes = quotes["theme"].nunique() if len(quotes) else 0
         print(f"wrote {len(quotes)} quote(s) in {themes} theme(s) to {args.out}", file=sys.stderr)
@@ -282,7 +286,14 @@ def _nothing(project) -> str:
     return "no quotes: no coding matches the filters"
 
 
-def write_quotes(quotes, keys: list[str], fmt: str, out: Path | None, title: str | None) -> None:
+def write_quotes(
+    quotes,
+    keys: list[str],
+    fmt: str,
+    out: Path | None,
+    title: str | None,
+    dialect: str | None = None,
+) -> None:
     if fmt == "docx":
         from lfa_qual.export.to_docx import write_docx
 
@@ -302,7 +313,7 @@ def write_quotes(quotes, keys: list[str], fmt: str, out: Path | None, title: str
         from lfa_qual.export.to_csv import write_csv
 
         with text_output(out, newline="") as stream:
-            write_csv(quotes, stream)
+            write_csv(quotes, stream, csv_dialect(dialect, out is not None))
     else:
         from lfa_qual.export.to_json import write_json
 
@@ -310,7 +321,11 @@ def write_quotes(quotes, keys: list[str], fmt: str, out: Path | None, title: str
             write_json(quotes, stream)
 
 
-def write_table(table, fmt: str, out: Path | None, percent: bool, sheet: str) -> None:
+def write_table(
+    table, fmt: str, out: Path | None, percent: bool, sheet: str, dialect: str | None = None
+) -> None:
+    from functools import partial
+
     from lfa_qual.export import tables
 
     if fmt == "xlsx":
@@ -320,7 +335,7 @@ def write_table(table, fmt: str, out: Path | None, percent: bool, sheet: str) ->
         return
     writers: dict[str, Callable] = {
         "md": tables.write_md_table,
-        "csv": tables.write_csv_table,
+        "csv": partial(tables.write_csv_table, dialect=csv_dialect(dialect, out is not None)),
     }
     with text_output(out, newline="" if fmt == "csv" else None) as stream:
         if fmt == "table":
@@ -338,7 +353,7 @@ def cmd_export_frequencies(args: argparse.Namespace) -> int:
         filters = _table_filters(args)
         table = frequency_table(project, args.rows, args.cols, args.count, args.percent, filters)
         table = _code_names(table, project, args, fmt)
-    write_table(table, fmt, args.out, args.percent, sheet="Frekvenser")
+    write_table(table, fmt, args.out, args.percent, "Frekvenser", args.csv_dialect)
     return 0
 
 
@@ -350,7 +365,7 @@ def cmd_export_cooccurrence(args: argparse.Namespace) -> int:
         sync(project, args)
         matrix = cooccurrence(project, args.within, _table_filters(args))
         matrix = _code_names(matrix, project, args, fmt)
-    write_table(matrix, fmt, args.out, False, sheet="Samforekomst")
+    write_table(matrix, fmt, args.out, False, "Samforekomst", args.csv_dialect)
     return 0
 
 

@@ -6,6 +6,8 @@ from typing import TextIO
 
 import pandas as pd
 
+from lfa_qual.csv_dialect import PLAIN, CsvDialect, start_csv
+
 
 def cell_text(value: object, percent: bool) -> str:
     if percent:
@@ -43,6 +45,9 @@ def write_md_table(table: pd.DataFrame, stream: TextIO, percent: bool = False) -
         stream.write("| " + " | ".join(row) + " |\n")
 
 
-def write_csv_table(table: pd.DataFrame, stream: TextIO, percent: bool = False) -> None:
+def write_csv_table(
+    table: pd.DataFrame, stream: TextIO, percent: bool = False, dialect: CsvDialect = PLAIN
+) -> None:
     out = table.round(2) if percent else table
-    out.to_csv(stream, lineterminator="\n")
+    start_csv(stream, dialect)
+    out.to_csv(stream, sep=dialect.delimiter, decimal=dialect.decimal, lineterminator="\n")

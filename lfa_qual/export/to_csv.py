@@ -1,4 +1,5 @@
-"""Quotes as CSV (UTF-8, one row per quote, every column) for spreadsheets and R."""
+"""Quotes as CSV (UTF-8, one row per quote, every column) for spreadsheets and R; the dialect
+(`lfa_qual.csv_dialect`) decides separator, decimal sign and byte order mark."""
 
 from __future__ import annotations
 
@@ -6,6 +7,15 @@ from typing import TextIO
 
 import pandas as pd
 
+from lfa_qual.csv_dialect import PLAIN, CsvDialect, start_csv
 
-def write_csv(quotes: pd.DataFrame, stream: TextIO) -> None:
-    quotes.to_csv(stream, index=False, lineterminator="\n")
+
+def write_csv(quotes: pd.DataFrame, stream: TextIO, dialect: CsvDialect = PLAIN) -> None:
+    start_csv(stream, dialect)
+    quotes.to_csv(
+        stream,
+        index=False,
+        sep=dialect.delimiter,
+        decimal=dialect.decimal,
+        lineterminator="\n",
+    )
