@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lfa_qual.citation import DEFAULT_TEMPLATE, FIELDS, check_template
 from lfa_qual.errors import LfaError
 from lfa_qual.readers import read_text_file
+from lfa_qual.role_groups import parse_role_groups
 from lfa_qual.yamlutil import YamlProblem, load_yaml
 
 CONFIG_NAME = "lfa-qual.yaml"
-KEYS = {"coder", "codebook", "transcripts", "citation", "pipeline", "database"}
+KEYS = {"coder", "codebook", "transcripts", "citation", "pipeline", "database", "role_groups"}
 
 
 @dataclass
@@ -24,6 +25,8 @@ class ProjectConfig:
     citation: str = DEFAULT_TEMPLATE
     pipeline: str = "auto"
     database: str = "lfa-qual.db"
+    # group → roles or patterns (see `lfa_qual.role_groups`); empty: each role's default group
+    role_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def default_coder() -> str:
@@ -54,6 +57,12 @@ def load_config(root: Path) -> ProjectConfig:
                 line=doc.line(key),
             )
         if value is None:
+            continue
+        if key == "role_groups":
+            try:
+                config.role_groups = parse_role_groups(value, doc.line)
+            except LfaError as exc:
+                raise LfaError(exc.message, path=path, line=exc.line, field=exc.field) from None
             continue
         if not isinstance(value, str | int | float):
             raise LfaError(f"'{key}' must be text", path=path, line=doc.line(key), field=key)

@@ -24,7 +24,7 @@ from lfa_qual.export import QUOTE_FORMATS
 
 TABLE_FORMATS = ("table", "md", "csv", "xlsx")
 BINARY = ("docx", "xlsx")
-DIMENSIONS = ("code", "school", "role", "interview", "kind")
+DIMENSIONS = ("code", "school", "role", "role_group", "interview", "kind")
 COUNTS = ("codings", "passages", "interviews", "words")
 
 
@@ -60,7 +60,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     filters = q.add_argument_group("filters (comma-separated or repeated)")
     filters.add_argument("--codes", **MANY, metavar="ID", help="codes (with their sub-codes)")
     filters.add_argument("--schools", **MANY, metavar="SCHOOL")
-    filters.add_argument("--roles", **MANY, metavar="ROLE", help="speaker roles")
+    filters.add_argument(
+        "--roles", **MANY, metavar="ROLE", help="speaker roles or role groups (Elev: Elev 1, 2, …)"
+    )
     # --coder NAME (the common option) filters too; --coders takes several names.
     filters.add_argument("--coders", **MANY, metavar="NAME")
     filters.add_argument("--interviews", **MANY, metavar="ID")

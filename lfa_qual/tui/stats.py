@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Label, Select, Static, Switch
 from lfa_qual.errors import LfaError
 from lfa_qual.tui.keybar import KeyBar
 
-DIMENSIONS = [("code", "code"), ("school", "school"), ("role", "role"), ("interview", "interview"), ("kind", "kind")]  # fmt: skip
+DIMENSIONS = [("code", "code"), ("school", "school"), ("role", "role"), ("role group", "role_group"), ("interview", "interview"), ("kind", "kind")]  # fmt: skip
 COUNTS = [("codings", "codings"), ("passages", "passages"), ("interviews", "interviews"), ("words", "words")]  # fmt: skip
 
 

@@ -1,0 +1,71 @@
+"""TUI features of everyday analysis work (issue 15), driven with Textual's pilot: role groups
+in the filters, the memo list, exports from the command palette."""
+
+from __future__ import annotations
+
+import pytest
+
+from lfa_qual.project import Project
+from lfa_qual.tui.app import LfaApp
+from lfa_qual.tui.retrieve import RetrieveScreen
+
+SIZE = (120, 40)
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"  # Textual runs on asyncio
+
+
+@pytest.fixture
+def project(project_from) -> Project:
+    return project_from("tui")
+
+
+def span(project: Project, interview: str, quote: str) -> tuple[int, int]:
+    text = project.transcript(interview).text
+    start = text.index(quote)
+    return start, start + len(quote)
+
+
+def with_groups(project: Project, groups: str) -> Project:
+    """The project reopened with `role_groups:` added to its configuration."""
+    config = project.root / "lfa-qual.yaml"
+    config.write_text(config.read_text("utf-8") + groups, encoding="utf-8")
+    project.close()
+    return Project(project.root)
+
+
+async def test_the_role_filters_offer_groups(project) -> None:
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    project.code("skole2-elev2", "hold_vs_klasse", start=s, end=e)
+    s2, e2 = span(project, "skole1-personale", "Jeg savner, at PIT kommer ind i klassen.")
+    project.code("skole1-personale", "hold_vs_klasse", start=s2, end=e2)
+    project = with_groups(project, "role_groups:\n  Personale: [PIT-medarbejder, Skole*]\n")
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        overview = app.screen
+        role = overview.query_one("#role")
+        values = [value for _, value in role._options]
+        assert "group:Personale" in values and "group:Elev" in values
+        assert "group:Interviewer" not in values  # a group of one role of its own name
+        role.value = "group:Personale"
+        await pilot.pause()
+        assert overview.query_one("DataTable").row_count == 1
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RetrieveScreen)
+        screen.query_one("#code").value = "hold_vs_klasse"
+        await pilot.pause()
+        table = screen.query_one("DataTable")
+        assert table.row_count == 2
+        screen.query_one("#role").value = "group:Elev"
+        await pilot.pause()
+        assert [table.get_row_at(0)[1]] == ["(Elev 2, 7. klasse, Skole 2, august 2021, 1)"]
+        screen.query_one("#role").value = "group:Personale"
+        await pilot.pause()
+        assert table.get_row_at(0)[1].startswith("(Skolemedarbejder, Skole 1")
+    project.close()
