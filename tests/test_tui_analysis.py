@@ -69,3 +69,57 @@ async def test_the_role_filters_offer_groups(project) -> None:
         await pilot.pause()
         assert table.get_row_at(0)[1].startswith("(Skolemedarbejder, Skole 1")
     project.close()
+
+
+async def test_memo_list_filters_searches_jumps_and_edits(project) -> None:
+    from lfa_qual.codings import get_memo
+    from lfa_qual.tui.memos_screen import MemoListScreen
+    from lfa_qual.tui.reader import TranscriptView
+    from lfa_qual.tui.reader_screen import ReaderScreen
+
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    coding = project.code("skole2-elev2", "hold_vs_klasse", start=s, end=e, memo="Skam ved holdet")
+    project.store.conn.execute(
+        "INSERT INTO memos(guid, target_kind, target, text, author, updated)"
+        " VALUES ('G1', 'transcript', 'skole1-personale', 'Travl personalegruppe', 'forsker2',"
+        " '2021-05-01T10:00:00')"
+    )
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("I")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MemoListScreen)
+        table = screen.query_one("DataTable")
+        assert [table.get_row_at(i)[0] for i in range(table.row_count)] == ["Interview", "Kodning"]
+        screen.query_one("#author").value = "forsker2"
+        await pilot.pause()
+        assert table.row_count == 1
+        screen.query_one("#author").value = "__all__"
+        await pilot.press("f")
+        await pilot.press(*"skam")
+        await pilot.pause()
+        assert table.row_count == 1 and "Skam ved holdet" in table.get_row_at(0)[4]
+        await pilot.press("enter")  # leaves the search box for the list
+        await pilot.press("enter")  # goes to the passage
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and app.screen.interview == "skole2-elev2"
+        assert app.screen.query_one(TranscriptView).selection == (s, e)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("e")
+        await pilot.pause()
+        editor = app.screen.query_one("TextArea")
+        editor.text = "Skam ved holdet, også i 7. klasse"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "også i 7. klasse" in table.get_row_at(0)[4]
+        await pilot.press("P")
+        await pilot.pause()
+        app.screen.query_one("TextArea").text = "Tema: at høre til"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert project.codings()[0].memo == "Skam ved holdet, også i 7. klasse"
+    assert project.codings()[0].id == coding.id
+    assert get_memo(project.store, "project", "project") == "Tema: at høre til"

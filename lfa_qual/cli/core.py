@@ -82,10 +82,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_codings)
 
     p = sub.add_parser(
-        "memo", parents=[common], help="show or set a memo on a code, transcript or coding"
+        "memo",
+        parents=[common],
+        help="show or set a memo on a code, transcript, coding or the project",
     )
-    p.add_argument("kind", choices=["code", "transcript", "coding"])
-    p.add_argument("target", help="code id, interview id or coding id")
+    p.add_argument("kind", choices=["code", "transcript", "coding", "project"])
+    p.add_argument("target", nargs="?", help="code id, interview id or coding id (not: project)")
     p.add_argument("--text", help="new memo text (empty deletes); without it the memo is printed")
     p.set_defaults(func=cmd_memo)
 
@@ -270,6 +272,10 @@ def cmd_codings(args: argparse.Namespace) -> int:
 def cmd_memo(args: argparse.Namespace) -> int:
     from lfa_qual import codings as ops
 
+    if args.kind == "project":
+        args.target = "project"  # one memo per project, stored under this target
+    elif args.target is None:
+        raise LfaError(f"a {args.kind} memo needs the {args.kind} it is on", field="target")
     with open_project(args) as project:
         if args.kind == "coding":
             try:
@@ -284,7 +290,7 @@ def cmd_memo(args: argparse.Namespace) -> int:
         if args.kind == "code":
             project.sync_codebook()
             project.codebook().get(args.target)
-        else:
+        elif args.kind == "transcript":
             project.transcript(args.target)
         if args.text is None:
             print(ops.get_memo(project.store, args.kind, args.target))

@@ -70,6 +70,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "--max-words", type=int, metavar="N", help="shorten longer quotes with (…) at sentences"
     )
     q.add_argument("--title", help="a title at the top of a md or docx export")
+    q.add_argument(
+        "--memos",
+        action="store_true",
+        help="md, docx: each quote's coding memos under it (csv, xlsx, json always have them)",
+    )
     _review_option(q)
     _output_options(q, QUOTE_FORMATS, "md")
     q.set_defaults(func=cmd_export_quotes)
@@ -238,7 +243,7 @@ def cmd_export_quotes(args: argparse.Namespace) -> int:
         quotes = quotes_frame(project, filters, keys, args.max_words)
         if quotes.empty:
             print(f"lfa-qual: {_nothing(project)}", file=sys.stderr)
-        write_quotes(quotes, keys, fmt, args.out, args.title, args.csv_dialect)
+        write_quotes(quotes, keys, fmt, args.out, args.title, args.csv_dialect, memos=args.memos)
     if args.out is not None:
         themes = quotes["theme"].nunique() if len(quotes) else 0
         print(f"wrote {len(quotes)} quote(s) in {themes} theme(s) to {args.out}", file=sys.stderr)
@@ -295,11 +300,12 @@ def write_quotes(
     out: Path | None,
     title: str | None,
     dialect: str | None = None,
+    memos: bool = False,
 ) -> None:
     if fmt == "docx":
         from lfa_qual.export.to_docx import write_docx
 
-        write_docx(quotes, keys, out, title)
+        write_docx(quotes, keys, out, title, memos=memos)
     elif fmt == "xlsx":
         from lfa_qual.export.to_xlsx import write_xlsx
 
@@ -310,7 +316,7 @@ def write_quotes(
         with text_output(out) as stream:
             if title:
                 stream.write(f"# {title}\n\n")
-            write_md(quotes, [*keys], stream, level_offset=1 if title else 0)
+            write_md(quotes, [*keys], stream, level_offset=1 if title else 0, memos=memos)
     elif fmt == "csv":
         from lfa_qual.export.to_csv import write_csv
 

@@ -32,6 +32,7 @@ class LfaApp(App):
         Binding("slash", "search", "Search", show=False, id="app.search"),
         Binding("l", "review", "Needs review", show=False, id="app.review"),
         Binding("F", "stats", "Frequency table", show=False, id="app.stats"),
+        Binding("I", "memos", "Memos", show=False, id="app.memos"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.palette"),
         Binding("q", "back", "Back/Quit", id="app.back"),
         Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit"),
@@ -65,6 +66,7 @@ class LfaApp(App):
             self.notify("\n".join(self.notes), severity="warning", timeout=30)
 
     NAVIGATION = {"overview", "codebook", "retrieve", "search", "review", "stats", "back", "help"}
+    NAVIGATION |= {"memos"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A dialog (code picker, memo, confirmation) is answered or cancelled first.
@@ -112,6 +114,12 @@ class LfaApp(App):
     def action_stats(self) -> None:
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen())
+
+    def action_memos(self) -> None:
+        from lfa_qual.tui.memos_screen import MemoListScreen
+
+        if not isinstance(self.screen, MemoListScreen):
+            self.push_screen(MemoListScreen())
 
     def action_search(self) -> None:
         if not isinstance(self.screen, SearchScreen):

@@ -29,6 +29,7 @@ INTRO = (
 
 def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[Binding]]]:
     from lfa_qual.tui.codebook_screen import CodebookScreen
+    from lfa_qual.tui.memos_screen import MemoListScreen
     from lfa_qual.tui.overview import OverviewScreen
     from lfa_qual.tui.reader import TranscriptView
     from lfa_qual.tui.reader_screen import ReaderScreen
@@ -44,6 +45,7 @@ def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[B
         ("Retrieve", RetrieveScreen),
         ("Search", SearchScreen),
         ("Frequency table", StatsScreen),
+        ("Memos", MemoListScreen),
     ]
     out: list[tuple[str, object, list[Binding]]] = [("Everywhere", app, list(app.BINDINGS))]
     for title, cls in classes:
