@@ -47,7 +47,7 @@ class Action:
 class Change:
     """One record before and after an action (None: the record did not exist)."""
 
-    target: str  # "coding" or "suggestion"
+    target: str  # "coding", "suggestion" or "grid" (a summary of the summary grid)
     guid: str
     before: State
     after: State
@@ -167,6 +167,11 @@ def _replay(store: Store, coder: str, *, undo: bool) -> Action | None:
                 given = _apply_coding(conn, change.guid, have_expected, want, verb, action.label)
                 if given is not None:
                     _remember_id(conn, change.guid, given)
+            elif change.target == "grid":  # a summary of the summary grid (lfa_qual.grid)
+                from lfa_qual.grid import apply_grid
+
+                why = functools.partial(_conflict, verb, action.label)
+                apply_grid(conn, change.guid, have_expected, want, why)
             else:
                 _apply_suggestion(conn, change.guid, have_expected, want)
         conn.execute("UPDATE actions SET undone = ? WHERE id = ?", (int(undo), action.id))

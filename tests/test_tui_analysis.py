@@ -123,3 +123,47 @@ async def test_memo_list_filters_searches_jumps_and_edits(project) -> None:
     assert project.codings()[0].memo == "Skam ved holdet, også i 7. klasse"
     assert project.codings()[0].id == coding.id
     assert get_memo(project.store, "project", "project") == "Tema: at høre til"
+
+
+async def test_grid_screen_opens_passages_edits_and_undoes_a_summary(project) -> None:
+    from lfa_qual.grid import build_grid
+    from lfa_qual.tui.grid_screen import GridScreen
+    from lfa_qual.tui.passages import PassagesScreen
+    from lfa_qual.tui.reader_screen import ReaderScreen
+
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    project.code("skole2-elev2", "hold_vs_klasse", start=s, end=e)  # a sub-code of indsatser
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, GridScreen)
+        table = screen.query_one("DataTable")
+        assert [table.get_row_at(i)[0] for i in range(table.row_count)] == ["Skole 1", "Skole 2"]
+        column = screen.grid.codes.index("indsatser") + 1
+        table.cursor_coordinate = table.cursor_coordinate._replace(row=1, column=column)
+        await pilot.pause()
+        assert table.get_row_at(1)[column] == "1"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PassagesScreen)
+        assert app.screen.query_one("DataTable").row_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and app.screen.interview == "skole2-elev2"
+        await pilot.press("q")
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("TextArea").text = "Holdet er pinligt for eleven"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert table.get_row_at(1)[column] == "1 ✎"
+        assert build_grid(project).summary("Skole 2", "indsatser") == "Holdet er pinligt for eleven"
+        await pilot.press("u")
+        await pilot.pause()
+        assert table.get_row_at(1)[column] == "1"
+    assert build_grid(project).summary("Skole 2", "indsatser") == ""

@@ -21,7 +21,7 @@ from lfa_qual.errors import LfaError
 EXIT_OK, EXIT_INTERNAL, EXIT_USER = 0, 1, 2
 COMMAND_MODULES = ["lfa_qual.cli.core"]
 OPTIONAL_MODULES = ["lfa_qual.cli.suggest", "lfa_qual.cli.export", "lfa_qual.cli.reliability"]
-OPTIONAL_MODULES += ["lfa_qual.cli.memos"]  # issue 15: memos
+OPTIONAL_MODULES += ["lfa_qual.cli.memos", "lfa_qual.cli.grid"]  # issue 15
 
 
 class Parser(argparse.ArgumentParser):

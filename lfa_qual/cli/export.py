@@ -107,6 +107,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     _coder_options(g)
     g.set_defaults(func=cmd_export_figures)
 
+    from lfa_qual.cli.grid import register_export  # issue 15: export grid
+
+    register_export(esub, common)
+
     s = sub.add_parser("stats", parents=[common], help="frequency tables in the terminal")
     s.add_argument("--cols", choices=DIMENSIONS[1:], default="school")
     s.add_argument("--count", choices=COUNTS, help="only this table")

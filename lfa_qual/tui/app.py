@@ -33,6 +33,7 @@ class LfaApp(App):
         Binding("l", "review", "Needs review", show=False, id="app.review"),
         Binding("F", "stats", "Frequency table", show=False, id="app.stats"),
         Binding("I", "memos", "Memos", show=False, id="app.memos"),
+        Binding("G", "grid", "Summary grid", show=False, id="app.grid"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.palette"),
         Binding("q", "back", "Back/Quit", id="app.back"),
         Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit"),
@@ -66,7 +67,7 @@ class LfaApp(App):
             self.notify("\n".join(self.notes), severity="warning", timeout=30)
 
     NAVIGATION = {"overview", "codebook", "retrieve", "search", "review", "stats", "back", "help"}
-    NAVIGATION |= {"memos"}
+    NAVIGATION |= {"memos", "grid"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A dialog (code picker, memo, confirmation) is answered or cancelled first.
@@ -120,6 +121,12 @@ class LfaApp(App):
 
         if not isinstance(self.screen, MemoListScreen):
             self.push_screen(MemoListScreen())
+
+    def action_grid(self) -> None:
+        from lfa_qual.tui.grid_screen import GridScreen
+
+        if not isinstance(self.screen, GridScreen):
+            self.push_screen(GridScreen())
 
     def action_search(self) -> None:
         if not isinstance(self.screen, SearchScreen):

@@ -29,8 +29,10 @@ INTRO = (
 
 def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[Binding]]]:
     from lfa_qual.tui.codebook_screen import CodebookScreen
+    from lfa_qual.tui.grid_screen import GridScreen
     from lfa_qual.tui.memos_screen import MemoListScreen
     from lfa_qual.tui.overview import OverviewScreen
+    from lfa_qual.tui.passages import PassagesScreen
     from lfa_qual.tui.reader import TranscriptView
     from lfa_qual.tui.reader_screen import ReaderScreen
     from lfa_qual.tui.retrieve import RetrieveScreen
@@ -46,6 +48,8 @@ def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[B
         ("Search", SearchScreen),
         ("Frequency table", StatsScreen),
         ("Memos", MemoListScreen),
+        ("Summary grid", GridScreen),
+        ("Passages of a cell", PassagesScreen),
     ]
     out: list[tuple[str, object, list[Binding]]] = [("Everywhere", app, list(app.BINDINGS))]
     for title, cls in classes:
