@@ -55,6 +55,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     c = csub.add_parser("check", parents=[common], help="validate a codebook and print its tree")
     c.add_argument("file", type=Path, nargs="?", help="codebook file (default: the project's)")
     c.set_defaults(func=cmd_codebook_check)
+    from lfa_qual.cli.codebook_edit import register as register_edit  # issue 15
+
+    register_edit(csub, common)
 
     p = sub.add_parser("code", parents=[common], help="apply a code to a span of a transcript")
     p.add_argument("interview", help="interview id")
