@@ -167,3 +167,61 @@ async def test_grid_screen_opens_passages_edits_and_undoes_a_summary(project) ->
         await pilot.pause()
         assert table.get_row_at(1)[column] == "1"
     assert build_grid(project).summary("Skole 2", "indsatser") == ""
+
+
+async def test_codebook_screen_creates_relabels_and_merges_codes(project) -> None:
+    from lfa_qual.tui.codebook_screen import CodebookScreen
+
+    path = project.codebook_path
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    project.code("skole2-elev2", "hold_vs_klasse", start=s, end=e)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodebookScreen)
+        await pilot.press("a")  # the highlighted code is the first: implementering
+        await pilot.pause()
+        await pilot.press("down", "enter")  # at the top level
+        await pilot.pause()
+        await pilot.press(*"skam", "enter", *"Skam og udstilling", "enter")
+        await pilot.pause()
+        assert "skam" in project.codebook() and project.codebook().get("skam").parent is None
+        assert "  - id: skam\n    label: Skam og udstilling\n" in path.read_text("utf-8")
+        assert path.read_text("utf-8").startswith("#")  # the file's comments are kept
+        assert screen.highlighted.id == "skam"
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press(*"Skam og udstilling ved holdet", "enter")  # replaces the old label
+        await pilot.pause()
+        assert project.codebook().get("skam").label == "Skam og udstilling ved holdet"
+        # Someone edits the file meanwhile: the next edit is refused, their text kept.
+        theirs = path.read_text("utf-8").replace("Skam og udstilling ved holdet", "Skam")
+        path.write_text(theirs, "utf-8")
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press("x", "enter")
+        await pilot.pause()
+        assert path.read_text("utf-8") == theirs
+        assert "changed on disk" in [n.message for n in app._notifications][-1]
+        # Merge hold_vs_klasse into the new code: its coding moves along.
+        tree = screen.query_one("Tree")
+        tree.move_cursor(next(n for n in _nodes(tree.root) if n.data == "hold_vs_klasse"))
+        await pilot.pause()
+        await pilot.press("J")
+        await pilot.pause()
+        await pilot.press(*"skam", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert screen.highlighted.id == "skam"
+    assert "hold_vs_klasse" not in project.codebook()
+    assert [c.code for c in project.codings()] == ["skam"]
+    assert project.codebook().get("skam").label == "Skam"  # their edit stands
+
+
+def _nodes(node):
+    for child in node.children:
+        yield child
+        yield from _nodes(child)
