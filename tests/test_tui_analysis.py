@@ -225,3 +225,17 @@ def _nodes(node):
     for child in node.children:
         yield child
         yield from _nodes(child)
+
+
+async def test_quick_code_slots_show_labels(project) -> None:
+    from lfa_qual.tui.slots import slot_label
+
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # the first transcript
+        await pilot.pause()
+        panel = str(app.screen.query_one("Panel").render())
+        first = project.codebook().codes[0]
+        assert f"1 ■ {slot_label(first.label)}" in panel
+        assert f"■ {first.id}\n" not in panel
+    assert slot_label("PIT – Pædagogisk indsatsteam og dets arbejde", 20) == "PIT – Pædagogisk in…"
