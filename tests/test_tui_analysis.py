@@ -239,3 +239,56 @@ async def test_quick_code_slots_show_labels(project) -> None:
         assert f"1 ■ {slot_label(first.label)}" in panel
         assert f"■ {first.id}\n" not in panel
     assert slot_label("PIT – Pædagogisk indsatsteam og dets arbejde", 20) == "PIT – Pædagogisk in…"
+
+
+async def test_stats_and_cooccurrence_cells_open_their_passages(project) -> None:
+    from lfa_qual.drill import cell_codings, pair_codings
+    from lfa_qual.tui.drill import CooccurrenceScreen
+    from lfa_qual.tui.passages import PassagesScreen
+    from lfa_qual.tui.stats import StatsScreen
+
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    project.code("skole2-elev2", "hold_vs_klasse", start=s, end=e)
+    s2, e2 = span(project, "skole2-elev2", "Hellere at der kom en voksen ind i klassen og hjalp.")
+    project.code("skole2-elev2", "mindset", start=s2, end=e2)  # the same turn
+    s3, e3 = span(project, "skole2-elev2", "Der er mere ro end inde i klassen")
+    project.code("skole2-elev2", "hold_vs_klasse", start=s3, end=e3)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("F")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        table = screen.query_one("DataTable")
+        row = screen.keys[0].index("hold_vs_klasse")
+        column = screen.keys[1].index("Skole 2") + 1
+        assert table.get_row_at(row)[column] == "2"
+        table.cursor_coordinate = table.cursor_coordinate._replace(row=row, column=column)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PassagesScreen)
+        listed = app.screen.query_one("DataTable")
+        assert listed.row_count == 2
+        assert listed.get_row_at(0)[1] == "(Elev 2, 7. klasse, Skole 2, august 2021, 1)"
+        await pilot.press("q")
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        co = app.screen
+        assert isinstance(co, CooccurrenceScreen)
+        matrix = co.query_one("DataTable")
+        row, column = co.codes.index("mindset"), co.codes.index("hold_vs_klasse") + 1
+        assert matrix.get_row_at(row)[column] == "1"
+        matrix.cursor_coordinate = matrix.cursor_coordinate._replace(row=row, column=column)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PassagesScreen)
+        pair = [app.screen.query_one("DataTable").get_row_at(i)[0] for i in range(2)]
+        assert sorted(pair) == ["hold_vs_klasse", "mindset"]
+    # The first hold_vs_klasse passage is in an earlier turn: not in the pair.
+    assert len(pair_codings(project, "mindset", "hold_vs_klasse")) == 2
+    assert len(pair_codings(project, "mindset", "hold_vs_klasse", "overlap")) == 0
+    assert len(cell_codings(project, "code", "I alt", "school", "Skole 2")) == 3

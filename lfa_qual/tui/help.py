@@ -29,6 +29,7 @@ INTRO = (
 
 def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[Binding]]]:
     from lfa_qual.tui.codebook_screen import CodebookScreen
+    from lfa_qual.tui.drill import CooccurrenceScreen
     from lfa_qual.tui.grid_screen import GridScreen
     from lfa_qual.tui.memos_screen import MemoListScreen
     from lfa_qual.tui.overview import OverviewScreen
@@ -50,6 +51,7 @@ def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[B
         ("Memos", MemoListScreen),
         ("Summary grid", GridScreen),
         ("Passages of a cell", PassagesScreen),
+        ("Co-occurrence", CooccurrenceScreen),
     ]
     out: list[tuple[str, object, list[Binding]]] = [("Everywhere", app, list(app.BINDINGS))]
     for title, cls in classes:
