@@ -292,3 +292,48 @@ async def test_stats_and_cooccurrence_cells_open_their_passages(project) -> None
     assert len(pair_codings(project, "mindset", "hold_vs_klasse")) == 2
     assert len(pair_codings(project, "mindset", "hold_vs_klasse", "overlap")) == 0
     assert len(cell_codings(project, "code", "I alt", "school", "Skole 2")) == 3
+
+
+async def test_review_screen_shows_old_and_new_text_keeps_or_moves(project) -> None:
+    from lfa_qual import history
+    from lfa_qual.tui.review_screen import ReviewScreen
+
+    s, e = span(project, "skole2-elev2", "Det er fint.")
+    kept = project.code("skole2-elev2", "indsatser", start=s, end=e)
+    s2, e2 = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    moved = project.code("skole2-elev2", "hold_vs_klasse", start=s2, end=e2)
+    for coding, old in ((kept, "Det er fint."), (moved, "Det er lidt flovt.")):
+        project.store.conn.execute(
+            "UPDATE codings SET status='needs_review', old_text=?, review_note='text changed'"
+            " WHERE id=?",
+            (old, coding.id),
+        )
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        table = screen.query_one("DataTable")
+        assert table.row_count == 2
+        await pilot.press("down")
+        await pilot.pause()
+        assert "Det er lidt flovt." in str(screen.query_one("#old").render())
+        assert "Det er lidt pinligt." in str(screen.query_one("#new").render())
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press(*"Hellere at der kom en voksen ind", "enter")
+        await pilot.pause()
+        assert table.row_count == 1
+        await pilot.press("o")
+        await pilot.pause()
+        assert table.row_count == 0
+    by_id = {c.id: c for c in project.codings()}
+    assert by_id[kept.id].status == "ok" and (by_id[kept.id].start, by_id[kept.id].end) == (s, e)
+    text = project.transcript("skole2-elev2").text
+    now = by_id[moved.id]
+    assert now.status == "ok" and text[now.start : now.end] == "Hellere at der kom en voksen ind"
+    history.undo(project.store, project.coder)  # the OK
+    history.undo(project.store, project.coder)  # the move
+    back = {c.id: c for c in project.codings()}[moved.id]
+    assert back.status == "needs_review" and (back.start, back.end) == (s2, e2)

@@ -17,7 +17,7 @@ from lfa_qual.tui.codebook_screen import CodebookScreen
 from lfa_qual.tui.help import HelpScreen, binding_rows
 from lfa_qual.tui.overview import OverviewScreen
 from lfa_qual.tui.reader_screen import ReaderScreen
-from lfa_qual.tui.retrieve import REVIEW, RetrieveScreen
+from lfa_qual.tui.retrieve import RetrieveScreen
 from lfa_qual.tui.search import SearchScreen
 from lfa_qual.tui.stats import StatsScreen
 
@@ -110,7 +110,12 @@ class LfaApp(App):
             self.push_screen(RetrieveScreen(code))
 
     def action_review(self) -> None:
-        self.push_screen(RetrieveScreen(REVIEW))
+        # The review screen (issue 15): old text next to new, OK or move; the list of codings
+        # needing review stays in retrieve's code list (REVIEW) too.
+        from lfa_qual.tui.review_screen import ReviewScreen
+
+        if not isinstance(self.screen, ReviewScreen):
+            self.push_screen(ReviewScreen())
 
     def action_stats(self) -> None:
         if not isinstance(self.screen, StatsScreen):

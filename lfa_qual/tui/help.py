@@ -37,6 +37,7 @@ def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[B
     from lfa_qual.tui.reader import TranscriptView
     from lfa_qual.tui.reader_screen import ReaderScreen
     from lfa_qual.tui.retrieve import RetrieveScreen
+    from lfa_qual.tui.review_screen import ReviewScreen
     from lfa_qual.tui.search import SearchScreen
     from lfa_qual.tui.stats import StatsScreen
 
@@ -52,6 +53,7 @@ def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[B
         ("Summary grid", GridScreen),
         ("Passages of a cell", PassagesScreen),
         ("Co-occurrence", CooccurrenceScreen),
+        ("Needs review", ReviewScreen),
     ]
     out: list[tuple[str, object, list[Binding]]] = [("Everywhere", app, list(app.BINDINGS))]
     for title, cls in classes:
