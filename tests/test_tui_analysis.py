@@ -337,3 +337,59 @@ async def test_review_screen_shows_old_and_new_text_keeps_or_moves(project) -> N
     history.undo(project.store, project.coder)  # the move
     back = {c.id: c for c in project.codings()}[moved.id]
     assert back.status == "needs_review" and (back.start, back.end) == (s2, e2)
+
+
+async def _palette(pilot, app, command: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*command)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_exports_from_the_palette_use_the_screens_filters(project) -> None:
+    from docx import Document
+    from openpyxl import load_workbook
+
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    project.code("skole2-elev2", "hold_vs_klasse", start=s, end=e)
+    s2, e2 = span(project, "skole1-personale", "Jeg savner, at PIT kommer ind i klassen.")
+    project.code("skole1-personale", "hold_vs_klasse", start=s2, end=e2)
+    transcript = project.root / "transcripts" / "skole2-elev2.md"
+    before = transcript.read_text("utf-8")
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        app.screen.query_one("#code").value = "hold_vs_klasse"
+        app.screen.query_one("#role").value = "group:Elev"
+        await pilot.pause()
+        await _palette(pilot, app, "Export quotes")
+        assert "code hold_vs_klasse, Elev" in str(app.screen.query_one("Label").render())
+        await pilot.press(*"elever.docx", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("Wrote 1 quote(s)" in n.message for n in app._notifications)
+        # A project file is refused with a notice; the file stays as it was.
+        await _palette(pilot, app, "Export quotes")
+        await pilot.press(*"transcripts/skole2-elev2.md", "enter")
+        await pilot.pause()
+        await pilot.press("y")  # it exists: replace? yes — and still refused
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "refusing to write an export here" in list(app._notifications)[-1].message
+        await pilot.press("q")
+        await pilot.press("F")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await _palette(pilot, app, "Export frequency table")
+        await pilot.press(*"tabel.xlsx", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    texts = [p.text for p in Document(str(project.root / "elever.docx")).paragraphs]
+    assert "Det er lidt pinligt. (Elev 2, 7. klasse, Skole 2, august 2021, 1)" in texts
+    assert not any("Skolemedarbejder" in t for t in texts)
+    assert transcript.read_text("utf-8") == before
+    ws = load_workbook(project.root / "tabel.xlsx").active
+    assert ws.title == "Frekvenser" and ws.cell(1, 2).value == "Skole 1"

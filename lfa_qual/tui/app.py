@@ -151,6 +151,9 @@ class LfaApp(App):
                 f"{section} · key {self.get_key_display(binding)}",
                 partial(self._run_from_palette, binding.action, target),
             )
+        from lfa_qual.tui.exports import export_commands  # issue 15: exports
+
+        yield from export_commands(self, screen)
         yield from super().get_system_commands(screen)
 
     def _run_from_palette(self, action: str, target) -> None:
