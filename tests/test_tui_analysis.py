@@ -96,6 +96,14 @@ async def test_memo_list_filters_searches_jumps_and_edits(project) -> None:
         await pilot.pause()
         assert table.row_count == 1
         screen.query_one("#author").value = "__all__"
+        screen.query_one("#memo-code").value = "indsatser"  # hold_vs_klasse is its sub-code
+        await pilot.pause()
+        assert [table.get_row_at(i)[0] for i in range(table.row_count)] == ["Kodning"]
+        screen.query_one("#memo-code").value = "__all__"
+        screen.query_one("#memo-interview").value = "skole1-personale"
+        await pilot.pause()
+        assert [table.get_row_at(i)[0] for i in range(table.row_count)] == ["Interview"]
+        screen.query_one("#memo-interview").value = "__all__"
         await pilot.press("f")
         await pilot.press(*"skam")
         await pilot.pause()

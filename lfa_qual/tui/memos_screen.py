@@ -1,5 +1,6 @@
 """The memo list: every memo of the project (codings, codes, transcripts, the project), filtered
-by kind and author, searched by words; Enter jumps to the memo's place, e edits it."""
+by kind, author, code and interview, searched by words; Enter jumps to the memo's place, e
+edits it."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ class MemoListScreen(Screen):
     MemoListScreen #title { height: 1; background: $primary-background; padding: 0 1; }
     MemoListScreen #filters { height: 3; }
     MemoListScreen Select { width: 1fr; }
-    MemoListScreen Input { width: 2fr; }
+    MemoListScreen Input { width: 1fr; }
     MemoListScreen DataTable { height: 1fr; }
     MemoListScreen #memo { height: auto; max-height: 8; padding: 0 1;
         border-top: solid $primary-background-lighten-2; }
@@ -49,6 +50,11 @@ class MemoListScreen(Screen):
             yield Select(kinds, value=ALL, allow_blank=False, id="kind")
             people = [("All authors", ALL)] + [(a, a) for a in authors]
             yield Select(people, value=ALL, allow_blank=False, id="author")
+            codes = [("All codes", ALL)] + [(c.label, c.id) for c in self.project.codebook().codes]
+            yield Select(codes, value=ALL, allow_blank=False, id="memo-code")
+            interviews = [r.interview for r in self.project.transcript_rows()]
+            places = [("All interviews", ALL)] + [(i, i) for i in interviews]
+            yield Select(places, value=ALL, allow_blank=False, id="memo-interview")
             yield Input(placeholder="search words in the memos", id="search")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="memos")
         yield Static(id="memo")
@@ -67,8 +73,12 @@ class MemoListScreen(Screen):
         kind = str(self.query_one("#kind", Select).value)
         author = str(self.query_one("#author", Select).value)
         search = self.query_one("#search", Input).value
+        code = str(self.query_one("#memo-code", Select).value)
+        interview = str(self.query_one("#memo-interview", Select).value)
         which = MemoFilter(
             kinds=None if kind == ALL else (kind,),
+            codes=None if code == ALL else (code,),
+            interviews=None if interview == ALL else (interview,),
             authors=None if author == ALL else (author,),
             search=search or None,
         )
