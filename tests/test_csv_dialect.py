@@ -92,19 +92,34 @@ def test_an_unknown_dialect_is_refused(root: Path, capsys) -> None:
 
 
 def test_suggest_csv_in_the_excel_dialect_writes_scores_with_a_decimal_comma(
-    tmp_path: Path, capsys
+    root: Path, capsys
 ) -> None:
-    import shutil
+    import json
 
-    from conftest import DATA
+    from lfa_qual.project import Project
+    from lfa_qual.store import new_guid, now
 
-    path = tmp_path / "skole9-nlp.md"
-    shutil.copy(DATA / "nlp" / "skole9-nlp.md", path)
-    codebook = str(DATA / "nlp" / "codebook.yaml")
-    argv = ["suggest", "--codebook", codebook, "--format", "csv", "--project", str(tmp_path)]
-    assert main([*argv, "--csv-dialect", "excel", str(path)]) == 0
+    with Project(root) as project:
+        text = project.transcript("skole1-personale").text
+        start = text.index("Vi mødes hver tirsdag.")
+        word = text.index("tirsdag", start)
+        evidence = [{"start": word, "end": word + 7, "word": "tirsdag", "keyword": "tirsdag",
+                     "kind": "exact"}]  # fmt: skip
+        with project.store.transaction() as conn:
+            tid = conn.execute(
+                "SELECT id FROM transcripts WHERE interview = 'skole1-personale'"
+            ).fetchone()[0]
+            conn.execute(
+                "INSERT INTO suggestions(guid, transcript_id, start, end, code_id, score,"
+                " evidence, pipeline, created) VALUES (?,?,?,?,?,?,?,?,?)",
+                (new_guid(), tid, start, start + 22, "pit", 0.625, json.dumps(evidence), "t",
+                 now()),
+            )  # fmt: skip
+    argv = ["suggest", "--list", "--format", "csv"]
+    assert run(root, *argv) == 0
+    assert capsys.readouterr().out.startswith("id,interview,")
+    assert run(root, *argv, "--csv-dialect", "excel") == 0
     out = capsys.readouterr().out
-    assert out.startswith("\ufeffinterview;turn;speaker;role;school;")
-    rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff")), delimiter=";"))
-    assert rows and all("," in r["score"] and "." not in r["score"] for r in rows)
-    assert all(0 < float(r["score"].replace(",", ".")) <= 1 for r in rows)
+    assert out.startswith("\ufeffid;interview;turn;speaker;role;school;")
+    [row] = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff")), delimiter=";"))
+    assert row["score"] == "0,625" and row["evidence"] == "tirsdag"
