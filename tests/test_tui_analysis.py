@@ -193,10 +193,14 @@ async def test_codebook_screen_creates_relabels_and_merges_codes(project) -> Non
         await pilot.pause()
         await pilot.press("down", "enter")  # at the top level
         await pilot.pause()
-        await pilot.press(*"skam", "enter", *"Skam og udstilling", "enter")
+        await pilot.press(*"skam", "enter", *"Skam og udstilling", "enter", *"#aa3377", "enter")
+        await pilot.press(*"Elever, der skammer sig over holdet", "enter")
         await pilot.pause()
         assert "skam" in project.codebook() and project.codebook().get("skam").parent is None
-        assert "  - id: skam\n    label: Skam og udstilling\n" in path.read_text("utf-8")
+        assert (
+            '  - id: skam\n    label: Skam og udstilling\n    color: "#aa3377"\n'
+            "    description: Elever, der skammer sig over holdet\n"
+        ) in path.read_text("utf-8")
         assert path.read_text("utf-8").startswith("#")  # the file's comments are kept
         assert screen.highlighted.id == "skam"
         await pilot.press("L")

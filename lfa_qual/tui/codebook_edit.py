@@ -114,11 +114,19 @@ class CodebookEditing:
 
             def done(values: list[str] | None) -> None:
                 if values:
-                    code_id, label = (v.strip() for v in values)
-                    self._edit(lambda e: e.create(code_id, label, parent), code_id)
+                    code_id, label, color, description = (v.strip() for v in values)
+                    self._edit(
+                        lambda e: e.create(code_id, label, parent, color or None, description),
+                        code_id,
+                    )
 
             title = f"New code under {parent}" if parent else "New top-level code"
-            fields = [("id: lower-case letters, digits, _", ""), ("label", "")]
+            fields = [
+                ("id: lower-case letters, digits, _", ""),
+                ("label", ""),
+                ('colour "#rrggbb" (empty: the next of the palette)', ""),
+                ("description (optional)", ""),
+            ]
             self.app.push_screen(AskText(title, fields), done)
 
         if under is None:
