@@ -138,3 +138,15 @@ def test_figures_by_role_group(root: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "fig"
     assert run(root, "export", "figures", "--cols", "role_group", "--out", str(out)) == 0
     assert (out / "heatmap.svg").read_text("utf-8").count("rollegruppe") >= 1
+
+
+def test_stats_and_drill_down_by_role_group(root: Path, capsys) -> None:
+    from lfa_qual.drill import cell_codings
+
+    assert run(root, "stats", "--cols", "role_group", "--count", "passages") == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if line.startswith("code"))
+    assert header.split()[1:3] == ["Elev", "Forælder"]
+    with Project(root) as project:
+        frame = cell_codings(project, "code", "mindset", "role_group", "Elev")
+    assert sorted(frame["role"]) == ["Elev 1", "Elev 4"]
