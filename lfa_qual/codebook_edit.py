@@ -212,7 +212,7 @@ class CodebookEditor:
         out = io.StringIO()
         _yaml().dump(doc, out)
         new = out.getvalue()
-        parse_codebook(new, str(self.path))  # the edit must leave a valid codebook
+        codebook = parse_codebook(new, str(self.path))  # the edit must leave a valid codebook
         current, _ = read_text_file(self.path)
         if _digest(current) != self.loaded:
             self.reload()
@@ -233,10 +233,12 @@ class CodebookEditor:
                 history.Change("codebook", str(self.path), {"yaml": self.text}, {"yaml": new})
             )
             result.backup = backup_codebook(self.path, self.text)
-            _install(store, self.path, new)
+            _install(store, self.path, new, codebook)
             history.record(store, "codebook", message, coder, changes)
-        self.project._codebook = None  # re-read on next use
-        self.reload()
+        # The file as written is what the editor and the project hold now (parsed once: the
+        # LFA codebook takes a fifth of a second to parse).
+        self.text, self.loaded, self.codebook = new, _digest(new), codebook
+        self.project._codebook = (self.path.stat().st_mtime, codebook)
         if merge:
             result.message += f" ({result.moved} coding(s) moved)"
         return result
@@ -255,13 +257,13 @@ def backup_codebook(path: Path, text: str) -> Path:
     return target
 
 
-def _install(store, path: Path, text: str) -> None:
+def _install(store, path: Path, text: str, codebook: Codebook | None = None) -> None:
     """Bring the store's codes up to the new text, then put the text in place (inside the
     caller's transaction: a refusal of the sync leaves the file as it was)."""
     from lfa_qual.codebook_sync import sync_codebook
     from lfa_qual.outputs import replacing_text
 
-    sync_codebook(store, parse_codebook(text, str(path)), text)
+    sync_codebook(store, codebook or parse_codebook(text, str(path)), text)
     with replacing_text(path, newline="") as stream:
         stream.write(text)
 

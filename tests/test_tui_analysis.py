@@ -193,23 +193,23 @@ async def test_codebook_screen_creates_relabels_and_merges_codes(project) -> Non
         await pilot.pause()
         await pilot.press("down", "enter")  # at the top level
         await pilot.pause()
-        await pilot.press(*"skam", "enter", *"Skam og udstilling", "enter", *"#aa3377", "enter")
-        await pilot.press(*"Elever, der skammer sig over holdet", "enter")
+        await pilot.press(
+            *"skam", "enter", *"Skam", "enter", *"#aa3377", "enter", *"Flovt", "enter"
+        )
         await pilot.pause()
         assert "skam" in project.codebook() and project.codebook().get("skam").parent is None
         assert (
-            '  - id: skam\n    label: Skam og udstilling\n    color: "#aa3377"\n'
-            "    description: Elever, der skammer sig over holdet\n"
+            '  - id: skam\n    label: Skam\n    color: "#aa3377"\n    description: Flovt\n'
         ) in path.read_text("utf-8")
         assert path.read_text("utf-8").startswith("#")  # the file's comments are kept
         assert screen.highlighted.id == "skam"
         await pilot.press("L")
         await pilot.pause()
-        await pilot.press(*"Skam og udstilling ved holdet", "enter")  # replaces the old label
+        await pilot.press(*"Skam ved hold", "enter")  # replaces the old label
         await pilot.pause()
-        assert project.codebook().get("skam").label == "Skam og udstilling ved holdet"
+        assert project.codebook().get("skam").label == "Skam ved hold"
         # Someone edits the file meanwhile: the next edit is refused, their text kept.
-        theirs = path.read_text("utf-8").replace("Skam og udstilling ved holdet", "Skam")
+        theirs = path.read_text("utf-8").replace("Skam ved hold", "Deres skam")
         path.write_text(theirs, "utf-8")
         await pilot.press("L")
         await pilot.pause()
@@ -230,7 +230,7 @@ async def test_codebook_screen_creates_relabels_and_merges_codes(project) -> Non
         assert screen.highlighted.id == "skam"
     assert "hold_vs_klasse" not in project.codebook()
     assert [c.code for c in project.codings()] == ["skam"]
-    assert project.codebook().get("skam").label == "Skam"  # their edit stands
+    assert project.codebook().get("skam").label == "Deres skam"  # their edit stands
 
 
 def _nodes(node):
@@ -377,14 +377,14 @@ async def test_exports_from_the_palette_use_the_screens_filters(project) -> None
         app.screen.query_one("#code").value = "hold_vs_klasse"
         app.screen.query_one("#role").value = "group:Elev"
         await pilot.pause()
-        await _palette(pilot, app, "Export quotes")
+        await _palette(pilot, app, "quotes")
         assert "code hold_vs_klasse, Elev" in str(app.screen.query_one("Label").render())
-        await pilot.press(*"elever.docx", "enter")
+        await pilot.press(*"e.docx", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert any("Wrote 1 quote(s)" in n.message for n in app._notifications)
         # A project file is refused with a notice; the file stays as it was.
-        await _palette(pilot, app, "Export quotes")
+        await _palette(pilot, app, "quotes")
         await pilot.press(*"transcripts/skole2-elev2.md", "enter")
         await pilot.pause()
         await pilot.press("y")  # it exists: replace? yes — and still refused
@@ -395,13 +395,13 @@ async def test_exports_from_the_palette_use_the_screens_filters(project) -> None
         await pilot.press("F")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        await _palette(pilot, app, "Export frequency table")
-        await pilot.press(*"tabel.xlsx", "enter")
+        await _palette(pilot, app, "export freq")
+        await pilot.press(*"t.xlsx", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-    texts = [p.text for p in Document(str(project.root / "elever.docx")).paragraphs]
+    texts = [p.text for p in Document(str(project.root / "e.docx")).paragraphs]
     assert "Det er lidt pinligt. (Elev 2, 7. klasse, Skole 2, august 2021, 1)" in texts
     assert not any("Skolemedarbejder" in t for t in texts)
     assert transcript.read_text("utf-8") == before
-    ws = load_workbook(project.root / "tabel.xlsx").active
+    ws = load_workbook(project.root / "t.xlsx").active
     assert ws.title == "Frekvenser" and ws.cell(1, 2).value == "Skole 1"
