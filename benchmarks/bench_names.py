@@ -146,8 +146,8 @@ def corpus_speed(folder: Path) -> None:
 def gate_speed(root: Path) -> None:
     """The export gate on every quote of a project (e.g. one kept by
     `benchmarks/bench_export.py --keep DIR`), beside the time to build the quotes."""
+    from lfa_qual import Project
     from lfa_qual.names.gate import NamesInExport, check_export, quote_items
-    from lfa_qual.project import Project
 
     with Project(root) as project:
         t0 = time.perf_counter()

@@ -54,6 +54,11 @@ def sync_codebook(store: Store, codebook: Codebook, yaml_text: str = "") -> Sync
                         f"{r['snippet']!r} uses code {code_id!r}"
                     )
                 )
+            # A summary in the summary grid is written work too (lfa_qual.grid).
+            for r in conn.execute(
+                "SELECT row FROM grid_summaries WHERE code_id = ? ORDER BY row", (code_id,)
+            ).fetchall():
+                blocked.append(LfaError(f"the summary grid's cell {r['row']} × {code_id!r}"))
         if blocked:
             raise CodebookError(
                 f"the codebook removes code(s) that still have codings ({len(blocked)}): keep the "

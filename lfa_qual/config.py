@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lfa_qual.citation import DEFAULT_TEMPLATE, FIELDS, check_template
 from lfa_qual.errors import LfaError
+from lfa_qual.role_groups import parse_role_groups
 from lfa_qual.textfile import read_text_file
 from lfa_qual.yamlutil import YamlProblem, load_yaml
 
@@ -23,6 +24,7 @@ KEYS = {
     "blind",
     "consensus",
     "pseudonym_key",
+    "role_groups",
 }
 # Settings that are yes/no rather than text.
 FLAGS = {"blind"}
@@ -43,6 +45,8 @@ class ProjectConfig:
     # The name key (real names → pseudonyms, lfa_qual.names.key); relative to the project
     # folder, and best outside it. Empty: no key.
     pseudonym_key: str = ""
+    # group → roles or patterns (see `lfa_qual.role_groups`); empty: each role's default group
+    role_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def default_coder() -> str:
@@ -80,6 +84,12 @@ def load_config(root: Path) -> ProjectConfig:
                     f"'{key}' must be true or false", path=path, line=doc.line(key), field=key
                 )
             setattr(config, key, value)
+            continue
+        if key == "role_groups":
+            try:
+                config.role_groups = parse_role_groups(value, doc.line)
+            except LfaError as exc:
+                raise LfaError(exc.message, path=path, line=exc.line, field=exc.field) from None
             continue
         if not isinstance(value, str | int | float):
             raise LfaError(f"'{key}' must be text", path=path, line=doc.line(key), field=key)

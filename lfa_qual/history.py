@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from lfa_qual import codings as ops
+from lfa_qual.codebook_file import apply_codebook
 from lfa_qual.codings import Coding
 from lfa_qual.errors import LfaError
+from lfa_qual.grid_summaries import apply_grid
 from lfa_qual.store import Store, now
 from lfa_qual.suggestions import accept_suggestion, reject_suggestion
 from lfa_qual.wording import count
@@ -49,7 +51,7 @@ class Action:
 class Change:
     """One record before and after an action (None: the record did not exist)."""
 
-    target: str  # "coding" or "suggestion"
+    target: str  # "coding", "suggestion", "grid" (a grid summary) or "codebook" (its file)
     guid: str
     before: State
     after: State
@@ -161,8 +163,9 @@ def _replay(store: Store, coder: str, *, undo: bool) -> Action | None:
     changes = [Change(t, g, b, a) for t, g, b, a in raw]
     verb = "undo" if undo else "redo"
     with store.transaction() as conn:
-        # Codings first, so that a suggestion can point at a coding that is put back.
-        for change in sorted(changes, key=lambda c: c.target != "coding"):
+        # Codings first, so that a suggestion can point at a coding that is put back; a
+        # codebook edit's codes exist before codings return to them and go after they left.
+        for change in sorted(changes, key=lambda c: _replay_order(c.target, undo)):
             want, have_expected = (
                 (change.before, change.after) if undo else (change.after, change.before)
             )
@@ -170,10 +173,22 @@ def _replay(store: Store, coder: str, *, undo: bool) -> Action | None:
                 given = _apply_coding(conn, change.guid, have_expected, want, verb, action.label)
                 if given is not None:
                     _remember_id(conn, change.guid, given)
+            elif change.target == "codebook":  # a codebook edit (lfa_qual.codebook_edit)
+                why = functools.partial(_conflict, verb, action.label)
+                apply_codebook(store, change.guid, have_expected, want, why)
+            elif change.target == "grid":  # a summary of the summary grid (lfa_qual.grid)
+                why = functools.partial(_conflict, verb, action.label)
+                apply_grid(conn, change.guid, have_expected, want, why)
             else:
                 _apply_suggestion(conn, change.guid, have_expected, want)
         conn.execute("UPDATE actions SET undone = ? WHERE id = ?", (int(undo), action.id))
     return Action(action.id, action.kind, action.label, coder, action.created, undo)
+
+
+def _replay_order(target: str, undo: bool) -> int:
+    if target == "codebook":
+        return -1 if undo else 2
+    return 0 if target == "coding" else 1
 
 
 def _conflict(verb: str, label: str, why: str) -> LfaError:

@@ -32,6 +32,7 @@ from lfa_qual.importer import (
     source_key,
 )
 from lfa_qual.readers import transcript_files
+from lfa_qual.role_groups import RoleGroups
 from lfa_qual.store import Store, transcript_id
 from lfa_qual.textfile import read_text_file
 from lfa_qual.transcript import Transcript
@@ -98,6 +99,18 @@ class Project:
     @property
     def db_path(self) -> Path:
         return self.root / self.config.database
+
+    @property
+    def role_groups(self) -> RoleGroups:
+        return RoleGroups(self.config.role_groups)
+
+    def roles(self) -> list[str]:
+        """The speaker roles of the imported transcripts."""
+        return sorted(r[0] for r in self.store.read("SELECT DISTINCT role FROM speakers"))
+
+    def expand_roles(self, values, name: str = "roles") -> tuple[str, ...]:
+        """Roles and role groups (see `lfa_qual.role_groups`) as the roles they stand for."""
+        return self.role_groups.expand(values, self.roles(), name)
 
     @property
     def store(self) -> Store:

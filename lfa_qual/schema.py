@@ -205,5 +205,20 @@ MIGRATIONS: list[str] = [
         replaced_at TEXT NOT NULL
     )
     """,
+    # (issue 15, summary grid) a researcher's summary of one cell of the framework matrix:
+    # a row (a school, an interview or a role group) × a theme, signed and dated. Additive.
+    """
+    CREATE TABLE grid_summaries(
+        id INTEGER PRIMARY KEY,
+        guid TEXT NOT NULL UNIQUE,
+        row_kind TEXT NOT NULL CHECK (row_kind IN ('school', 'interview', 'role_group')),
+        row TEXT NOT NULL,
+        code_id TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE,
+        text TEXT NOT NULL,
+        author TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        UNIQUE(row_kind, row, code_id)
+    )
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

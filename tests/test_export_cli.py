@@ -92,7 +92,7 @@ def test_format_follows_the_file_extension(root: Path, tmp_path: Path, capsys) -
     for fmt in ("csv", "json"):
         path = tmp_path / f"citater.{fmt}"
         assert run(root, "export", "quotes", "--out", str(path)) == 0
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "citater.csv").read_text("utf-8"))))
+    rows = _excel_rows(tmp_path / "citater.csv", dict)
     records = json.loads((tmp_path / "citater.json").read_text("utf-8"))
     assert [r["text"] for r in rows] == [r["text"] for r in records]
     assert records[-1]["citation"] == "(Forælder 2, Skole 10, juni 2021, 2)"
@@ -121,7 +121,7 @@ def test_a_txt_file_takes_any_text_format(root: Path, tmp_path: Path) -> None:
     assert run(root, "export", "quotes", "--out", str(out), "--format", "md") == 0
     assert out.read_text("utf-8").startswith("# Mindset")
     assert run(root, "export", "frequencies", "--out", str(out), "--format", "csv") == 0
-    assert out.read_text("utf-8").startswith("code,")
+    assert out.read_text("utf-8").startswith("\ufeffcode;")
 
 
 @pytest.mark.parametrize(
@@ -155,10 +155,10 @@ def test_frequencies_in_every_format(root: Path, tmp_path: Path, capsys) -> None
     assert md[4] == "| › Sparring eller hænder | 0 | 0 | 0 | 0 |"  # a sub-code
     out = tmp_path / "f.csv"
     assert run(root, "export", "frequencies", "--percent", "--out", str(out)) == 0
-    rows = list(csv.reader(out.open(encoding="utf-8")))
+    rows = _excel_rows(out)
     assert rows[1][0] == "mindset"  # csv is for other programs: ids
-    assert rows[-1] == ["I alt", "100.0", "100.0", "100.0", "100.0"]
-    assert sum(float(r[1]) for r in rows[1:-1]) == pytest.approx(100.0)
+    assert rows[-1] == ["I alt", "100,0", "100,0", "100,0", "100,0"]
+    assert sum(float(r[1].replace(",", ".")) for r in rows[1:-1]) == pytest.approx(100.0)
     xlsx = tmp_path / "f.xlsx"
     assert run(root, "export", "frequencies", "--cols", "role", "--out", str(xlsx)) == 0
     ws = load_workbook(xlsx).active
@@ -232,7 +232,7 @@ def test_exports_report_reanchoring_and_leave_out_codings_that_need_review(
     assert "skole10-foraelder2: text changed" in err and "1 need review" in err
     assert "1 coding(s) that need review after transcript edits are left out" in err
     assert "lfa-qual review" in err and "--include-needs-review" in err
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = _excel_rows(out, dict)
     assert [r["school"] for r in rows] == ["Skole 1"] and rows[0]["status"] == "ok"
     # Asked for, it is exported, marked.
     assert (
@@ -240,7 +240,7 @@ def test_exports_report_reanchoring_and_leave_out_codings_that_need_review(
         == 0
     )
     assert "are included" in capsys.readouterr().err
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = _excel_rows(out, dict)
     assert [(r["school"], r["status"]) for r in rows] == [
         ("Skole 1", "ok"),
         ("Skole 10", "needs_review"),
@@ -287,11 +287,22 @@ def test_an_export_without_quotes_says_so_and_writes_a_valid_empty_file(
         ws = load_workbook(out).active
         assert ws.max_row == 1 and ws.cell(1, 1).value == "theme"
     elif fmt == "csv":
-        assert list(csv.reader(out.open(encoding="utf-8"))) == [next(csv.reader([_header()]))]
+        assert _excel_rows(out) == [next(csv.reader([_header()]))]
     elif fmt == "json":
         assert json.loads(out.read_text("utf-8")) == []
     else:
         assert out.read_text("utf-8") == ""
+
+
+def _excel_rows(path: Path, kind: type = list) -> list:
+    """A .csv export read as Danish Excel reads it: a UTF-8 BOM, then ';'-separated rows."""
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = io.StringIO(data.decode("utf-8-sig"))
+    reader = (
+        csv.DictReader(text, delimiter=";") if kind is dict else csv.reader(text, delimiter=";")
+    )
+    return list(reader)
 
 
 def _header() -> str:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from lfa_qual.project import Project
 
 TOTAL = "I alt"  # name of the totals row and column in every table
-GROUP_KEYS = ("code", "school", "role", "interview", "kind")
+GROUP_KEYS = ("code", "school", "role", "role_group", "interview", "kind")
 COUNTS = ("codings", "passages", "interviews", "words")
 
 CODING_COLUMNS = [
@@ -528,8 +528,9 @@ def codings_base(
     if locate or filters.roles is not None:
         attach_locations(frame, locator or Locator(project))
     if filters.roles is not None:
-        _check_known(project, "s.role", filters.roles, "roles")
-        frame = frame[frame["role"].isin(filters.roles)].reset_index(drop=True)
+        # A role group (`Elev`) stands for its roles (Elev 1–5); see `lfa_qual.role_groups`.
+        roles = project.expand_roles(filters.roles)
+        frame = frame[frame["role"].isin(roles)].reset_index(drop=True)
     return frame
 
 

@@ -50,11 +50,15 @@ def check_dimensions(rows: str, cols: str, count: str) -> None:
 
 
 def labels(project: Project, dim: str, frame: pd.DataFrame, base: pd.DataFrame) -> list[str]:
-    """Every value of a dimension, also those without codings: codes in codebook order, the rest
-    in natural order ("Skole 2" before "Skole 10")."""
+    """Every value of a dimension, also those without codings: codes in codebook order, role
+    groups in the configuration's order, the rest in natural order ("Skole 2" before
+    "Skole 10")."""
     if dim == "code":
         return list(code_table(project).index)
     values = set(base[dim].unique()) | set(frame[dim].unique())
+    if dim == "role_group":  # the groups of lfa-qual.yaml in its order, then the others
+        configured = [g for g in project.role_groups.configured if g in values]
+        return configured + sorted(values - set(configured), key=natural_key)
     return sorted(values, key=natural_key)
 
 
@@ -170,7 +174,9 @@ def frequency_table(
     selects (all by default)."""
     check_dimensions(rows, cols, count)
     locator = Locator(project)
-    locate = "role" in (rows, cols)  # a coding's role comes from its transcript's text
+    # A coding's role comes from its transcript's text; its role group from the role.
+    grouped = "role_group" in (rows, cols)
+    locate = "role" in (rows, cols) or grouped
     if count in ("codings", "interviews") and not locate and _counts_do(filters):
         frame = _coding_counts(project, filters)
     else:
@@ -178,6 +184,10 @@ def frequency_table(
     if count == "passages":
         frame = passages(frame)
     base = speaker_words(project, locator)
+    if grouped:
+        group_of = project.role_groups.group_of
+        frame = frame.assign(role_group=frame["role"].map(group_of))
+        base["role_group"] = base["role"].map(group_of)
     row_labels = labels(project, rows, frame, base)
     col_labels = labels(project, cols, frame, base)
     table = pd.DataFrame(0.0, index=[*row_labels, TOTAL], columns=[*col_labels, TOTAL])

@@ -334,6 +334,7 @@ class Heading:
 class Quote:
     text: str  # paragraphs separated by a blank line
     citation: str
+    memo: str = ""  # the memos of the quote's codings, " | " between them
 
 
 def outline(quotes: pd.DataFrame, keys: Sequence[str]) -> Iterator[Heading | Quote]:
@@ -342,7 +343,8 @@ def outline(quotes: pd.DataFrame, keys: Sequence[str]) -> Iterator[Heading | Quo
     previous: list[object] = [None] * len(columns)
     # Plain lists: iterating a Series goes through pandas for every value.
     lists = [quotes[c].to_numpy(dtype=object).tolist() for c in [*columns, "text", "citation"]]
-    for values in zip(*lists, strict=True):
+    memos = quotes["memo"].tolist() if "memo" in quotes else [""] * len(quotes)
+    for *values, memo in zip(*lists, memos, strict=True):
         labels = values[: len(columns)]
         changed = False
         for level, label in enumerate(labels):
@@ -350,4 +352,4 @@ def outline(quotes: pd.DataFrame, keys: Sequence[str]) -> Iterator[Heading | Quo
                 changed = True
                 previous[level] = label
                 yield Heading(level + 1, str(label))
-        yield Quote(values[-2], values[-1])
+        yield Quote(values[-2], values[-1], memo or "")

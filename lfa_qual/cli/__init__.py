@@ -27,6 +27,9 @@ OPTIONAL_MODULES = [
     "lfa_qual.cli.refiqda",  # after export: adds `export qdpx|qdc` and options of `import`
     "lfa_qual.cli.team",  # merge, agreement, disagreements
     "lfa_qual.cli.names",  # names, pseudonymise
+    "lfa_qual.cli.memos",  # memo project, memos
+    "lfa_qual.cli.grid",  # grid, export grid
+    "lfa_qual.cli.codebook_edit",  # codebook add|relabel|move|merge|undo
 ]
 
 

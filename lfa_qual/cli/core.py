@@ -10,14 +10,22 @@ from pathlib import Path
 from typing import TextIO
 
 from lfa_qual import __version__
-from lfa_qual.cli.table import render_table, write_csv, write_json
+from lfa_qual.cli.table import csv_dialect_option, render_table, write_csv, write_json
 from lfa_qual.codebook import load_codebook, render_tree
+from lfa_qual.csv_dialect import csv_dialect
 from lfa_qual.errors import LfaError, TranscriptError
 from lfa_qual.importer import ImportReport, read_good
 from lfa_qual.progress import progress
 from lfa_qual.project import Project, TranscriptRow
 from lfa_qual.readers import transcript_files
 from lfa_qual.wording import count, plural
+
+
+def subcommands(sub: argparse._SubParsersAction, name: str) -> argparse._SubParsersAction:
+    """The sub-commands of command `name` (`export`, `codebook`), for a module that adds its own
+    (`export qdpx`, `codebook merge`) when the CLI is built."""
+    parser = sub.choices[name]
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
 
 
 def open_project(args: argparse.Namespace) -> Project:
@@ -48,6 +56,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser("transcripts", parents=[common], help="list the project's transcripts")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    csv_dialect_option(p)
     p.set_defaults(func=cmd_transcripts)
 
     p = sub.add_parser("codebook", parents=[common], help="codebook tools")
@@ -78,13 +87,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--code", action="append", dest="codes", help="only this code (repeatable)")
     p.add_argument("--coded-by", dest="coded_by", help="only codings by this coder")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    csv_dialect_option(p)
     p.set_defaults(func=cmd_codings)
 
     p = sub.add_parser(
-        "memo", parents=[common], help="show or set a memo on a code, transcript or coding"
+        "memo",
+        parents=[common],
+        help="show or set a memo on a code, transcript, coding or the project",
     )
-    p.add_argument("kind", choices=["code", "transcript", "coding"])
-    p.add_argument("target", help="code id, interview id or coding id")
+    p.add_argument("kind", choices=["code", "transcript", "coding", "project"])
+    p.add_argument("target", nargs="?", help="code id, interview id or coding id (not: project)")
     p.add_argument("--text", help="new memo text (empty deletes); without it the memo is printed")
     p.set_defaults(func=cmd_memo)
 
@@ -155,7 +167,8 @@ def cmd_transcripts(args: argparse.Namespace) -> int:
         if args.format == "json":
             write_json([asdict(r) for r in rows])
         elif args.format == "csv":
-            write_csv(TRANSCRIPT_HEADERS, transcript_table(rows))
+            dialect = csv_dialect(args.csv_dialect, to_file=False)
+            write_csv(TRANSCRIPT_HEADERS, transcript_table(rows), dialect=dialect)
         else:
             print(render_table(TRANSCRIPT_HEADERS, transcript_table(rows), max_width=48))
     return 0
@@ -271,7 +284,7 @@ def cmd_codings(args: argparse.Namespace) -> int:
         headers = ["id", "interview", "start", "end", "code", "coder", "source", "text", "citation"]
         rows = [[r[h] for h in headers] for r in records]
         if args.format == "csv":
-            write_csv(headers, rows)
+            write_csv(headers, rows, dialect=csv_dialect(args.csv_dialect, to_file=False))
         else:
             print(render_table(headers, rows, max_width=50))
     return 0
@@ -280,6 +293,10 @@ def cmd_codings(args: argparse.Namespace) -> int:
 def cmd_memo(args: argparse.Namespace) -> int:
     from lfa_qual import codings as ops
 
+    if args.kind == "project":
+        args.target = "project"  # one memo per project, stored under this target
+    elif args.target is None:
+        raise LfaError(f"a {args.kind} memo needs the {args.kind} it is on", field="target")
     with open_project(args) as project:
         if args.kind == "coding":
             try:
@@ -295,7 +312,7 @@ def cmd_memo(args: argparse.Namespace) -> int:
         if args.kind == "code":
             project.sync_codebook()
             project.codebook().get(args.target)
-        else:
+        elif args.kind == "transcript":
             project.transcript(args.target)
         if args.text is None:
             print(ops.get_memo(project.store, args.kind, args.target))

@@ -18,13 +18,15 @@ from typing import TextIO
 
 from lfa_qual import wording
 from lfa_qual.cli.core import open_project
+from lfa_qual.cli.table import csv_dialect_option
+from lfa_qual.csv_dialect import csv_dialect
 from lfa_qual.errors import LfaError
 from lfa_qual.export import QUOTE_FORMATS
 from lfa_qual.outputs import export_file, export_text, prepare_export
 
 TABLE_FORMATS = ("table", "md", "csv", "xlsx")
 BINARY = ("docx", "xlsx")
-DIMENSIONS = ("code", "school", "role", "interview", "kind")
+DIMENSIONS = ("code", "school", "role", "role_group", "interview", "kind")
 COUNTS = ("codings", "passages", "interviews", "words")
 
 
@@ -60,7 +62,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     filters = q.add_argument_group("filters (comma-separated or repeated)")
     filters.add_argument("--codes", **MANY, metavar="ID", help="codes (with their sub-codes)")
     filters.add_argument("--schools", **MANY, metavar="SCHOOL")
-    filters.add_argument("--roles", **MANY, metavar="ROLE", help="speaker roles")
+    filters.add_argument(
+        "--roles", **MANY, metavar="ROLE", help="speaker roles or role groups (Elev: Elev 1, 2, …)"
+    )
     # --coder NAME (the common option) filters too; --coders takes several names.
     filters.add_argument("--coders", **MANY, metavar="NAME")
     filters.add_argument("--interviews", **MANY, metavar="ID")
@@ -68,6 +72,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "--max-words", type=int, metavar="N", help="shorten longer quotes with (…) at sentences"
     )
     q.add_argument("--title", help="a title at the top of a md or docx export")
+    q.add_argument(
+        "--memos",
+        action="store_true",
+        help="md, docx: each quote's coding memos under it (csv, xlsx, json always have them)",
+    )
     _review_option(q)
     _allow_names_option(q)
     _output_options(q, QUOTE_FORMATS, "md")
@@ -178,6 +187,8 @@ def _output_options(p: argparse.ArgumentParser, formats: tuple[str, ...], defaul
     )
     p.add_argument("--out", type=Path, help="output file (default: standard output)")
     _force_option(p)
+    if "csv" in formats:
+        csv_dialect_option(p)
     p.set_defaults(default_format=default)
 
 
@@ -257,7 +268,18 @@ def cmd_export_quotes(args: argparse.Namespace) -> int:
         if quotes.empty:
             print(f"lfa-qual: {_nothing(project)}", file=sys.stderr)
         note = names_gate(project, quotes, args.allow_names)
-        write_quotes(project, quotes, keys, fmt, args.out, args.title, force=args.force, note=note)
+        write_quotes(
+            project,
+            quotes,
+            keys,
+            fmt,
+            args.out,
+            args.title,
+            force=args.force,
+            note=note,
+            dialect=args.csv_dialect,
+            memos=args.memos,
+        )
     if args.out is not None:
         themes = quotes["theme"].nunique() if len(quotes) else 0
         print(f"wrote {len(quotes)} quote(s) in {themes} theme(s) to {args.out}", file=sys.stderr)
@@ -328,6 +350,8 @@ def write_quotes(
     *,
     force: bool = False,
     note: str | None = None,
+    dialect: str | None = None,
+    memos: bool = False,
 ) -> None:
     if note and fmt in ("xlsx", "csv", "json"):
         # Tables have no header text: every row carries the note in a column of its own.
@@ -337,7 +361,7 @@ def write_quotes(
         from lfa_qual.export.to_docx import write_docx
 
         with export_file(project, out, force=force) as path:
-            write_docx(quotes, keys, path, title, note=note)
+            write_docx(quotes, keys, path, title, note=note, memos=memos)
     elif fmt == "xlsx":
         from lfa_qual.export.to_xlsx import write_xlsx
 
@@ -351,12 +375,12 @@ def write_quotes(
                 stream.write(f"**{note}**\n\n")
             if title:
                 stream.write(f"# {title}\n\n")
-            write_md(quotes, [*keys], stream, level_offset=1 if title else 0)
+            write_md(quotes, [*keys], stream, level_offset=1 if title else 0, memos=memos)
     elif fmt == "csv":
         from lfa_qual.export.to_csv import write_csv
 
         with text_output(project, out, force, newline="") as stream:
-            write_csv(quotes, stream)
+            write_csv(quotes, stream, csv_dialect(dialect, out is not None))
     else:
         from lfa_qual.export.to_json import write_json
 
@@ -370,8 +394,17 @@ def _warn(warnings: list[str]) -> None:
 
 
 def write_table(
-    project, table, fmt: str, out: Path | None, percent: bool, sheet: str, force: bool = False
+    project,
+    table,
+    fmt: str,
+    out: Path | None,
+    percent: bool,
+    sheet: str,
+    force: bool = False,
+    dialect: str | None = None,
 ) -> None:
+    from functools import partial
+
     from lfa_qual.export import tables
 
     if fmt != "csv":  # CSV keeps the ids (code, school) for scripts; the others are read
@@ -384,7 +417,7 @@ def write_table(
         return
     writers: dict[str, Callable] = {
         "md": tables.write_md_table,
-        "csv": tables.write_csv_table,
+        "csv": partial(tables.write_csv_table, dialect=csv_dialect(dialect, out is not None)),
     }
     with text_output(project, out, force, newline="" if fmt == "csv" else None) as stream:
         if fmt == "table":
@@ -405,7 +438,14 @@ def cmd_export_frequencies(args: argparse.Namespace) -> int:
         table = frequency_table(project, args.rows, args.cols, args.count, args.percent, filters)
         table = _code_names(table, project, args, fmt)
         write_table(
-            project, table, fmt, args.out, args.percent, sheet="Frekvenser", force=args.force
+            project,
+            table,
+            fmt,
+            args.out,
+            args.percent,
+            sheet="Frekvenser",
+            force=args.force,
+            dialect=args.csv_dialect,
         )
     return 0
 
@@ -420,7 +460,16 @@ def cmd_export_cooccurrence(args: argparse.Namespace) -> int:
         sync(project, args)
         matrix = cooccurrence(project, args.within, _table_filters(args))
         matrix = _code_names(matrix, project, args, fmt)
-        write_table(project, matrix, fmt, args.out, False, sheet="Samforekomst", force=args.force)
+        write_table(
+            project,
+            matrix,
+            fmt,
+            args.out,
+            False,
+            sheet="Samforekomst",
+            force=args.force,
+            dialect=args.csv_dialect,
+        )
     return 0
 
 

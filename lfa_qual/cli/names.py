@@ -155,7 +155,7 @@ def cmd_pseudonymise(args: argparse.Namespace) -> int:
     from lfa_qual.names.key import pseudonymise_text
     from lfa_qual.names.review import replaced_names
     from lfa_qual.outputs import replacing_text
-    from lfa_qual.readers import read_text_file
+    from lfa_qual.textfile import read_text_file
 
     project = _try_project(args)
     try:

@@ -8,21 +8,17 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from lfa_qual.cli.core import open_project
+from lfa_qual.cli.core import open_project, subcommands
 from lfa_qual.errors import LfaError
 
 REFI_SUFFIXES = (".qdpx", ".qdc")
-
-
-def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
-    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     from lfa_qual.cli.export import MANY, _review_option
     from lfa_qual.refiqda.importer import CRLF_CHOICES, POSITION_CHOICES
 
-    esub = _subparsers(sub.choices["export"])
+    esub = subcommands(sub, "export")
     x = esub.add_parser(
         "qdpx",
         parents=[common],

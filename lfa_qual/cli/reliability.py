@@ -8,9 +8,10 @@ from pathlib import Path
 
 from lfa_qual.backup import backup, inspect, list_backups, restore
 from lfa_qual.cli.core import check_known, open_project, print_report_notes
-from lfa_qual.cli.table import render_table, write_csv, write_json
+from lfa_qual.cli.table import csv_dialect_option, render_table, write_csv, write_json
 from lfa_qual.codings import NO_SPEECH_WHERE, get_coding
 from lfa_qual.config import CONFIG_NAME
+from lfa_qual.csv_dialect import csv_dialect
 from lfa_qual.errors import LfaError
 from lfa_qual.reanchor import mark_reviewed, needs_review
 
@@ -43,6 +44,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--interview", help="only this interview")
     p.add_argument("--ok", type=int, nargs="+", metavar="ID", help="mark these codings as checked")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    csv_dialect_option(p)
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser(
@@ -170,7 +172,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         headers = ["id", "code", "citation", "reason", "text", "old_text"]
         rows = [[r[h] for h in headers] for r in records]
         if args.format == "csv":
-            write_csv(headers, rows)
+            write_csv(headers, rows, dialect=csv_dialect(args.csv_dialect, to_file=False))
         elif not rows:
             print("no codings need review")
         else:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
 
-from lfa_qual.cli.table import render_table, write_csv
+from lfa_qual.cli.table import csv_dialect_option, csv_writer, render_table, write_csv
+from lfa_qual.csv_dialect import csv_dialect, csv_value
 from lfa_qual.errors import LfaError
 from lfa_qual.export.cells import safe_cell
 from lfa_qual.progress import Progress
@@ -42,6 +42,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("files", nargs="*", type=Path, metavar="FILE", help="transcript files")
     p.add_argument("--codebook", type=Path, help="codebook file (default: the project's)")
     p.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
+    csv_dialect_option(p)
     p.add_argument("--min-score", type=float, default=None, help="hide weaker suggestions (0–1)")
     p.add_argument("--top", type=int, default=None, help="at most K codes per passage (0: all)")
     p.add_argument("--pipeline", help="spaCy pipeline name or directory (default: project's)")
@@ -97,14 +98,14 @@ def evidence_text(evidence: list[dict]) -> str:
     return ", ".join(dict.fromkeys(parts))
 
 
-def _print(records: list[dict], fmt: str, with_id: bool) -> None:
+def _print(records: list[dict], fmt: str, with_id: bool, dialect: str | None = None) -> None:
     if fmt == "jsonl":
         for r in records:
             sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
         return
     if fmt == "csv":
         fields = (["id"] if with_id else []) + CSV_FIELDS
-        write_csv(fields, _csv_rows(records, fields))
+        write_csv(fields, _csv_rows(records, fields), dialect=csv_dialect(dialect, False))
         return
     headers = (["id"] if with_id else []) + ["interview", "page", "speaker", "code", "score"]
     headers += ["evidence", "text"]
@@ -157,8 +158,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             except LfaError:
                 pipeline = None
         count = 0
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        if args.format == "csv":
+        dialect = csv_dialect(args.csv_dialect, to_file=False)
+        writer = csv_writer(sys.stdout, dialect) if args.format == "csv" else None
+        if writer is not None:
             writer.writerow(CSV_FIELDS)
         for _, found in suggest_files(
             args.files,
@@ -169,8 +171,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             on_progress=_progress("suggesting"),
         ):
             count += len(found)
-            if args.format == "csv":
-                writer.writerows(_csv_rows(found, CSV_FIELDS))
+            if writer is not None:
+                rows = _csv_rows(found, CSV_FIELDS)
+                writer.writerows([csv_value(v, dialect) for v in row] for row in rows)
             else:
                 _print(found, args.format, with_id=False)
             sys.stdout.flush()
@@ -197,7 +200,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             )
             print(f"stored {n} open suggestion(s)", file=sys.stderr)
         records = stored_records(project, interviews, options.min_score, options.top)
-        _print(records, args.format, True)
+        _print(records, args.format, True, args.csv_dialect)
     return 0
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from lfa_qual.csv_dialect import PLAIN, CsvDialect, csv_value, start_csv
 from lfa_qual.export.cells import safe_cell
 
 
@@ -38,14 +40,32 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
+def csv_dialect_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--csv-dialect",
+        choices=["excel", "plain"],
+        help="csv: excel (UTF-8 with BOM, ';', decimal comma: what Danish Excel opens; default "
+        "for files) or plain (UTF-8, ',', decimal point; default on standard output)",
+    )
+
+
+def csv_writer(stream: TextIO, dialect: CsvDialect):
+    """A csv.writer in the dialect, the byte order mark already written if it has one."""
+    start_csv(stream, dialect)
+    return csv.writer(stream, delimiter=dialect.delimiter, lineterminator="\n")
+
+
 def write_csv(
-    headers: Sequence[str], rows: Sequence[Sequence[Any]], stream: TextIO | None = None
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    stream: TextIO | None = None,
+    dialect: CsvDialect = PLAIN,
 ) -> None:
     # sys.stdout is looked up at call time: it may have been replaced since import.
     # Text a spreadsheet would run as a formula gets a leading ' (lfa_qual.export.cells).
-    writer = csv.writer(stream or sys.stdout, lineterminator="\n")
+    writer = csv_writer(stream or sys.stdout, dialect)
     writer.writerow([safe_cell(h) for h in headers])
-    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    writer.writerows([csv_value(safe_cell(v), dialect) for v in row] for row in rows)
 
 
 def write_json(data: Any, stream: TextIO | None = None) -> None:

@@ -31,7 +31,13 @@ COUNT_TITLES = {
     "interviews": "Interview",
     "words": "Kodede ord",
 }
-DIMENSION_NAMES = {"school": "skole", "role": "rolle", "interview": "interview", "kind": "type"}
+DIMENSION_NAMES = {
+    "school": "skole",
+    "role": "rolle",
+    "role_group": "rollegruppe",
+    "interview": "interview",
+    "kind": "type",
+}
 
 
 def _labels(project: Project, ids: list[str]) -> list[str]:

@@ -6,6 +6,7 @@ from typing import TextIO
 
 import pandas as pd
 
+from lfa_qual.csv_dialect import PLAIN, CsvDialect, start_csv
 from lfa_qual.export.cells import safe_frame
 from lfa_qual.wording import number
 
@@ -47,7 +48,12 @@ def write_md_table(table: pd.DataFrame, stream: TextIO, percent: bool = False) -
         stream.write("| " + " | ".join(row) + " |\n")
 
 
-def write_csv_table(table: pd.DataFrame, stream: TextIO, percent: bool = False) -> None:
+def write_csv_table(
+    table: pd.DataFrame, stream: TextIO, percent: bool = False, dialect: CsvDialect = PLAIN
+) -> None:
     out = table.round(2) if percent else table
     # Labels come from transcript headers (a school, a role): never a formula in a spreadsheet.
-    safe_frame(out).to_csv(stream, lineterminator="\n")
+    start_csv(stream, dialect)
+    safe_frame(out).to_csv(
+        stream, sep=dialect.delimiter, decimal=dialect.decimal, lineterminator="\n"
+    )

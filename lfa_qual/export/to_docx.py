@@ -22,12 +22,13 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 
 from lfa_qual.analysis.quotes import Heading, outline
 
 QUOTE_STYLE = "Citat"
 LANGUAGE = "da-DK"
+MEMO_STYLE = "Memo"  # a coding's memo under its quote (`--memos`): small, grey, indented
 # Characters XML 1.0 does not allow; a stray control character must not break the document.
 XML_ILLEGAL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -56,12 +57,23 @@ def danish_a4(document) -> None:
     document.core_properties.language = LANGUAGE
 
 
+def _memo_style(document) -> str:
+    style = document.styles.add_style(MEMO_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    style.paragraph_format.left_indent = Cm(1.5)
+    style.paragraph_format.space_after = Pt(10)
+    style.font.size = Pt(9)
+    style.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    return style.style_id
+
+
 def write_docx(
     quotes: pd.DataFrame,
     keys: Sequence[str],
     path: Path,
     title: str | None = None,
     note: str | None = None,
+    memos: bool = False,
 ) -> None:
     document = Document()
     danish_a4(document)
@@ -72,6 +84,7 @@ def write_docx(
     style.paragraph_format.space_after = Pt(8)
     headings = {level: document.styles[f"Heading {level}"].style_id for level in range(1, 10)}
     quote_style = style.style_id  # looked up once: python-docx searches the styles each time
+    memo_style = _memo_style(document) if memos else ""
     parts = []
     if note:  # e.g. that the names check was overridden (lfa_qual.names.gate): first of all
         parts.append(_paragraph(document.styles["Normal"].style_id, _run(note, italic=True)))
@@ -87,6 +100,8 @@ def write_docx(
             if i == len(paragraphs) - 1:
                 runs += _run(f" {item.citation}")
             parts.append(_paragraph(quote_style, runs))
+        if memos and item.memo:
+            parts.append(_paragraph(memo_style, _run(f"Memo: {' '.join(item.memo.split())}")))
     body = document.element.body
     end = body.sectPr  # the section properties stay the body's last element
     body.remove(end)

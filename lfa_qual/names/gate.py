@@ -77,7 +77,7 @@ def find_in_export(project, items: Iterable[ExportItem]) -> list[GateHit]:
 
 
 def quote_items(quotes) -> list[ExportItem]:
-    """The export items of a quotes frame (lfa_qual.export.quotes): text, interview, span."""
+    """The export items of a quotes frame (lfa_qual.analysis.quotes): text, interview, span."""
     return [
         ExportItem(iv, f"{iv} [{start}:{end}]", text)
         for iv, start, end, text in zip(

@@ -18,7 +18,7 @@ from lfa_qual.tui.help import HelpScreen, binding_rows
 from lfa_qual.tui.overview import OverviewScreen
 from lfa_qual.tui.reader_screen import ReaderScreen
 from lfa_qual.tui.refiqda import refiqda_commands
-from lfa_qual.tui.retrieve import REVIEW, RetrieveScreen
+from lfa_qual.tui.retrieve import RetrieveScreen
 from lfa_qual.tui.search import SearchScreen
 from lfa_qual.tui.stats import StatsScreen
 
@@ -34,6 +34,8 @@ class LfaApp(App):
         Binding("l", "review", "Needs review", show=False, id="app.review"),
         Binding("F", "stats", "Frequency table", show=False, id="app.stats"),
         Binding("I", "names", "Names check", show=False, id="app.names"),
+        Binding("E", "memos", "Memos", show=False, id="app.memos"),
+        Binding("G", "grid", "Summary grid", show=False, id="app.grid"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.palette"),
         Binding("q", "back", "Back/Quit", id="app.back"),
         Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit"),
@@ -84,6 +86,7 @@ class LfaApp(App):
         "back",
         "help",
     }
+    NAVIGATION |= {"memos", "grid"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A dialog (code picker, memo, confirmation) is answered or cancelled first.
@@ -130,7 +133,12 @@ class LfaApp(App):
             self.push_screen(RetrieveScreen(code))
 
     def action_review(self) -> None:
-        self.push_screen(RetrieveScreen(REVIEW))
+        # The review screen (issue 15): old text next to new, OK or move; the list of codings
+        # needing review stays in retrieve's code list (REVIEW) too.
+        from lfa_qual.tui.review_screen import ReviewScreen
+
+        if not isinstance(self.screen, ReviewScreen):
+            self.push_screen(ReviewScreen())
 
     def action_stats(self) -> None:
         if not isinstance(self.screen, StatsScreen):
@@ -141,6 +149,18 @@ class LfaApp(App):
 
         if not isinstance(self.screen, NamesScreen):
             self.push_screen(NamesScreen(self.current_interview()))
+
+    def action_memos(self) -> None:
+        from lfa_qual.tui.memos_screen import MemoListScreen
+
+        if not isinstance(self.screen, MemoListScreen):
+            self.push_screen(MemoListScreen())
+
+    def action_grid(self) -> None:
+        from lfa_qual.tui.grid_screen import GridScreen
+
+        if not isinstance(self.screen, GridScreen):
+            self.push_screen(GridScreen())
 
     def action_search(self) -> None:
         if not isinstance(self.screen, SearchScreen):
@@ -161,6 +181,10 @@ class LfaApp(App):
                 partial(self._run_from_palette, binding.action, target),
             )
         yield from refiqda_commands(self)
+
+        from lfa_qual.tui.exports import export_commands  # issue 15: exports
+
+        yield from export_commands(self, screen)
         yield from super().get_system_commands(screen)
 
     def key_label(self, binding: Binding) -> str:

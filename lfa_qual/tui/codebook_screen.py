@@ -12,6 +12,7 @@ from textual.widgets import Static, Tree
 from lfa_qual.codebook import Code
 from lfa_qual.codings import get_memo, set_memo
 from lfa_qual.errors import LfaError
+from lfa_qual.tui.codebook_edit import EDIT_BINDINGS, CodebookEditing
 from lfa_qual.tui.dialogs import MemoEditor
 from lfa_qual.tui.keybar import KeyBar
 from lfa_qual.tui.slots import pin, quick_slots
@@ -26,8 +27,9 @@ def coding_counts(store, interview: str | None = None) -> dict[str, int]:
     return {r["code_id"]: r["n"] for r in store.read(sql + " GROUP BY c.code_id", params)}
 
 
-class CodebookScreen(Screen):
+class CodebookScreen(CodebookEditing, Screen):
     BINDINGS = [
+        *EDIT_BINDINGS,  # a, L, M, J: editing the codebook (lfa_qual.tui.codebook_edit)
         Binding("m", "memo", "Code memo", id="codebook.memo"),
         Binding("enter", "retrieve", "Retrieve", id="codebook.retrieve"),
         Binding("1", "pin(1)", "Pin to key", key_display="1-9", id="codebook.pin"),

@@ -1,18 +1,41 @@
-"""The school and role filters that the overview and retrieve screens share."""
+"""The school and role filters that the overview and retrieve screens share. The role filter
+offers the role groups too (`Elev` for Elev 1–5, see `lfa_qual.role_groups`)."""
 
 from __future__ import annotations
 
 from textual.widgets import Select
 
 from lfa_qual.project import TranscriptRow
+from lfa_qual.role_groups import RoleGroups
 
 ALL = "__all__"
+GROUP = "group:"  # the value of a role group in the role Select: "group:Elev"
 
 
-def school_role_selects(rows: list[TranscriptRow]) -> tuple[Select, Select]:
-    """A school and a role Select (ids "school" and "role"), each with "all" first."""
+def role_matches(value: str, role: str, groups: RoleGroups) -> bool:
+    """Whether a role passes the role filter's value: all, the role, or the role's group."""
+    if value in (ALL, role):
+        return True
+    return value.startswith(GROUP) and groups.group_of(role) == value[len(GROUP) :]
+
+
+def group_options(roles: list[str], groups: RoleGroups) -> list[tuple[str, str]]:
+    """A role Select's group entries: the groups that stand for more than a role of that name."""
+    return [
+        (f"{group} (group: {', '.join(members)})", GROUP + group)
+        for group, members in groups.groups(roles).items()
+        if members and members != [group]
+    ]
+
+
+def school_role_selects(
+    rows: list[TranscriptRow], groups: RoleGroups | None = None
+) -> tuple[Select, Select]:
+    """A school and a role Select (ids "school" and "role"), each with "all" first; the role
+    Select lists the role groups after the roles."""
     schools = sorted({r.school for r in rows})
     roles = sorted({role for r in rows for role in r.roles if role})
+    extra = group_options(roles, groups or RoleGroups())
     return (
         Select(
             [("All schools", ALL)] + [(s, s) for s in schools],
@@ -21,7 +44,7 @@ def school_role_selects(rows: list[TranscriptRow]) -> tuple[Select, Select]:
             id="school",
         ),
         Select(
-            [("All roles", ALL)] + [(r, r) for r in roles],
+            [("All roles", ALL)] + [(r, r) for r in roles] + extra,
             value=ALL,
             allow_blank=False,
             id="role",

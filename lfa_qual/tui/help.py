@@ -30,11 +30,16 @@ INTRO = (
 def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[Binding]]]:
     from lfa_qual.tui.codebook_screen import CodebookScreen
     from lfa_qual.tui.compare import CompareScreen
+    from lfa_qual.tui.drill import CooccurrenceScreen
+    from lfa_qual.tui.grid_screen import GridScreen
+    from lfa_qual.tui.memos_screen import MemoListScreen
     from lfa_qual.tui.names_screen import NamesScreen
     from lfa_qual.tui.overview import OverviewScreen
+    from lfa_qual.tui.passages import PassagesScreen
     from lfa_qual.tui.reader import TranscriptView
     from lfa_qual.tui.reader_screen import ReaderScreen
     from lfa_qual.tui.retrieve import RetrieveScreen
+    from lfa_qual.tui.review_screen import ReviewScreen
     from lfa_qual.tui.search import SearchScreen
     from lfa_qual.tui.stats import StatsScreen
 
@@ -48,6 +53,11 @@ def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[B
         ("Search", SearchScreen),
         ("Frequency table", StatsScreen),
         ("Names check", NamesScreen),
+        ("Memos", MemoListScreen),
+        ("Summary grid", GridScreen),
+        ("Passages of a cell", PassagesScreen),
+        ("Co-occurrence", CooccurrenceScreen),
+        ("Needs review", ReviewScreen),
     ]
     out: list[tuple[str, object, list[Binding]]] = [("Everywhere", app, list(app.BINDINGS))]
     for title, cls in classes:

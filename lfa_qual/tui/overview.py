@@ -9,16 +9,21 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Select, Static
 
 from lfa_qual.project import TranscriptRow
-from lfa_qual.tui.filters import ALL, school_role_selects
+from lfa_qual.role_groups import RoleGroups
+from lfa_qual.tui.filters import ALL, role_matches, school_role_selects
 from lfa_qual.tui.keybar import KeyBar
 from lfa_qual.wording import count, number
 
 
-def filter_rows(rows: list[TranscriptRow], school: str, role: str) -> list[TranscriptRow]:
+def filter_rows(
+    rows: list[TranscriptRow], school: str, role: str, groups: RoleGroups | None = None
+) -> list[TranscriptRow]:
+    groups = groups or RoleGroups()
     return [
         r
         for r in rows
-        if (school == ALL or r.school == school) and (role == ALL or role in r.roles)
+        if (school == ALL or r.school == school)
+        and (role == ALL or any(role_matches(role, x, groups) for x in r.roles))
     ]
 
 
@@ -38,7 +43,7 @@ class OverviewScreen(Screen):
         project = self.app.project
         yield Static(id="title")
         with Horizontal(id="filters"):
-            yield from school_role_selects(project.transcript_rows())
+            yield from school_role_selects(project.transcript_rows(), project.role_groups)
         yield DataTable(cursor_type="row", zebra_stripes=True, id="transcripts")
         yield KeyBar()
 
@@ -60,7 +65,7 @@ class OverviewScreen(Screen):
         rows = project.transcript_rows()
         school = self.query_one("#school", Select).value
         role = self.query_one("#role", Select).value
-        shown = filter_rows(rows, str(school), str(role))
+        shown = filter_rows(rows, str(school), str(role), project.role_groups)
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()

@@ -25,7 +25,7 @@ from lfa_qual.tui.reader import TranscriptView
 from lfa_qual.tui.reader_names import NameMarks
 from lfa_qual.tui.reader_suggestions import SuggestionSteps, load_suggestions
 from lfa_qual.tui.retrieve import one_line
-from lfa_qual.tui.slots import quick_slots
+from lfa_qual.tui.slots import quick_slots, slot_label
 
 
 class Panel(Widget):
@@ -261,7 +261,7 @@ class ReaderScreen(SuggestionSteps, NameMarks, Screen):
                 code = self.codebook.by_id[code_id]
                 out.append(f"{n} ", style="bold")
                 out.append("■ ", style=code.color)
-                out.append(f"{code_id}\n")
+                out.append(f"{slot_label(code.label)}\n")  # labels: what coders think in
         if self.status:
             out.append(self.status + "\n", style="green")
         self.query_one(Panel).show(out)

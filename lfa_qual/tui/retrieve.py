@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Select, Static
 
 from lfa_qual.project import CodingView, Project
-from lfa_qual.tui.filters import ALL, school_role_selects
+from lfa_qual.tui.filters import ALL, role_matches, school_role_selects
 from lfa_qual.tui.keybar import KeyBar
 from lfa_qual.wording import count
 
@@ -28,7 +28,7 @@ def retrieve(project: Project, code: str, school: str = ALL, role: str = ALL) ->
     return [
         v
         for v in views
-        if (school == ALL or v.school == school) and (role == ALL or v.role == role)
+        if (school == ALL or v.school == school) and role_matches(role, v.role, project.role_groups)
     ]
 
 
@@ -67,7 +67,7 @@ class RetrieveScreen(Screen):
         yield Static(id="title")
         with Horizontal(id="filters"):
             yield Select(options, value=self.code, allow_blank=False, id="code")
-            yield from school_role_selects(rows)
+            yield from school_role_selects(rows, self.project.role_groups)
         yield DataTable(cursor_type="row", zebra_stripes=True, id="passages")
         yield Static(id="quote")
         yield KeyBar()

@@ -28,6 +28,12 @@ def quick_slots(store: Store, codebook: Codebook, coder: str) -> list[str | None
     return ids + [None] * (SLOTS - len(ids))
 
 
+def slot_label(label: str, width: int = 30) -> str:
+    """A quick slot as the coder reads it: the code's label, cut with … to fit the panel."""
+    label = " ".join(label.split())
+    return label if len(label) <= width else label[: width - 1].rstrip() + "…"
+
+
 def pin(store: Store, codebook: Codebook, coder: str, slot: int, code_id: str) -> list[str | None]:
     """Put `code_id` on key `slot` (1–9); a code sits on one key only."""
     ids = [None if i == code_id else i for i in quick_slots(store, codebook, coder)]

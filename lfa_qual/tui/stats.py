@@ -11,17 +11,21 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Select, Static, Switch
 
 from lfa_qual.errors import LfaError
+from lfa_qual.tui.drill import StatsDrill
 from lfa_qual.tui.keybar import KeyBar
 from lfa_qual.wording import number
 
-DIMENSIONS = [("code", "code"), ("school", "school"), ("role", "role"), ("interview", "interview"), ("kind", "kind")]  # fmt: skip
+DIMENSIONS = [("code", "code"), ("school", "school"), ("role", "role"), ("role group", "role_group"), ("interview", "interview"), ("kind", "kind")]  # fmt: skip
 COUNTS = [("codings", "codings"), ("passages", "passages"), ("interviews", "interviews"), ("words", "words")]  # fmt: skip
 
 
-class StatsScreen(Screen):
+class StatsScreen(StatsDrill, Screen):
     BINDINGS = [
         Binding("f", "focus_filter", "Change table", id="stats.filter"),
         Binding("ctrl+t", "toggle_percent", "Counts/percent", id="stats.percent"),
+        # issue 15: the passages behind a number (lfa_qual.tui.drill)
+        Binding("enter", "open_cell", "Passages", id="stats.open"),
+        Binding("c", "cooccurrence", "Co-occurrence", id="stats.cooccurrence"),
     ]
     DEFAULT_CSS = """
     StatsScreen #title { height: 1; background: $primary-background; padding: 0 1; }
@@ -96,12 +100,15 @@ class StatsScreen(Screen):
                 frame = frequency_table(
                     project, rows, cols, count, percent, Filters(needs_review=False)
                 )
+                keys = (list(frame.index), list(frame.columns))  # ids, for Enter on a cell
                 frame = with_code_labels(frame, project)
                 in_doubt = needs_review_count(project)
         except LfaError as exc:
             self.post_message(self.Ready(None, exc.message))
             return
-        self.post_message(self.Ready(frame, None, in_doubt))
+        ready = self.Ready(frame, None, in_doubt)
+        ready.keys = keys
+        self.post_message(ready)
 
     def on_stats_screen_ready(self, message: Ready) -> None:
         table = self.query_one(DataTable)
@@ -111,6 +118,7 @@ class StatsScreen(Screen):
             title.update(f"[b]Frequency table[/b] · [red]{message.error}[/red]")
             return
         frame = message.frame
+        self.keys = getattr(message, "keys", None)
         table.add_column(str(frame.index.name or ""))
         for col in frame.columns:
             table.add_column(str(col))
