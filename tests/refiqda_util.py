@@ -56,7 +56,10 @@ def zip_folder(folder: Path, out: Path, replace: dict[str, str] | None = None) -
 
 
 def example_project(root: Path):
-    """The repository's example project (transcripts/ and codebooks/lfa.yaml), synced."""
+    """The repository's example project (transcripts/ and codebooks/lfa.yaml), synced, with
+    the names check's suspects reviewed (accepted as not names), as a researcher would before
+    exporting whole transcripts."""
+    from lfa_qual.names.review import accept, project_suspects
     from lfa_qual.project import Project
 
     shutil.copytree(REPO / "transcripts", root / "transcripts")
@@ -65,6 +68,8 @@ def example_project(root: Path):
     shutil.copy(REPO / "lfa-qual.yaml", root / "lfa-qual.yaml")
     project = Project(root, coder="forsker1")
     project.sync()
+    for record in project_suspects(project):
+        accept(project, record, "forsker1")
     return project
 
 

@@ -225,3 +225,30 @@ def test_the_gate_is_one_function_other_exports_call(leaky: Path) -> None:
         ]
         assert ": 2 mistænkt" in check_export(project, items, allow_names=True)
         assert check_export(project, items[2:]) is None
+
+
+def test_a_qdpx_export_carries_whole_transcripts_so_it_passes_the_gate(leaky: Path, capsys) -> None:
+    import zipfile
+
+    out = leaky.parent / "projekt.qdpx"
+    assert run(leaky, "export", "qdpx", "--out", str(out)) == 2
+    err = capsys.readouterr().err
+    assert "'Mette' (person" in err and "nothing was written" in err
+    assert not out.exists()
+    assert run(leaky, "export", "qdpx", "--out", str(out), "--allow-names") == 0
+    qde = zipfile.ZipFile(out).read("project.qde").decode("utf-8")
+    assert "<Description>Navnekontrol tilsidesat (--allow-names)" in qde
+
+
+def test_disagreement_excerpts_pass_the_gate(leaky: Path, capsys) -> None:
+    quote = "Det gør Mette fra PIT."
+    assert run(leaky, "code", "skole9-elev7", "pit", "--quote", quote, "--coder", "A") == 0
+    assert run(leaky, "code", "skole9-elev7", "mindset", "--quote", quote, "--coder", "B") == 0
+    capsys.readouterr()
+    out = leaky.parent / "uenigheder.json"
+    args = ("disagreements", "--coders", "A", "B", "--format", "json", "--out", str(out))
+    assert run(leaky, *args) == 2
+    assert "'Mette' (person" in capsys.readouterr().err and not out.exists()
+    assert run(leaky, *args, "--allow-names") == 0
+    records = json.loads(out.read_text(encoding="utf-8"))
+    assert records and all("Navnekontrol tilsidesat" in r["navnekontrol"] for r in records)

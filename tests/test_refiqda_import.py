@@ -14,6 +14,7 @@ from refiqda_util import DATA, assert_valid, code_some, example_project, zip_fol
 from lfa_qual.cli import main
 from lfa_qual.codebook import load_codebook
 from lfa_qual.codings import get_memo
+from lfa_qual.names.review import accept, project_suspects
 from lfa_qual.project import Project
 
 TIMES = re.compile(rb' (?:modified|creation)DateTime="[^"]*"')
@@ -47,6 +48,14 @@ def test_round_trip_of_the_example_project(tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert "imported 11 new transcript(s), 3 coding(s), 3 memo(s)" in out
     assert "Mindset og børne- og ungesyn → mindset (new)" in out
+    # The allow-list of the names check is the project's own review, not carried: the second
+    # project's researcher reviews the suspects again before exporting whole transcripts.
+    assert (
+        main(["--project", str(second), "export", "qdpx", "--out", str(tmp_path / "x.qdpx")]) == 2
+    )
+    with Project(second) as p:
+        for record in project_suspects(p):
+            accept(p, record, "forsker1")
     b = tmp_path / "b.qdpx"
     assert main(["--project", str(second), "export", "qdpx", "--out", str(b)]) == 0
     with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:

@@ -33,6 +33,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     filters.add_argument("--coders", **MANY, metavar="NAME")
     _review_option(x)
     x.add_argument("--out", type=Path, required=True, help="the .qdpx file to write")
+    x.add_argument(
+        "--allow-names",
+        action="store_true",
+        help="write it even if the names check finds unresolved suspects (the archive's "
+        "description says so)",
+    )
     x.set_defaults(func=cmd_export_qdpx)
 
     c = esub.add_parser("qdc", parents=[common], help="the codebook as a REFI-QDA codebook")
@@ -95,7 +101,10 @@ def cmd_export_qdpx(args: argparse.Namespace) -> int:
             codes=_many(args.codes),
             coders=_coders(args),
             needs_review=args.include_needs_review,
+            allow_names=args.allow_names,
         )
+    if report.note:
+        print(f"lfa-qual: warning: {report.note}", file=sys.stderr)
     print(
         f"wrote {report.sources} source(s), {report.codings} coding(s), {report.codes} code(s), "
         f"{report.users} user(s) and {report.notes} memo(s) to {report.path}",

@@ -73,6 +73,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument(
         "--all", action="store_true", help="segment unit: list the agreeing segments too"
     )
+    p.add_argument(
+        "--allow-names",
+        action="store_true",
+        help="write the list although its excerpts hold suspected names or identifiers (see "
+        "`lfa-qual names`); the list says so",
+    )
     _output(p)
     p.set_defaults(func=cmd_disagreements)
 
@@ -193,6 +199,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 def cmd_disagreements(args: argparse.Namespace) -> int:
     from lfa_qual.consensus import disagreements, disagreements_frame
+    from lfa_qual.names.gate import ExportItem, check_export
 
     fmt = _format(args)
     with open_project(args) as project:
@@ -202,6 +209,13 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
         found = disagreements(project, _request(args))
         frame = disagreements_frame(project, found)
         records = [r.as_json() for r in found]
+        # The excerpts are transcript text: they pass the names check as the quotes do.
+        items = [ExportItem(d.interview, d.key, d.excerpt) for d in found]
+        note = check_export(project, items, args.allow_names)
+        if note:
+            print(f"lfa-qual: warning: {note}", file=sys.stderr)
+            frame.insert(0, "navnekontrol", note)
+            records = [{"navnekontrol": note, **r} for r in records]
         write_frame(frame, records, fmt, args.out, project, "Uenigheder")
         if not found:
             print("lfa-qual: the coders agree on every compared passage", file=sys.stderr)

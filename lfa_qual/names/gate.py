@@ -97,7 +97,20 @@ def allow_note(n: int) -> str:
 def check_export(project, items: Iterable[ExportItem], allow_names: bool = False) -> str | None:
     """None when the texts hold no unresolved suspect; with suspects, raise `NamesInExport`,
     or with `allow_names` return the note the export must put in its header."""
-    hits = find_in_export(project, items)
+    return _verdict(find_in_export(project, items), allow_names)
+
+
+def check_transcripts(project, interviews: list[str], allow_names: bool = False) -> str | None:
+    """As `check_export`, for an export that carries whole transcripts (a REFI-QDA archive):
+    their speech is checked as `lfa-qual names` checks it."""
+    from lfa_qual.names.review import project_suspects
+
+    found = project_suspects(project, interviews, name_key(project)) if interviews else []
+    hits = [GateHit(f"{r.interview}:{r.line}", r.text, r.kind, r.reason) for r in found]
+    return _verdict(hits, allow_names)
+
+
+def _verdict(hits: list[GateHit], allow_names: bool) -> str | None:
     if not hits:
         return None
     if allow_names:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from lfa_qual.codebook import Codebook
 from lfa_qual.errors import LfaError
+from lfa_qual.names.gate import check_transcripts
 from lfa_qual.outputs import check_output_path, replacing
 from lfa_qual.refiqda import CODEBOOK_NS, PROJECT_NS
 from lfa_qual.refiqda.codes import fold
@@ -54,6 +55,7 @@ class ExportReport:
     codes: int
     users: int
     notes: int
+    note: str | None = None  # the names check's note, when written with allow_names
 
 
 GUID_CHARS = frozenset("0123456789ABCDEFabcdef-{}")
@@ -171,10 +173,17 @@ def _select(project, schools, interviews, codes, coders, needs_review):
 
 
 def project_bytes(
-    project, schools=None, interviews=None, codes=None, coders=None, needs_review=False
+    project,
+    schools=None,
+    interviews=None,
+    codes=None,
+    coders=None,
+    needs_review=False,
+    description: str | None = None,
 ):
     """`project.qde` and the source texts: (xml bytes, {file name: text}, counts). Codings
-    that need review (after a transcript edit) are left out unless `needs_review`."""
+    that need review (after a transcript edit) are left out unless `needs_review`; a
+    `description` (the names check's note) becomes the project's Description."""
     store = project.store
     codebook = project.codebook()
     guids = code_guids(store)
@@ -299,6 +308,8 @@ def project_bytes(
             w.leaf("PlainTextContent", text)
             w.close("Note")
         w.close("Notes")
+    if description:
+        w.leaf("Description", description)
     if project_note:
         w.empty("NoteRef", targetGUID=project_note)
     w.close("Project")
@@ -307,11 +318,17 @@ def project_bytes(
     return xml, texts, counts
 
 
-def export_qdpx(project, out: Path, **filters) -> ExportReport:
-    """Write the project (or the part the filters keep) as a REFI-QDA project archive."""
+def export_qdpx(project, out: Path, allow_names: bool = False, **filters) -> ExportReport:
+    """Write the project (or the part the filters keep) as a REFI-QDA project archive. The
+    transcripts' texts pass the names check first (`lfa_qual.names.gate`): unresolved
+    suspects stop the export; with `allow_names` the archive's Description says so."""
     check_output_path(out, project)
     project.sync_codebook()  # every code of the file has its GUID in the store
     xml, texts, counts = project_bytes(project, **filters)
+    interviews = [name.removesuffix(".txt") for name in texts]
+    note = check_transcripts(project, interviews, allow_names)
+    if note:
+        xml, texts, counts = project_bytes(project, **filters, description=note)
     # Level 1: most of the size gain of deflate for a third of its time on project.qde.
     with (
         replacing(out) as tmp,
@@ -320,4 +337,4 @@ def export_qdpx(project, out: Path, **filters) -> ExportReport:
         zf.writestr("project.qde", xml)
         for name, text in texts.items():
             zf.writestr(f"sources/{name}", text.encode("utf-8"))
-    return ExportReport(out, *counts)
+    return ExportReport(out, *counts, note=note)
