@@ -43,6 +43,7 @@ DIMENSION_LABELS = {
     "role": "Rolle",
     "interview": "Interview",
     "kind": "Type",
+    "role_group": "Rollegruppe",
 }
 
 

@@ -101,6 +101,7 @@ def test_memos_export_docx_md_csv(root: Path, tmp_path: Path, capsys) -> None:
 
 def test_project_memo_and_a_memo_without_its_target(root: Path, capsys) -> None:
     assert run(root, "memo", "project", "--text", "Overblik") == 0
+    assert capsys.readouterr().out == "memo on the project saved (8 characters)\n"
     assert run(root, "memo", "project") == 0
     assert capsys.readouterr().out.strip() == "Overblik"
     assert run(root, "memo", "code") == 2

@@ -145,7 +145,7 @@ def test_stats_and_drill_down_by_role_group(root: Path, capsys) -> None:
 
     assert run(root, "stats", "--cols", "role_group", "--count", "passages") == 0
     lines = capsys.readouterr().out.splitlines()
-    header = next(line for line in lines if line.startswith("code"))
+    header = next(line for line in lines if line.startswith("Tema"))
     assert header.split()[1:3] == ["Elev", "Forælder"]
     with Project(root) as project:
         frame = cell_codings(project, "code", "mindset", "role_group", "Elev")

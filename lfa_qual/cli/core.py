@@ -318,7 +318,8 @@ def cmd_memo(args: argparse.Namespace) -> int:
             print(ops.get_memo(project.store, args.kind, args.target))
         else:
             ops.set_memo(project.store, args.kind, args.target, args.text, project.coder)
-            print(memo_saved(args, f"{args.kind} {args.target}"))
+            where = "the project" if args.kind == "project" else f"{args.kind} {args.target}"
+            print(memo_saved(args, where))
     return 0
 
 

@@ -49,6 +49,7 @@ class CodebookScreen(CodebookEditing, Screen):
         self.project = self.app.project
         self.codebook = self.project.codebook()
         self.nodes: dict = {}  # code id -> its tree node, once built
+        self.structure: list[tuple[str, str | None]] = []  # (id, parent) the tree was built of
         self._shown: str | None = None  # the code whose details are shown
 
     def compose(self) -> ComposeResult:
@@ -91,12 +92,14 @@ class CodebookScreen(CodebookEditing, Screen):
         total = coding_counts(store)
         slots = quick_slots(store, self.codebook, self.project.coder)
         tree = self.query_one(Tree)
-        if self.nodes:
+        structure = [(code.id, code.parent) for code in self.codebook.codes]
+        if self.nodes and structure == self.structure:
             # New counts or a pinned key: relabel in place. Rebuilding the tree sent the
             # cursor back to the root and blanked the detail pane.
             for code in self.codebook.codes:
                 self.nodes[code.id].set_label(self.label(code, here, total, slots))
             return
+        self.structure = structure  # a code added, moved or merged away: build it anew
         tree.clear()
         tree.root.expand()
         self.nodes = {None: tree.root}
