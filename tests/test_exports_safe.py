@@ -238,3 +238,32 @@ def test_a_full_temporary_folder_while_writing_a_workbook_is_an_os_error(tmp_pat
         timeout=120,
     )
     assert proc.stdout.strip() == "EFBIG", proc.stderr
+
+
+@pytest.mark.parametrize(
+    "command, name",
+    [
+        (["export", "grid"], "oversigt.docx"),
+        (["memos"], "memoer.md"),
+        (["export", "qdc"], "kodebog.qdc"),
+        (["export", "qdpx"], "projekt.qdpx"),
+        (["agreement", "--format", "csv"], "enighed.csv"),
+    ],
+)
+def test_every_other_export_asks_before_replacing_a_foreign_file(
+    root: Path, tmp_path: Path, command: list[str], name: str, capsys
+) -> None:
+    """The grid, memo, REFI-QDA and agreement exports follow the same rule as the quotes."""
+    from lfa_qual.project import Project
+
+    with Project(root) as p:  # a second coder, for the agreement table
+        p.code("skole1-personale", "pit", quote="Vi mødes hver tirsdag.", coder="forsker2")
+    out = tmp_path / name
+    out.write_bytes(b"my own file")
+    assert run(root, *command, "--out", str(out)) == 2
+    assert "is not an earlier lfa-qual export" in capsys.readouterr().err
+    assert out.read_bytes() == b"my own file"
+    assert run(root, *command, "--out", str(out), "--force") == 0
+    assert out.read_bytes() != b"my own file"
+    assert run(root, *command, "--out", str(out)) == 0  # now an earlier export of ours
+    assert run(root, *command, "--out", str(root / "lfa-qual.db"), "--force") == 2

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from lfa_qual.cli.core import open_project, subcommands
-from lfa_qual.cli.export import MANY, _many, output_format, sync
+from lfa_qual.cli.export import MANY, _force_option, _many, output_format, sync
 from lfa_qual.cli.table import render_table
 from lfa_qual.errors import LfaError
 from lfa_qual.grid import ROW_KINDS
@@ -62,6 +62,7 @@ def register_export(esub: argparse._SubParsersAction, common: argparse.ArgumentP
     g.add_argument("--title", default="Oversigt over temaer", help="the Word document's title")
     g.add_argument("--format", choices=GRID_FORMATS, help="default: from --out's extension")
     g.add_argument("--out", type=Path, required=True, help="the file (.docx or .xlsx)")
+    _force_option(g)
     g.set_defaults(func=cmd_export_grid, default_format="docx", include_needs_review=False)
 
 
@@ -140,18 +141,18 @@ def cmd_grid_undo(args: argparse.Namespace) -> int:
 def cmd_export_grid(args: argparse.Namespace) -> int:
     from lfa_qual.export.grid import write_grid_docx, write_grid_xlsx
     from lfa_qual.grid import build_grid
-    from lfa_qual.outputs import check_output_path, replacing
+    from lfa_qual.outputs import export_file, prepare_export
 
     fmt = output_format(args, GRID_FORMATS)
     with open_project(args) as project:
         sync(project, args)
-        check_output_path(args.out, project)
+        prepare_export(project, args.out, force=args.force)
         grid = build_grid(project, args.rows, _many(args.codes), citations=args.citations)
-    with replacing(args.out) as tmp:
-        if fmt == "docx":
-            write_grid_docx(grid, tmp, args.title)
-        else:
-            write_grid_xlsx(grid, tmp)
+        with export_file(project, args.out, force=args.force) as tmp:
+            if fmt == "docx":
+                write_grid_docx(grid, tmp, args.title)
+            else:
+                write_grid_xlsx(grid, tmp)
     print(
         f"wrote the grid ({len(grid.rows)} rows × {len(grid.codes)} themes) to {args.out}",
         file=sys.stderr,

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from lfa_qual.cli.core import open_project
-from lfa_qual.cli.export import MANY, _many, output_format, sync
+from lfa_qual.cli.export import MANY, _force_option, _many, output_format, sync
 from lfa_qual.cli.table import csv_dialect_option, render_table
 from lfa_qual.csv_dialect import csv_dialect
 from lfa_qual.errors import LfaError
@@ -35,6 +35,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="output format (default: from --out's extension, else table)",
     )
     p.add_argument("--out", type=Path, help="output file (default: standard output)")
+    _force_option(p)
     csv_dialect_option(p)
     p.set_defaults(func=cmd_memos, default_format="table", include_needs_review=True)
 
@@ -42,7 +43,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def cmd_memos(args: argparse.Namespace) -> int:
     from lfa_qual.export import memos as out
     from lfa_qual.memos import MemoFilter, list_memos
-    from lfa_qual.outputs import check_output_path, replacing, replacing_text
+    from lfa_qual.outputs import export_file, export_text, prepare_export
 
     fmt = output_format(args, FORMATS)
     coders = _many([*(args.coders or []), *([[args.coder]] if args.coder else [])])
@@ -56,30 +57,36 @@ def cmd_memos(args: argparse.Namespace) -> int:
     with open_project(args) as project:
         sync(project, args)
         memos = list_memos(project, which)
+        if fmt == "table":
+            if args.out is not None:
+                raise LfaError(
+                    "a table is for the terminal; name the file .md, .csv …", field="out"
+                )
+            rows = [[m.kind, m.place, m.author, m.updated[:10], m.text] for m in memos]
+            if rows:
+                print(render_table(["kind", "place", "author", "date", "text"], rows, max_width=50))
+            print(f"{len(memos)} memo(s)", file=sys.stderr)
+            return 0
         if args.out is not None:
-            check_output_path(args.out, project)
-    if fmt == "table":
-        if args.out is not None:
-            raise LfaError("a table is for the terminal; name the file .md, .csv …", field="out")
-        rows = [[m.kind, m.place, m.author, m.updated[:10], m.text] for m in memos]
-        if rows:
-            print(render_table(["kind", "place", "author", "date", "text"], rows, max_width=50))
-        print(f"{len(memos)} memo(s)", file=sys.stderr)
-        return 0
-    if fmt == "docx":
-        with replacing(args.out) as tmp:
-            out.write_docx(memos, tmp)
-    else:
-        dialect = csv_dialect(args.csv_dialect, args.out is not None)
-        newline = "" if fmt == "csv" else None
-        stream_cm = replacing_text(args.out, newline) if args.out else _stdout()
-        with stream_cm as stream:
-            if fmt == "md":
-                out.write_md(memos, stream)
-            elif fmt == "csv":
-                out.write_csv(memos, stream, dialect)
-            else:
-                out.write_json(memos, stream)
+            prepare_export(project, args.out, force=args.force)
+        if fmt == "docx":
+            with export_file(project, args.out, force=args.force) as tmp:
+                out.write_docx(memos, tmp)
+        else:
+            dialect = csv_dialect(args.csv_dialect, args.out is not None)
+            newline = "" if fmt == "csv" else None
+            stream_cm = (
+                export_text(project, args.out, force=args.force, newline=newline)
+                if args.out
+                else _stdout()
+            )
+            with stream_cm as stream:
+                if fmt == "md":
+                    out.write_md(memos, stream)
+                elif fmt == "csv":
+                    out.write_csv(memos, stream, dialect)
+                else:
+                    out.write_json(memos, stream)
     if args.out is not None:
         print(f"wrote {len(memos)} memo(s) to {args.out}", file=sys.stderr)
     return 0

@@ -15,7 +15,7 @@ REFI_SUFFIXES = (".qdpx", ".qdc")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    from lfa_qual.cli.export import MANY, _review_option
+    from lfa_qual.cli.export import MANY, _force_option, _review_option
     from lfa_qual.refiqda.importer import CRLF_CHOICES, POSITION_CHOICES
 
     esub = subcommands(sub, "export")
@@ -33,6 +33,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     filters.add_argument("--coders", **MANY, metavar="NAME")
     _review_option(x)
     x.add_argument("--out", type=Path, required=True, help="the .qdpx file to write")
+    _force_option(x)
     x.add_argument(
         "--allow-names",
         action="store_true",
@@ -43,6 +44,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     c = esub.add_parser("qdc", parents=[common], help="the codebook as a REFI-QDA codebook")
     c.add_argument("--out", type=Path, required=True, help="the .qdc file to write")
+    _force_option(c)
     c.set_defaults(func=cmd_export_qdc)
 
     imp = sub.choices["import"]
@@ -102,6 +104,7 @@ def cmd_export_qdpx(args: argparse.Namespace) -> int:
             coders=_coders(args),
             needs_review=args.include_needs_review,
             allow_names=args.allow_names,
+            force=args.force,
         )
     if report.note:
         print(f"lfa-qual: warning: {report.note}", file=sys.stderr)
@@ -117,7 +120,7 @@ def cmd_export_qdc(args: argparse.Namespace) -> int:
     from lfa_qual.refiqda.export import export_qdc
 
     with open_project(args) as project:
-        n = export_qdc(project, args.out)
+        n = export_qdc(project, args.out, force=args.force)
     print(f"wrote {n} code(s) to {args.out}", file=sys.stderr)
     return 0
 

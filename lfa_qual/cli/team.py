@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 from lfa_qual.cli.core import open_project, print_report_notes
+from lfa_qual.cli.export import _force_option
 from lfa_qual.cli.table import render_table
 from lfa_qual.errors import LfaError
-from lfa_qual.outputs import check_output_path, replacing, replacing_text
+from lfa_qual.outputs import export_file, export_text
 
 FORMATS = ("table", "md", "csv", "xlsx", "json")
 SUFFIXES = {".md": "md", ".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".txt": "table"}
@@ -103,6 +104,7 @@ def _filters(p: argparse.ArgumentParser) -> None:
 def _output(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, help="default: from --out's extension, else table")
     p.add_argument("--out", type=Path, help="output file (default: standard output)")
+    _force_option(p)
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -129,21 +131,22 @@ def _request(args: argparse.Namespace):
     )
 
 
-def write_frame(frame, records: list[dict], fmt: str, out: Path | None, project, sheet: str):
-    """A table export through `outputs`: never onto the project's own files, never half done."""
-    if out is not None:
-        check_output_path(out, project)
+def write_frame(
+    frame, records: list[dict], fmt: str, out: Path | None, project, sheet: str, force: bool
+):
+    """A table export through `outputs`: never onto the project's own files, never half done,
+    never over a file that is not an earlier export without `force`."""
     if fmt == "xlsx":
         from lfa_qual.export.to_xlsx import write_xlsx
 
-        with replacing(out) as tmp:
+        with export_file(project, out, force=force) as tmp:
             write_xlsx(frame, tmp, sheet=sheet)
         return
     text = _render(frame, records, fmt)
     if out is None:
         sys.stdout.write(text)
         return
-    with replacing_text(out, newline="" if fmt == "csv" else None) as stream:
+    with export_text(project, out, force=force, newline="" if fmt == "csv" else None) as stream:
         stream.write(text)
 
 
@@ -193,7 +196,9 @@ def cmd_agreement(args: argparse.Namespace) -> int:
             consensus=project.config.consensus,
         )
         frame = rows_frame(rows, code_labels(project))
-        write_frame(frame, [r.as_json() for r in rows], fmt, args.out, project, "Enighed")
+        write_frame(
+            frame, [r.as_json() for r in rows], fmt, args.out, project, "Enighed", args.force
+        )
     return 0
 
 
@@ -216,7 +221,7 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
             print(f"lfa-qual: warning: {note}", file=sys.stderr)
             frame.insert(0, "navnekontrol", note)
             records = [{"navnekontrol": note, **r} for r in records]
-        write_frame(frame, records, fmt, args.out, project, "Uenigheder")
+        write_frame(frame, records, fmt, args.out, project, "Uenigheder", args.force)
         if not found:
             print("lfa-qual: the coders agree on every compared passage", file=sys.stderr)
     return 0
@@ -244,5 +249,5 @@ def _segment_list(project, args: argparse.Namespace, fmt: str) -> int:
     if not args.all:
         rows = [r for r in rows if not r.agrees]
     frame = segments_frame(project, rows)
-    write_frame(frame, [r.as_json() for r in rows], fmt, args.out, project, "Segmenter")
+    write_frame(frame, [r.as_json() for r in rows], fmt, args.out, project, "Segmenter", args.force)
     return 0

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lfa_qual.errors import LfaError
-from lfa_qual.outputs import check_output_path, replacing, replacing_text
+from lfa_qual.names.gate import check_export, quote_items
+from lfa_qual.outputs import check_output_path, export_file, export_text, prepare_export
 
 if TYPE_CHECKING:
     from lfa_qual.analysis import Filters
@@ -62,6 +63,8 @@ def export(project: Project, request: ExportRequest) -> str:
 
     fmt = file_format(request.what, request.path)
     check_output_path(request.path, project)
+    if request.what != "figures":  # a folder of figures; the others are one file
+        prepare_export(project, request.path)
     filters = request.filters or Filters(needs_review=False)
     if request.what == "quotes":
         return _quotes(project, request.path, fmt, filters)
@@ -81,8 +84,10 @@ def _quotes(project: Project, path: Path, fmt: str, filters: Filters) -> str:
 
     keys = ["theme", "school"]
     quotes = quotes_frame(project, filters, keys)
+    # Quotes are transcript text: unreviewed suspected names stop the export, as in the CLI.
+    check_export(project, quote_items(quotes))
     if fmt in ("docx", "xlsx"):
-        with replacing(path) as tmp:
+        with export_file(project, path) as tmp:
             if fmt == "docx":
                 from lfa_qual.export.to_docx import write_docx
 
@@ -92,7 +97,7 @@ def _quotes(project: Project, path: Path, fmt: str, filters: Filters) -> str:
 
                 write_xlsx(quotes, tmp)
     else:
-        with replacing_text(path, newline="" if fmt == "csv" else None) as stream:
+        with export_text(project, path, newline="" if fmt == "csv" else None) as stream:
             if fmt == "md":
                 from lfa_qual.export.to_md import write_md
 
@@ -120,11 +125,11 @@ def _frequencies(project: Project, request: ExportRequest, fmt: str, filters: Fi
     if fmt == "xlsx":
         from lfa_qual.export.to_xlsx import write_xlsx
 
-        with replacing(request.path) as tmp:
+        with export_file(project, request.path) as tmp:
             out = table.round(2) if request.percent else table
             write_xlsx(out, tmp, sheet="Frekvenser", index=True)
     else:
-        with replacing_text(request.path, newline="" if fmt == "csv" else None) as stream:
+        with export_text(project, request.path, newline="" if fmt == "csv" else None) as stream:
             if fmt == "csv":
                 from lfa_qual.csv_dialect import EXCEL
 
@@ -140,7 +145,7 @@ def _grid(project: Project, request: ExportRequest, fmt: str, filters: Filters) 
     from lfa_qual.grid import build_grid
 
     grid = build_grid(project, request.rows, None, filters, citations=True)
-    with replacing(request.path) as tmp:
+    with export_file(project, request.path) as tmp:
         if fmt == "docx":
             write_grid_docx(grid, tmp)
         else:

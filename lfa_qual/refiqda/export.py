@@ -22,7 +22,7 @@ from pathlib import Path
 from lfa_qual.codebook import Codebook
 from lfa_qual.errors import LfaError
 from lfa_qual.names.gate import check_transcripts
-from lfa_qual.outputs import check_output_path, replacing
+from lfa_qual.outputs import export_file, prepare_export
 from lfa_qual.refiqda import CODEBOOK_NS, PROJECT_NS
 from lfa_qual.refiqda.codes import fold
 from lfa_qual.refiqda.guids import (
@@ -106,13 +106,13 @@ def qdc_bytes(codebook: Codebook, guids: dict[str, str]) -> bytes:
     return w.bytes()
 
 
-def export_qdc(project, out: Path) -> int:
+def export_qdc(project, out: Path, force: bool = False) -> int:
     """Write the project's codebook as a REFI-QDA codebook; returns the number of codes."""
-    check_output_path(out, project)
+    prepare_export(project, out, force=force)
     project.sync_codebook()
     codebook = project.codebook()
     data = qdc_bytes(codebook, code_guids(project.store))
-    with replacing(out) as tmp:
+    with export_file(project, out, force=force) as tmp:
         tmp.write_bytes(data)
     return len(codebook.codes)
 
@@ -318,11 +318,13 @@ def project_bytes(
     return xml, texts, counts
 
 
-def export_qdpx(project, out: Path, allow_names: bool = False, **filters) -> ExportReport:
+def export_qdpx(
+    project, out: Path, allow_names: bool = False, force: bool = False, **filters
+) -> ExportReport:
     """Write the project (or the part the filters keep) as a REFI-QDA project archive. The
     transcripts' texts pass the names check first (`lfa_qual.names.gate`): unresolved
     suspects stop the export; with `allow_names` the archive's Description says so."""
-    check_output_path(out, project)
+    prepare_export(project, out, force=force)
     project.sync_codebook()  # every code of the file has its GUID in the store
     xml, texts, counts = project_bytes(project, **filters)
     interviews = [name.removesuffix(".txt") for name in texts]
@@ -331,7 +333,7 @@ def export_qdpx(project, out: Path, allow_names: bool = False, **filters) -> Exp
         xml, texts, counts = project_bytes(project, **filters, description=note)
     # Level 1: most of the size gain of deflate for a third of its time on project.qde.
     with (
-        replacing(out) as tmp,
+        export_file(project, out, force=force) as tmp,
         zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
     ):
         zf.writestr("project.qde", xml)
