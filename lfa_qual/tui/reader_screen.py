@@ -193,6 +193,21 @@ class ReaderScreen(SuggestionSteps, NameMarks, Screen):
         self.status = f"✓ {message}"
         self.update_panel()
 
+    def append_codings(self, out: Text, here: list, memo_on_own_line: bool) -> None:
+        """One line per coding at the cursor: code, coder, review mark and memo. A memo is
+        shortened with an ellipsis, so a cut memo does not read as the whole one."""
+        for c in here:
+            code = self.codebook.by_id.get(c.code)
+            out.append("■ ", style=code.color if code else "white")
+            out.append(c.code, style="bold")
+            out.append(f" {c.coder}")
+            if c.status == "needs_review":
+                out.append(" needs review", style="bold red")
+            if c.memo:
+                memo = one_line(c.memo, 60 if memo_on_own_line else 40)
+                out.append(f"\n  ✎ {memo}" if memo_on_own_line else f" ✎ {memo}", style="italic")
+            out.append("\n")
+
     def codings_here(self) -> list[Coding]:
         view = self.view
         sel = view.selection
@@ -224,17 +239,7 @@ class ReaderScreen(SuggestionSteps, NameMarks, Screen):
             out.append("⚠ a suspected name or identifier (I: names check)\n", style="bold red")
         here = self.codings_here()
         out.append(f"Codes here ({len(here)})\n", style="underline")
-        for c in here:
-            code = self.codebook.by_id.get(c.code)
-            out.append("■ ", style=code.color if code else "white")
-            out.append(c.code, style="bold")
-            out.append(f" {c.coder}")
-            if c.status == "needs_review":
-                out.append(" needs review", style="bold red")
-            if c.memo:
-                # Shortened with an ellipsis, so a cut memo does not read as the whole one.
-                out.append(f"\n  ✎ {one_line(c.memo, 60)}", style="italic")
-            out.append("\n")
+        self.append_codings(out, here, memo_on_own_line=True)
         s = self.current_suggestion
         if self.suggestions is None:
             out.append("Suggestions: not installed\n", style="dim")
@@ -308,16 +313,7 @@ class ReaderScreen(SuggestionSteps, NameMarks, Screen):
                 out.append(f"{code_id} ")
         out.append("\n")
         here = self.codings_here()
-        for c in here:
-            code = self.codebook.by_id.get(c.code)
-            out.append("■ ", style=code.color if code else "white")
-            out.append(c.code, style="bold")
-            out.append(f" {c.coder}")
-            if c.status == "needs_review":
-                out.append(" needs review", style="bold red")
-            if c.memo:
-                out.append(f" ✎ {one_line(c.memo, 40)}", style="italic")
-            out.append("\n")
+        self.append_codings(out, here, memo_on_own_line=False)
         return out
 
     # -- footer: the keys that matter now ---------------------------------------------
