@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from lfa_qual.errors import LfaError
-from lfa_qual.grid_summaries import summary_state
+from lfa_qual.grid_summaries import ROW_KINDS, summary_state
 from lfa_qual.store import new_guid, now
 
 if TYPE_CHECKING:
     from lfa_qual.analysis import Filters
     from lfa_qual.project import Project
 
-ROW_KINDS = ("school", "interview", "role_group")
 ROW_NAMES = {"school": "Skole", "interview": "Interview", "role_group": "Rollegruppe"}
 
 Cell = tuple[str, str]  # (row, code)

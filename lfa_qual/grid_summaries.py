@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 STATE_FIELDS = ("row_kind", "row", "code", "text", "author", "updated")
+ROW_KINDS = ("school", "interview", "role_group")  # what a row of the grid is
 
 
 def summary_state(conn: sqlite3.Connection, guid: str) -> dict | None:

@@ -11,7 +11,7 @@ from lfa_qual.cli.core import open_project, subcommands
 from lfa_qual.cli.export import MANY, _force_option, _many, output_format, sync
 from lfa_qual.cli.table import render_table
 from lfa_qual.errors import LfaError
-from lfa_qual.grid import ROW_KINDS
+from lfa_qual.grid_summaries import ROW_KINDS
 
 GRID_FORMATS = ("docx", "xlsx")
 
