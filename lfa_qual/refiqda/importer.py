@@ -30,9 +30,6 @@ from lfa_qual.text import sha256
 from lfa_qual.textfile import read_text_file
 from lfa_qual.yamlutil import YamlProblem, load_yaml
 
-CRLF_CHOICES = ("auto", "one", "two")
-POSITION_CHOICES = ("codepoints", "utf16")
-
 
 def sidecar_path(archive: Path) -> Path:
     return archive.with_name(archive.name + ".yaml")
