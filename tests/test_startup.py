@@ -1,4 +1,4 @@
-"""Commands that run no NLP import no NLP: `--version` took 4.8 s loading spaCy to name it."""
+"""Commands that run no NLP import neither spaCy nor pandas: `--version` took 4.8 s loading spaCy."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).parent.parent
-HEAVY = ("spacy", "thinc", "textual", "matplotlib")
+HEAVY = ("spacy", "thinc", "textual", "matplotlib", "pandas")
 
 PROBE = f"""
 import contextlib, io, json, sys
