@@ -190,7 +190,12 @@ def reject_suggestion(store: Store, suggestion_id: int, coder: str) -> None:
 
 
 def replace_open_suggestions(
-    store: Store, interview: str, suggestions: Iterable[NewSuggestion], pipeline: str
+    store: Store,
+    interview: str,
+    suggestions: Iterable[NewSuggestion],
+    pipeline: str,
+    *,
+    upto: int | None = None,
 ) -> int:
     """Store a transcript's new open suggestions in place of its old open ones.
 
@@ -198,6 +203,10 @@ def replace_open_suggestions(
     new score and evidence, so ids shown to the researcher survive a re-run. Spans rejected
     for a code, and spans already coded with it (overlapping), are left out: the researcher
     has decided on them. Returns the number stored.
+
+    With `upto`, the new suggestions are those of the text before that offset only (a run
+    still going): old open ones starting from there on are left as they are until a later
+    call covers them.
     """
     with store.transaction() as conn:
         row = conn.execute("SELECT id FROM transcripts WHERE interview=?", (interview,)).fetchone()
@@ -241,6 +250,10 @@ def replace_open_suggestions(
                     (new_guid(), tid, s.start, s.end, s.code, *values, stamp),
                 )
             count += 1
-        gone = [i for i in old.values() if i not in kept]
+        gone = [
+            i
+            for (start, _, _), i in old.items()
+            if i not in kept and (upto is None or start < upto)
+        ]
         conn.executemany("DELETE FROM suggestions WHERE id=?", [(i,) for i in gone])
     return count

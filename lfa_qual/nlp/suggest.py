@@ -283,10 +283,16 @@ class Suggester:
 
     # -- running ---------------------------------------------------------------------------
     def run(
-        self, transcripts: Iterable[Transcript], on_unit: Callable[[], None] | None = None
+        self,
+        transcripts: Iterable[Transcript],
+        on_unit: Callable[[], None] | None = None,
+        on_batch: Callable[[Transcript, list[UnitSuggestions], int], None] | None = None,
     ) -> Iterator[tuple[Transcript, list[UnitSuggestions]]]:
         """Suggestions per transcript, streamed: memory holds one batch, not the corpus.
-        `on_unit` is called once per paragraph unit read (for progress)."""
+        `on_unit` is called once per paragraph unit read (for progress); `on_batch(transcript,
+        results so far, offset)` after each scored batch that reached into a transcript not
+        yet finished: its results so far cover its text up to `offset` (units come in text
+        order), so a caller can show the first suggestions before the transcript is done."""
         pending: dict[int, tuple[Transcript, list[UnitSuggestions], int]] = {}
 
         def units() -> Iterator[tuple[str, tuple[int, Unit]]]:
@@ -301,11 +307,19 @@ class Suggester:
 
         def flush() -> None:
             found = iter(self._score_windows([w for _, ws in buffer for w in ws]))
+            reached: dict[int, int] = {}  # transcript → end of its last unit in the batch
             for n, ws in buffer:
                 transcript, done, total = pending[n]
                 done.extend(r for r in (next(found) for _ in ws) if r is not None)
                 pending[n] = (transcript, done, total - 1)
+                if ws:
+                    reached[n] = ws[0].unit.end
             buffer.clear()
+            if on_batch is not None:
+                for n, offset in reached.items():
+                    transcript, done, left = pending[n]
+                    if left:  # a finished transcript is yielded whole
+                        on_batch(transcript, list(done), offset)
 
         next_out = 0
         with self.nlp.select_pipes(disable=self.disable), fewer_collections():
