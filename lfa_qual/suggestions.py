@@ -195,6 +195,7 @@ def replace_open_suggestions(
     suggestions: Iterable[NewSuggestion],
     pipeline: str,
     *,
+    since: int = 0,
     upto: int | None = None,
 ) -> int:
     """Store a transcript's new open suggestions in place of its old open ones.
@@ -204,9 +205,9 @@ def replace_open_suggestions(
     for a code, and spans already coded with it (overlapping), are left out: the researcher
     has decided on them. Returns the number stored.
 
-    With `upto`, the new suggestions are those of the text before that offset only (a run
-    still going): old open ones starting from there on are left as they are until a later
-    call covers them.
+    With `upto`, the new suggestions are those of the text from `since` up to that offset
+    only (a run still going, a batch at a time): old open ones starting outside it are left
+    as they are until another call covers them.
     """
     with store.transaction() as conn:
         row = conn.execute("SELECT id FROM transcripts WHERE interview=?", (interview,)).fetchone()
@@ -225,8 +226,8 @@ def replace_open_suggestions(
             (r["start"], r["end"], r["code_id"]): r["id"]
             for r in conn.execute(
                 "SELECT id, start, end, code_id FROM suggestions"
-                " WHERE transcript_id=? AND status='open'",
-                (tid,),
+                " WHERE transcript_id=? AND status='open' AND start >= ?",
+                (tid, since),
             )
         }
         stamp, count, kept = now(), 0, set()

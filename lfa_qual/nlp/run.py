@@ -105,13 +105,18 @@ def suggest_project(
     label = suggester.pipeline_label
     on_batch = None
     if on_stored is not None:
+        # Per transcript: (windows stored, offset reached, suggestions stored) so far. Each
+        # batch stores only its own part of the text; the end stores the whole once more.
+        reached: dict[str, tuple[int, int, int]] = {}
 
         def on_batch(transcript: Transcript, so_far: list[UnitSuggestions], upto: int) -> None:
-            found = spans(so_far)
-            n = replace_open_suggestions(
-                project.store, transcript.interview, found, label, upto=upto
+            iv = transcript.interview
+            k, since, n = reached.get(iv, (0, 0, 0))
+            n += replace_open_suggestions(
+                project.store, iv, spans(so_far[k:]), label, since=since, upto=upto
             )
-            on_stored(transcript.interview, n)
+            reached[iv] = (len(so_far), upto, n)
+            on_stored(iv, n)
 
     for n, (transcript, results) in enumerate(
         suggester.run(transcripts, counter, on_batch), start=1
