@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,7 +109,38 @@ class Codebook:
 def load_codebook(path: Path | str) -> Codebook:
     path = Path(path)
     text, _ = read_text_file(path)
-    return parse_codebook(text, str(path))
+    return parse_codebook_cached(text, str(path))
+
+
+def parse_codebook_cached(text: str, source: str = "<codebook>") -> Codebook:
+    """`parse_codebook`, taken from the user's cache when the same text was parsed before:
+    reading the YAML with its line numbers costs a sixth of a second for the example codebook,
+    on every command that needs the codebook. Only a valid codebook is kept; the key hashes
+    the text, PyYAML's version and this parser's source (`usercache`)."""
+    from lfa_qual import usercache, yamlutil
+
+    key = usercache.make_key(
+        text, usercache.package_version("PyYAML"), modules=(__file__, yamlutil.__file__)
+    )
+    found = usercache.read_entry("codebook", key)
+    if isinstance(found, dict):
+        try:
+            codes = [Code(**{k: _untuple(v) for k, v in c.items()}) for c in found["codes"]]
+            return Codebook(name=found["name"], version=found["version"], codes=codes, path=source)
+        except (KeyError, TypeError, ValueError):
+            pass  # an entry of another shape: parse again and replace it
+    codebook = parse_codebook(text, source)
+    entry = {
+        "name": codebook.name,
+        "version": codebook.version,
+        "codes": [dataclasses.asdict(c) for c in codebook.codes],
+    }
+    usercache.write_entry("codebook", key, entry)
+    return codebook
+
+
+def _untuple(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value  # JSON gives lists for tuples
 
 
 def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:

@@ -22,7 +22,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from lfa_qual.codebook import COLOR_RE, ID_RE, PALETTE, Codebook, parse_codebook
+from lfa_qual.codebook import COLOR_RE, ID_RE, PALETTE, Codebook, parse_codebook_cached
 from lfa_qual.codebook_file import backup_codebook, digest, install_codebook
 from lfa_qual.errors import LfaError
 from lfa_qual.textfile import read_text_file
@@ -58,7 +58,9 @@ class CodebookEditor:
     def reload(self) -> None:
         self.text, _ = read_text_file(self.path)
         self.loaded = digest(self.text)
-        self.codebook: Codebook = parse_codebook(self.text, str(self.path))
+        # From the user's cache when this text was parsed before (a sixth of a second of the
+        # codebook screen's opening was parsing it again).
+        self.codebook: Codebook = parse_codebook_cached(self.text, str(self.path))
 
     # -- the operations ------------------------------------------------------------------
     def create(
@@ -205,7 +207,8 @@ class CodebookEditor:
         out = io.StringIO()
         _yaml().dump(doc, out)
         new = out.getvalue()
-        codebook = parse_codebook(new, str(self.path))  # the edit must leave a valid codebook
+        # The edit must leave a valid codebook; cached, so that the next opening finds it.
+        codebook = parse_codebook_cached(new, str(self.path))
         current, _ = read_text_file(self.path)
         if digest(current) != self.loaded:
             self.reload()

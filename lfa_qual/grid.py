@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from lfa_qual.errors import LfaError
 from lfa_qual.grid_summaries import ROW_KINDS, summary_state
 from lfa_qual.store import new_guid, now
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas only for the hints: `lfa-qual grid --help` need not load it
+    import pandas as pd
+
     from lfa_qual.analysis import Filters
     from lfa_qual.project import Project
 

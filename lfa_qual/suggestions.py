@@ -190,7 +190,13 @@ def reject_suggestion(store: Store, suggestion_id: int, coder: str) -> None:
 
 
 def replace_open_suggestions(
-    store: Store, interview: str, suggestions: Iterable[NewSuggestion], pipeline: str
+    store: Store,
+    interview: str,
+    suggestions: Iterable[NewSuggestion],
+    pipeline: str,
+    *,
+    since: int = 0,
+    upto: int | None = None,
 ) -> int:
     """Store a transcript's new open suggestions in place of its old open ones.
 
@@ -198,6 +204,10 @@ def replace_open_suggestions(
     new score and evidence, so ids shown to the researcher survive a re-run. Spans rejected
     for a code, and spans already coded with it (overlapping), are left out: the researcher
     has decided on them. Returns the number stored.
+
+    With `upto`, the new suggestions are those of the text from `since` up to that offset
+    only (a run still going, a batch at a time): old open ones starting outside it are left
+    as they are until another call covers them.
     """
     with store.transaction() as conn:
         row = conn.execute("SELECT id FROM transcripts WHERE interview=?", (interview,)).fetchone()
@@ -216,8 +226,8 @@ def replace_open_suggestions(
             (r["start"], r["end"], r["code_id"]): r["id"]
             for r in conn.execute(
                 "SELECT id, start, end, code_id FROM suggestions"
-                " WHERE transcript_id=? AND status='open'",
-                (tid,),
+                " WHERE transcript_id=? AND status='open' AND start >= ?",
+                (tid, since),
             )
         }
         stamp, count, kept = now(), 0, set()
@@ -241,6 +251,10 @@ def replace_open_suggestions(
                     (new_guid(), tid, s.start, s.end, s.code, *values, stamp),
                 )
             count += 1
-        gone = [i for i in old.values() if i not in kept]
+        gone = [
+            i
+            for (start, _, _), i in old.items()
+            if i not in kept and (upto is None or start < upto)
+        ]
         conn.executemany("DELETE FROM suggestions WHERE id=?", [(i,) for i in gone])
     return count

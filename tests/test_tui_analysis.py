@@ -405,3 +405,39 @@ async def test_exports_from_the_palette_use_the_screens_filters(project) -> None
     assert transcript.read_text("utf-8") == before
     ws = load_workbook(project.root / "t.xlsx").active
     assert ws.title == "Frekvenser" and ws.cell(1, 2).value == "Skole 1"
+
+
+async def test_stats_computes_once_per_table_asked_for(project, monkeypatch) -> None:
+    """Opening the screen computed the table five times (mount, resume, each Select's first
+    Changed), each in a thread that ran on while the screen was drawn."""
+    from lfa_qual.tui.stats import StatsScreen
+
+    asked: list[tuple] = []
+    compute = StatsScreen.compute
+
+    def spy(self, *args):
+        asked.append(args)
+        return compute(self, *args)
+
+    monkeypatch.setattr(StatsScreen, "compute", spy)
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    project.code("skole2-elev2", "hold_vs_klasse", start=s, end=e)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("F")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert asked == [("code", "school", "codings", False)]
+        await pilot.press("ctrl+t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert asked[1:] == [("code", "school", "codings", True)]
+        screen = app.screen
+        await pilot.press("c")  # the co-occurrence screen, then back: counted again
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("q")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen
+        assert asked[2:] == [("code", "school", "codings", True)]

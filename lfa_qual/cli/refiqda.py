@@ -16,7 +16,7 @@ REFI_SUFFIXES = (".qdpx", ".qdc")
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     from lfa_qual.cli.export import MANY, _force_option, _review_option
-    from lfa_qual.refiqda.positions import CRLF_CHOICES, POSITION_CHOICES
+    from lfa_qual.refiqda import CRLF_CHOICES, POSITION_CHOICES
 
     esub = subcommands(sub, "export")
     x = esub.add_parser(

@@ -4,7 +4,9 @@ The NLP is pure Python for the most part: run in a thread of the UI's process it
 interpreter lock, and keys waited a second or more to render while it ran (benchmarks/
 bench_tui.py). A separate process leaves the UI's interpreter free. One process serves an app
 for its lifetime, so spaCy and the pipeline load once per app, at the first run; progress
-(phase, passages done, total) comes back through a queue.
+(phase, passages done, total) comes back through a queue, and so does each batch of a
+transcript's suggestions stored while the run goes on (interview, count), so that the reader
+shows the first ones without waiting for the end.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ from multiprocessing import resource_tracker
 from pathlib import Path
 
 _progress: multiprocessing.Queue | None = None  # in the worker process: set by _start
+# Passages scored (and stored) at a time: smaller than the command line's batches, so that the
+# first suggestions of a transcript come after a few dozen passages, not after 256; the scores
+# do not depend on the batch (tests/test_nlp_streaming.py).
+STREAM_BATCH = 32
 
 
 def _start(progress: multiprocessing.Queue) -> None:
@@ -30,6 +36,7 @@ def _suggest(root: str, coder: str | None, interviews: list[str]) -> tuple[int |
     """In the worker: suggest for `interviews` and store them; (count, "") or (None, error)."""
     from lfa_qual.errors import LfaError
     from lfa_qual.nlp.run import suggest_project
+    from lfa_qual.nlp.suggest import Options
     from lfa_qual.project import Project
 
     sent = [0.0]
@@ -39,11 +46,19 @@ def _suggest(root: str, coder: str | None, interviews: list[str]) -> tuple[int |
         if done in (0, total) or now - sent[0] >= 0.05:
             sent[0] = now
             if _progress is not None:
-                _progress.put((phase, done, total))
+                _progress.put(("passages", phase, done, total))
+
+    def stored(interview: str, count: int) -> None:
+        if _progress is not None:
+            _progress.put(("stored", interview, count))
 
     try:
         with Project(Path(root), coder=coder) as project:
-            return suggest_project(project, interviews, on_passages=report), ""
+            options = Options(batch_size=STREAM_BATCH)
+            found = suggest_project(
+                project, interviews, on_passages=report, on_stored=stored, options=options
+            )
+            return found, ""
     except LfaError as exc:  # sent back as text: the UI shows it
         return None, exc.message
 
@@ -73,20 +88,31 @@ class BackgroundSuggester:
         coder: str | None,
         interviews: list[str],
         on_passages: Callable[[str, int, int], None],
+        on_stored: Callable[[str, int], None] | None = None,
     ) -> tuple[int | None, str]:
-        """Run in the worker and wait, relaying progress; (count, "") or (None, error)."""
+        """Run in the worker and wait, relaying progress and stored batches of suggestions;
+        (count, "") or (None, error)."""
         future = self._pool.submit(_suggest, str(root), coder, interviews)
         while not future.done():
-            self._relay(on_passages, 0.05)
-        self._relay(on_passages, 0.2)  # the last reports may come after the result
+            self._relay(on_passages, on_stored, 0.05)
+        self._relay(on_passages, on_stored, 0.2)  # the last reports may come after the result
         return future.result()
 
-    def _relay(self, on_passages: Callable[[str, int, int], None], wait: float) -> None:
+    def _relay(
+        self,
+        on_passages: Callable[[str, int, int], None],
+        on_stored: Callable[[str, int], None] | None,
+        wait: float,
+    ) -> None:
         while True:
             try:
-                on_passages(*self._progress.get(timeout=wait))
+                kind, *values = self._progress.get(timeout=wait)
             except queue_module.Empty:
                 return
+            if kind == "passages":
+                on_passages(*values)
+            elif on_stored is not None:
+                on_stored(*values)
 
     def close(self) -> None:
         """End the worker at once, even in the middle of a run: what it computed is only

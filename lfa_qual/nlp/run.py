@@ -70,12 +70,16 @@ def suggest_project(
     options: Options | None = None,
     codebook: Codebook | None = None,
     on_passages: Callable[[str, int, int], None] | None = None,
+    on_stored: Callable[[str, int], None] | None = None,
 ) -> int:
     """Suggest codes for the project's transcripts (all, or `interviews`) and store them as
     open suggestions, replacing older open ones of those transcripts; rejected and already
     coded spans are not suggested again. Returns the number stored. `on_passages(phase, done,
     total)` reports each passage read: phase "learning" (self-training on all transcripts),
-    then "suggesting"."""
+    then "suggesting". With `on_stored(interview, count)`, a transcript's suggestions are
+    also stored as each batch of its passages is scored (the text so far), and reported, so
+    that a reader can show the first ones while the rest are computed; the end result is the
+    same."""
     codebook = codebook or project.codebook()
     known = {r[0] for r in project.store.read("SELECT id FROM codes")}
     if interviews is None:
@@ -98,10 +102,29 @@ def suggest_project(
         on_progress(0, total)
     transcripts = (project.transcript(iv) for iv in interviews)
     counter = _counter(project, interviews, suggester.options, "suggesting", on_passages)
-    for n, (transcript, results) in enumerate(suggester.run(transcripts, counter), start=1):
-        stored += replace_open_suggestions(
-            project.store, transcript.interview, spans(results), suggester.pipeline_label
-        )
+    label = suggester.pipeline_label
+    on_batch = None
+    if on_stored is not None:
+        # Per transcript: (windows stored, offset reached, suggestions stored) so far. Each
+        # batch stores only its own part of the text; the end stores the whole once more.
+        reached: dict[str, tuple[int, int, int]] = {}
+
+        def on_batch(transcript: Transcript, so_far: list[UnitSuggestions], upto: int) -> None:
+            iv = transcript.interview
+            k, since, n = reached.get(iv, (0, 0, 0))
+            n += replace_open_suggestions(
+                project.store, iv, spans(so_far[k:]), label, since=since, upto=upto
+            )
+            reached[iv] = (len(so_far), upto, n)
+            on_stored(iv, n)
+
+    for n, (transcript, results) in enumerate(
+        suggester.run(transcripts, counter, on_batch), start=1
+    ):
+        found = replace_open_suggestions(project.store, transcript.interview, spans(results), label)
+        stored += found
+        if on_stored is not None:
+            on_stored(transcript.interview, found)
         if on_progress is not None:
             on_progress(n, total)
     return stored

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import bisect
 import gc
+import json
 import math
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from operator import attrgetter
 
 import numpy as np
@@ -159,6 +160,7 @@ class Suggester:
         self.matcher = KeywordMatcher(
             codebook, lambda s: [t.text for t in tokenizer(s)], self.lemmatize, codes
         )
+        self._all_codes = codebook.codes
         self.codes = [c for c in codebook.codes if codes is None or c.id in codes]
         self.roles = {c.id: c.roles for c in self.codes}
         ids = {c.id for c in self.codes}
@@ -198,12 +200,43 @@ class Suggester:
                 for c in self.codes
             ]
             texts += [(c.id, example, True) for c in self.codes for example in c.examples]
-            lemmas = self.lemmas(t for _, t, _ in texts)
+            lemmas = self._cached_lemmas([t for _, t, _ in texts])
             self._texts = [
                 (code, text, lem, is_example)
                 for (code, text, is_example), lem in zip(texts, lemmas, strict=True)
             ]
         return self._texts
+
+    def _cached_lemmas(self, texts: list[str]) -> list[list[str]]:
+        """`lemmas` of the codebook's texts, kept in the user's cache between runs (a fifth of
+        a `suggest` on one file was tokenising and lemmatising them). Only with lookup lemmas:
+        then the lemmas follow from the texts, the codebook's keywords (the matcher's word
+        analysis), spaCy's tokenizer, the lemma table and our code, all in the key; a trained
+        pipeline's lemmas come from its model, which the key could not vouch for."""
+        if not self.info.lookup_lemmas:
+            return list(self.lemmas(texts))
+        from lfa_qual import usercache
+        from lfa_qual.nlp import lemma_table, lemmatize, matcher, pipeline
+
+        key = usercache.make_key(
+            json.dumps(texts, ensure_ascii=False),
+            json.dumps([asdict(c) for c in self._all_codes], ensure_ascii=False),
+            json.dumps(sorted(c.id for c in self.codes)),
+            self.info.label,
+            usercache.package_version("spacy"),
+            lemma_table.cache_key(),
+            modules=(__file__, matcher.__file__, lemmatize.__file__, pipeline.__file__),
+        )
+        found = usercache.read_entry("codebook-lemmas", key)
+        if (
+            isinstance(found, list)
+            and len(found) == len(texts)
+            and all(isinstance(x, list) and all(isinstance(w, str) for w in x) for x in found)
+        ):
+            return found
+        lemmas = list(self.lemmas(texts))
+        usercache.write_entry("codebook-lemmas", key, lemmas)
+        return lemmas
 
     def seeded_model(self) -> LearnedModel:
         """A learned model whose first examples are the codebook's own texts: per code, its
@@ -250,10 +283,16 @@ class Suggester:
 
     # -- running ---------------------------------------------------------------------------
     def run(
-        self, transcripts: Iterable[Transcript], on_unit: Callable[[], None] | None = None
+        self,
+        transcripts: Iterable[Transcript],
+        on_unit: Callable[[], None] | None = None,
+        on_batch: Callable[[Transcript, list[UnitSuggestions], int], None] | None = None,
     ) -> Iterator[tuple[Transcript, list[UnitSuggestions]]]:
         """Suggestions per transcript, streamed: memory holds one batch, not the corpus.
-        `on_unit` is called once per paragraph unit read (for progress)."""
+        `on_unit` is called once per paragraph unit read (for progress); `on_batch(transcript,
+        results so far, offset)` after each scored batch that reached into a transcript not
+        yet finished: its results so far cover its text up to `offset` (units come in text
+        order), so a caller can show the first suggestions before the transcript is done."""
         pending: dict[int, tuple[Transcript, list[UnitSuggestions], int]] = {}
 
         def units() -> Iterator[tuple[str, tuple[int, Unit]]]:
@@ -268,11 +307,19 @@ class Suggester:
 
         def flush() -> None:
             found = iter(self._score_windows([w for _, ws in buffer for w in ws]))
+            reached: dict[int, int] = {}  # transcript → end of its last unit in the batch
             for n, ws in buffer:
                 transcript, done, total = pending[n]
                 done.extend(r for r in (next(found) for _ in ws) if r is not None)
                 pending[n] = (transcript, done, total - 1)
+                if ws:
+                    reached[n] = ws[0].unit.end
             buffer.clear()
+            if on_batch is not None:
+                for n, offset in reached.items():
+                    transcript, done, left = pending[n]
+                    if left:  # a finished transcript is yielded whole
+                        on_batch(transcript, list(done), offset)
 
         next_out = 0
         with self.nlp.select_pipes(disable=self.disable), fewer_collections():

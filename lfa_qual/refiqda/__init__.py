@@ -15,3 +15,6 @@ See docs/refi-qda.md.
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+# Options of `import FILE.qdpx`, here so that the CLI can offer them without loading the importer.
+CRLF_CHOICES = ("auto", "one", "two")
+POSITION_CHOICES = ("codepoints", "utf16")

@@ -15,10 +15,6 @@ from dataclasses import dataclass
 
 from lfa_qual.text import INVISIBLE_RE, LINE_BREAK_RE, normalise
 
-# How an archive counts a CRLF (auto: one when ATLAS.ti wrote it) and its positions.
-CRLF_CHOICES = ("auto", "one", "two")
-POSITION_CHOICES = ("codepoints", "utf16")
-
 
 @dataclass(frozen=True)
 class Mapped:

@@ -35,6 +35,14 @@ class SuggestionSteps:
             super().__init__()
             self.text = text
 
+    class NlpStored(Message):
+        """A batch of a transcript's suggestions is in the store (the run goes on)."""
+
+        def __init__(self, interview: str, count: int) -> None:
+            super().__init__()
+            self.interview = interview
+            self.count = count
+
     class NlpDone(Message):
         def __init__(self, count: int | None, error: str | None) -> None:
             super().__init__()
@@ -147,12 +155,22 @@ class SuggestionSteps:
             what = "learning from the project" if phase == "learning" else "suggesting"
             self.post_message(self.NlpProgress(f"NLP: {what} {done}/{total} passages"))
 
-        count, error = worker.suggest(self.project.root, self.coder, [self.interview], passages)
+        def stored(interview: str, count: int) -> None:
+            self.post_message(self.NlpStored(interview, count))
+
+        count, error = worker.suggest(
+            self.project.root, self.coder, [self.interview], passages, stored
+        )
         self.post_message(self.NlpDone(count, error or None))
 
     def on_suggestion_steps_nlp_progress(self, message: NlpProgress) -> None:
         self.nlp_status = message.text
         self.update_panel()
+
+    def on_suggestion_steps_nlp_stored(self, message: NlpStored) -> None:
+        # The first suggestions show while the rest are computed; `n` steps through them.
+        if message.interview == self.interview:
+            self.reload()
 
     def on_suggestion_steps_nlp_done(self, message: NlpDone) -> None:
         self.nlp_status = ""

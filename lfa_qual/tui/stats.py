@@ -53,13 +53,23 @@ class StatsScreen(StatsDrill, Screen):
         yield DataTable(zebra_stripes=True, id="table")
         yield KeyBar()
 
+    # The table last asked for: opening the screen used to ask five times (mount, resume and
+    # each Select's first Changed), and each computation ran on in its thread after the next
+    # was asked for, holding the interpreter while the screen was drawn.
+    _asked: tuple | None = None
+    _away = False  # the reader (or another screen) was on top: codings may have changed
+
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
         self.recompute()
 
+    def on_screen_suspend(self) -> None:
+        self._away = True
+
     def on_screen_resume(self) -> None:
-        if self.is_mounted:
-            self.recompute()
+        if self.is_mounted and self._away:
+            self._away = False
+            self.recompute(again=True)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.recompute()
@@ -74,11 +84,14 @@ class StatsScreen(StatsDrill, Screen):
     def action_focus_filter(self) -> None:
         self.query_one("#rows", Select).focus()
 
-    def recompute(self) -> None:
+    def recompute(self, again: bool = False) -> None:
         rows = str(self.query_one("#rows", Select).value)
         cols = str(self.query_one("#cols", Select).value)
         count = str(self.query_one("#count", Select).value)
         percent = self.query_one(Switch).value
+        if (rows, cols, count, percent) == self._asked and not again:
+            return
+        self._asked = (rows, cols, count, percent)
         self.query_one("#title", Static).update(
             f"[b]Frequency table[/b] · {rows} × {cols}: {count}…"
         )
