@@ -106,6 +106,15 @@ def test_names_in_the_forms_transcribers_write_them() -> None:
     }
 
 
+def test_names_written_in_capitals_but_not_acronyms() -> None:
+    # A transcriber's emphasis or a copied headline: the name in capitals is still a name;
+    # the acronyms beside it (PIT, SFO, ADHD) are not.
+    found = kinds(
+        "Så kom METTE fra PIT og sagde, at SFO havde talt med KARINA HANSENS mor om ADHD."
+    )
+    assert found == {"METTE": "person", "KARINA HANSENS": "person"}
+
+
 def test_an_accepted_word_is_no_longer_a_suspect() -> None:
     text = "Vi holdt møde på Teams med Mette."
     assert "Mette" in kinds(text)

@@ -170,7 +170,7 @@ def find_suspects(
     found: list[Suspect] = []
     key_re = context.key_pattern()
     protected: list[tuple[int, int]] = []
-    hints = Hints(text)
+    hints = Hints(text, spans)
     for s, e in spans:
         protected += [(m.start(), m.end()) for m in PSEUDONYM.finditer(text, s, e)]
         if key_re is not None:
