@@ -4,9 +4,10 @@
 
 The model is a logistic regression over `lfa_qual.names.features.token_features`, trained on the
 UNER Danish-DDT train split (PER tokens against everything else). The decision threshold is
-chosen on the dev split (the highest that keeps dev token recall at 0.95), then the weights are
-fitted again on train + dev; the test split is never read here (benchmarks/bench_names.py
-reports it; `--train-only` ships the train-only model, whose dev figures are then unbiased).
+chosen with the train-only model and the full detector (`choose_threshold`: dev mention recall
+0.96, clean example transcripts at most 1 suspect per 1,000 words), then the weights are fitted
+again on train + dev; the test split is never read here (benchmarks/bench_names.py reports it;
+`--train-only` ships the train-only model, whose dev figures are then unbiased).
 Build-time packages: faker (name lists, MIT) and wordfreq (Danish frequencies, CC BY-SA 4.0).
 """
 
@@ -17,9 +18,14 @@ import gzip
 import json
 import math
 import random
+from dataclasses import replace
 from pathlib import Path
 
-from lfa_qual.names.features import BOUNDARY, Lexicon, token_features
+from lfa_qual.names.detect import NameContext, find_suspects
+from lfa_qual.names.features import BOUNDARY, Lexicon, headline_case, token_features
+from lfa_qual.names.lexicon import NameModel
+from lfa_qual.names.scan import scanned_spans, transcript_context
+from lfa_qual.readers import read_transcript
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "lfa_qual" / "data" / "names_da.txt.gz"
@@ -28,14 +34,22 @@ DEFAULT_UNER = Path("/work/shared/data/uner-da")
 LOCALES = (
     "da_DK", "no_NO", "sv_SE", "fi_FI", "is_IS", "de_DE", "nl_NL", "en_GB", "en_US", "fr_FR",
     "es_ES", "it_IT", "pl_PL", "tr_TR", "ar_AA", "fa_IR", "uk_UA", "lt_LT", "hr_HR", "ro_RO",
+    "cs_CZ", "sk_SK", "sl_SI", "hu_HU", "et_EE", "lv_LV", "en_IE", "ga_IE", "pt_PT", "pt_BR",
+    "es_MX", "en_IN", "en_NG", "en_KE", "en_PK", "id_ID", "vi_VN", "az_AZ", "sw", "yo_NG",
 )  # fmt: skip
 # Only these lists' first names are looked for in lower case ("karina"): the wider lists hold
 # words of other languages ("corona") that a Danish transcript uses in lower case.
 NORDIC = ("da_DK", "no_NO", "sv_SE")
+# The threshold criterion (see choose_threshold): dev mention recall of 0.96, one point above
+# the 0.95 asked of the planted set, as a margin for the drop from dev to unseen text (the
+# previous model went from 0.940 on dev to 0.892 on test); at most 1 false suspect per 1,000
+# words of the clean example transcripts, half the 2 allowed.
+MIN_RECALL = 0.96
+FP_BUDGET = 1.0
 
 
-def read_iob2(path: Path) -> list[list[tuple[str, bool]]]:
-    """Sentences as (token, is part of a person name)."""
+def read_iob2(path: Path) -> list[list[tuple[str, str]]]:
+    """Sentences as (token, "B" or "I" inside a person name, "" outside)."""
     sentences, cur = [], []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -44,7 +58,7 @@ def read_iob2(path: Path) -> list[list[tuple[str, bool]]]:
             cur = []
         elif not line.startswith("#"):
             cols = line.split("\t")
-            cur.append((cols[1], cols[2].endswith("PER")))
+            cur.append((cols[1], cols[2][0] if cols[2].endswith("PER") else ""))
     if cur:
         sentences.append(cur)
     return sentences
@@ -102,7 +116,7 @@ def examples(sentences, lexicon: Lexicon, lower_share: float, rng: random.Random
         if any(p for _, p in sent) and rng.random() < lower_share:
             variants.append([(t.lower(), p) for t, p in sent])
         for s in variants:
-            tokens = [t for t, _ in s]
+            tokens = headline_case([t for t, _ in s], lexicon)
             flags = initial_flags(tokens)
             for i, (_, label) in enumerate(s):
                 out.append((token_features(tokens, i, flags[i], lexicon), label))
@@ -126,32 +140,78 @@ def train(data, epochs: int = 12, rate: float = 0.2, l2: float = 1e-6, seed: int
     return w
 
 
-def score(w, feats) -> float:
-    z = sum(w.get(f, 0.0) for f in feats)
-    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+def prune(w: dict[str, float]) -> dict[str, float]:
+    """The weights as shipped: two decimals, the near-zero ones left out."""
+    return {f: round(v, 2) for f, v in w.items() if abs(v) >= 0.05}
 
 
-def choose_threshold(w, dev, min_recall: float = 0.95) -> tuple[float, dict]:
-    """The highest threshold that keeps token recall on dev at `min_recall` (a missed name is a
-    breach, a false suspect costs a key press); the best F2 when none does."""
-    scored = [(score(w, f), y) for f, y in dev]
-    best = (0.5, -1.0, {})
-    recall_ok = None
-    for t in [x / 100 for x in range(5, 95)]:
-        tp = sum(1 for s, y in scored if s >= t and y)
-        fp = sum(1 for s, y in scored if s >= t and not y)
-        fn = sum(1 for s, y in scored if s < t and y)
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        f2 = 5 * p * r / (4 * p + r) if p + r else 0.0
-        stats = {"dev_precision": round(p, 3), "dev_recall": round(r, 3)}
-        if r >= min_recall:
-            recall_ok = (t, stats)
-        if f2 > best[1]:
-            best = (t, f2, stats)
-    if recall_ok is not None:
-        return recall_ok
-    return best[0], best[2]
+def mentions(sentences) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Each sentence as the detector sees it (tokens joined by spaces) with its person mentions
+    as character spans, as benchmarks/bench_names.py counts them."""
+    out = []
+    for sent in sentences:
+        text, spans, pos = "", [], 0
+        for tok, tag in sent:
+            if tag == "B" or (tag == "I" and not (spans and spans[-1][1] == pos - 1)):
+                spans.append((pos, pos + len(tok)))
+            elif tag == "I":
+                spans[-1] = (spans[-1][0], pos + len(tok))
+            text += tok + " "
+            pos += len(tok) + 1
+        out.append((text, spans))
+    return out
+
+
+def person_counts(model: NameModel, sentences) -> tuple[int, int, int, int]:
+    """Mentions found, mentions, suspects overlapping a mention, person suspects."""
+    found = total = ok = pred_n = 0
+    for text, gold in sentences:
+        pred = [s for s in find_suspects(text, NameContext(), model=model) if s.kind == "person"]
+        total += len(gold)
+        pred_n += len(pred)
+        found += sum(1 for a, b in gold if any(p.start < b and a < p.end for p in pred))
+        ok += sum(1 for p in pred if any(p.start < b and a < p.end for a, b in gold))
+    return found, total, ok, pred_n
+
+
+def clean_suspects(model: NameModel) -> tuple[int, int]:
+    """Suspects and words in the example transcripts, which hold no names."""
+    n = words = 0
+    for path in sorted((ROOT / "transcripts").glob("*.md")):
+        t = read_transcript(path)
+        n += len(find_suspects(t.text, transcript_context(t), scanned_spans(t), model=model))
+        words += t.words
+    return n, words
+
+
+def choose_threshold(
+    model: NameModel, dev_s, min_recall: float = MIN_RECALL, fp_budget: float = FP_BUDGET
+) -> tuple[float, dict]:
+    """The highest threshold at which the full detector finds `min_recall` of the dev split's
+    person mentions (a missed name is a breach, a false suspect costs a key press), raised
+    again while the clean example transcripts get more than `fp_budget` suspects per 1,000
+    words."""
+    dev = mentions(dev_s)
+    with_names = [x for x in dev if x[1]]  # recall depends only on these sentences
+    grid = [x / 100 for x in range(50, 0, -1)]
+    k = 0
+    while k + 1 < len(grid):
+        found, total, _, _ = person_counts(replace(model, threshold=grid[k]), with_names)
+        if found / total >= min_recall:
+            break
+        k += 1
+    while True:
+        m = replace(model, threshold=grid[k])
+        n, words = clean_suspects(m)
+        if 1000 * n / words <= fp_budget or k == 0:
+            break
+        k -= 1
+    found, total, ok, pred_n = person_counts(m, dev)
+    return grid[k], {
+        "dev_recall": round(found / total, 3),
+        "dev_precision": round(ok / pred_n, 3),
+        "clean_per_1000_words": round(1000 * n / words, 2),
+    }
 
 
 def write_data(out: Path, threshold, info, first, last, nordic, common, weights) -> None:
@@ -184,14 +244,15 @@ def main() -> None:
     train_s = read_iob2(args.uner / "da_ddt-ud-train.iob2")
     dev_s = read_iob2(args.uner / "da_ddt-ud-dev.iob2")
     w = train(examples(train_s, lexicon, 0.3, rng))
-    dev = examples(dev_s, lexicon, 0.0, rng)
-    threshold, info = choose_threshold(w, dev)
+    model = NameModel(lexicon, frozenset(nordic), prune(w), 0.5, {})
+    threshold, info = choose_threshold(model, dev_s)
+    print(f"train-only model on dev: threshold {threshold} {info}")
     if not args.train_only:
         # The threshold is chosen with the train-only model on dev; the shipped weights are
         # fitted on train + dev with the same settings (more names seen; test never read).
         w = train(examples(train_s + dev_s, lexicon, 0.3, random.Random(7)))
         info["fitted_on"] = "train+dev"
-    kept = {f: round(v, 2) for f, v in w.items() if abs(v) >= 0.05}
+    kept = prune(w)
     info.update(
         {
             "trained_on": "UNER Danish-DDT (CC BY-SA 4.0)",

@@ -4,6 +4,7 @@ pseudonyms, the name key."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,25 @@ def test_names_in_the_forms_transcribers_write_them() -> None:
         "karina": "person",
         "Søren Kjærgaard": "person",
     }
+
+
+def test_names_written_in_capitals_but_not_acronyms() -> None:
+    # A transcriber's emphasis or a copied headline: the name in capitals is still a name;
+    # the acronyms beside it (PIT, SFO, ADHD) are not.
+    found = kinds(
+        "Så kom METTE fra PIT og sagde, at SFO havde talt med KARINA HANSENS mor om ADHD."
+    )
+    assert found == {"METTE": "person", "KARINA HANSENS": "person"}
+
+
+def test_only_the_given_spans_are_checked_in_any_order() -> None:
+    # The reader asks for one paragraph at a time; the gate for many quotes of one text.
+    text = "Ring på 12 34 56 78.\nSkriv til mette@skole.dk.\nHun går på Nordbyskolen.\nIkke mere."
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    assert [s.kind for s in find_suspects(text, None, [lines[1]])] == ["email"]
+    assert [s.kind for s in find_suspects(text, None, [lines[3]])] == []
+    both = find_suspects(text, None, [lines[2], lines[0], (0, 12)])
+    assert [s.kind for s in both] == ["phone", "institution"]
 
 
 def test_an_accepted_word_is_no_longer_a_suspect() -> None:

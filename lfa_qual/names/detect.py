@@ -13,7 +13,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from lfa_qual.names.features import BOUNDARY, base_form, known_form, token_features
+from lfa_qual.names.features import (
+    BOUNDARY,
+    base_form,
+    headline_case,
+    known_form,
+    token_features,
+)
 from lfa_qual.names.key import key_pattern
 from lfa_qual.names.lexicon import NameModel, load_model
 from lfa_qual.names.patterns import Hints, find_patterns
@@ -92,7 +98,7 @@ def _person_spans(
     lex, weights = model.lexicon, model.weights
     common, allowed = lex.common, context.allowed
     matches = list(TOKEN.finditer(text, start, end))
-    tokens = [m.group() for m in matches]
+    tokens = headline_case([m.group() for m in matches], lex)
     flagged: list[tuple[int, float, str]] = []
     for i, tok in enumerate(tokens):
         first = tok[0]
@@ -152,17 +158,19 @@ def find_suspects(
     text: str,
     context: NameContext | None = None,
     spans: Iterable[tuple[int, int]] | None = None,
+    model: NameModel | None = None,
 ) -> list[Suspect]:
     """Suspected identifiers in `text` (within `spans`, e.g. a transcript's paragraphs; the whole
-    text when None), sorted by position; overlapping evidence is merged into one suspect."""
+    text when None), sorted by position; overlapping evidence is merged into one suspect.
+    `model` is the shipped one unless given (the training script tries thresholds with it)."""
     context = context or NameContext()
-    model = load_model()
+    model = model or load_model()
     common = model.lexicon.common
     spans = [(0, len(text))] if spans is None else list(spans)
     found: list[Suspect] = []
     key_re = context.key_pattern()
     protected: list[tuple[int, int]] = []
-    hints = Hints(text)
+    hints = Hints(text, spans)
     for s, e in spans:
         protected += [(m.start(), m.end()) for m in PSEUDONYM.finditer(text, s, e)]
         if key_re is not None:

@@ -66,6 +66,31 @@ def known_form(low: str, common: frozenset[str]) -> str:
     return "no"
 
 
+def headline_case(tokens: list[str], lexicon: Lexicon) -> list[str]:
+    """The tokens with names written in capitals ('JENS', 'FRANCIS FORD COPPOLAS') in title case,
+    so that the model reads them as the names it learnt. An all-capital word counts as a name
+    when it (or it without a genitive s) is a listed first name and no ordinary word, and so do
+    the all-capital words next to one; other capitals stay acronyms (PIT, PPR, SFO)."""
+    out = tokens
+    for i, tok in enumerate(tokens):
+        if len(tok) < 3 or not tok.isupper() or not tok.isalpha():
+            continue
+        low = tok.lower()
+        if low in lexicon.common or base_form(low, lexicon) not in lexicon.first:
+            continue
+        if out is tokens:
+            out = list(tokens)
+        lo = i
+        while lo > 0 and len(tokens[lo - 1]) >= 3 and tokens[lo - 1].isupper():
+            lo -= 1
+        hi = i + 1
+        while hi < len(tokens) and len(tokens[hi]) >= 3 and tokens[hi].isupper():
+            hi += 1
+        for k in range(lo, hi):
+            out[k] = tokens[k].capitalize()
+    return out
+
+
 def token_features(tokens: list[str], i: int, initial: bool, lexicon: Lexicon) -> list[str]:
     """The features of tokens[i]; `initial` says it starts a sentence."""
     tok = tokens[i]
@@ -85,6 +110,8 @@ def token_features(tokens: list[str], i: int, initial: bool, lexicon: Lexicon) -
         "b",
         "w=" + base,
         "s3=" + low[-3:],
+        "s4=" + low[-4:],
+        f"len={min(len(tok), 9)}|{cap}",
         "sh=" + sh,
         f"sh|i={sh}|{initial}",
         f"fn={in_first}|{cap}",

@@ -81,6 +81,7 @@ def valid_cpr_date(dd: str, mm: str, yy: str) -> bool:
 
 # Cheap tests that let most paragraphs skip the costlier patterns.
 DIGIT = re.compile(r"\d")
+AT = re.compile("@")
 # Every institution word contains one of these (case-sensitive alternatives: an IGNORECASE
 # search over a long text costs several times more).
 INSTITUTION_HINT = re.compile(
@@ -104,13 +105,23 @@ INSTITUTION_HINT = re.compile(
 
 
 class Hints:
-    """Where a text has digits, '@' and institution words: found in one pass over the whole
-    text, so that each of many short spans (paragraphs, quotes) asks with a bisection."""
+    """Where a text has digits, '@' and institution words: found in one pass over the spans
+    to be checked (the whole text when None), so that each of many short spans (paragraphs,
+    quotes) asks with a bisection. Only the spans are read: the reader asks for one paragraph
+    of a long transcript at a time."""
 
-    def __init__(self, text: str) -> None:
-        self.digit = [m.start() for m in DIGIT.finditer(text)]
-        self.at = [m.start() for m in re.finditer("@", text)]
-        self.institution = [m.start() for m in INSTITUTION_HINT.finditer(text)]
+    def __init__(self, text: str, spans: list[tuple[int, int]] | None = None) -> None:
+        self.digit: list[int] = []
+        self.at: list[int] = []
+        self.institution: list[int] = []
+        for s, e in sorted(spans) if spans is not None else [(0, len(text))]:
+            self.digit += [m.start() for m in DIGIT.finditer(text, s, e)]
+            self.at += [m.start() for m in AT.finditer(text, s, e)]
+            self.institution += [m.start() for m in INSTITUTION_HINT.finditer(text, s, e)]
+        if spans is not None and len(spans) > 1:  # overlapping spans: keep the lists sorted
+            self.digit.sort()
+            self.at.sort()
+            self.institution.sort()
 
     @staticmethod
     def within(positions: list[int], start: int, end: int) -> bool:
@@ -124,7 +135,7 @@ def find_patterns(
     """Every pattern hit in text[start:end] (offsets into `text`); hits may overlap."""
     end = len(text) if end is None else end
     if hints is None:
-        hints = Hints(text)
+        hints = Hints(text, [(start, end)])
     if hints.within(hints.institution, start, end):
         for m in INSTITUTION.finditer(text, start, end):
             yield PatternHit(m.start(), m.end(), "institution", "pattern:institution", 0.8)
