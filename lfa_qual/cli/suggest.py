@@ -325,7 +325,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     lemma = Lemmatizer()
     if info.lookup_lemmas:
         from lfa_qual.nlp.lemma_overrides import OVERRIDES
-        from lfa_qual.nlp.lemma_table import cache_root, load_table
+        from lfa_qual.nlp.lemma_table import load_table
+        from lfa_qual.usercache import cache_root
 
         print(
             f"lemma table: {len(load_table()):,} forms ({len(OVERRIDES)} overridden), "

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import shutil
 import tempfile
 from functools import lru_cache
@@ -26,19 +25,11 @@ import numpy as np
 
 from lfa_qual.errors import LfaError
 from lfa_qual.nlp.lemma_overrides import OVERRIDES
+from lfa_qual.usercache import cache_root
 
 FORMAT = 1  # bump when the files' layout changes
 FILES = ("forms.npy", "lemma_ids.npy", "lemmas.npy")
 MEMO_LIMIT = 200_000  # looked-up forms kept per process (hits and misses); memory stays flat
-
-
-def cache_root() -> Path:
-    """Where lfa-qual's caches live: $LFA_QUAL_CACHE_DIR, else the XDG cache folder."""
-    explicit = os.environ.get("LFA_QUAL_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "lfa-qual"
 
 
 def versions() -> tuple[str, str]:
