@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-from bench_export import CODES, generate
+from bench_export import CODES, ensure_generated, project_options
 
 from lfa_qual.agreement import Comparison, compare
 from lfa_qual.project import Project
@@ -88,14 +88,11 @@ def timed(fn: Callable[[], object]) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--transcripts", type=int, default=200)
-    ap.add_argument("--codings", type=int, default=100_000)
-    ap.add_argument("--keep", type=Path, help="generate into (or reuse) this folder")
+    project_options(ap, 200, 100_000)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp) / "project"
-        if not (root / "lfa-qual.db").exists():
-            generate(root, args.transcripts, args.codings).close()
+        if ensure_generated(root, args):
             second_coder(root)
         with Project(root) as p:
             counts = dict(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_export import generate, timed  # noqa: E402
+from bench_export import ensure_generated, project_options, timed  # noqa: E402
 
 from lfa_qual.analysis import codings_frame, frequency_table  # noqa: E402
 from lfa_qual.drill import cell_codings, pair_codings  # noqa: E402
@@ -30,14 +30,11 @@ from lfa_qual.project import Project  # noqa: E402
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--transcripts", type=int, default=50)
-    ap.add_argument("--codings", type=int, default=20_000)
-    ap.add_argument("--keep", type=Path, help="generate into (or reuse) this folder")
+    project_options(ap, 50, 20_000)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp) / "project"
-        if not (root / "lfa-qual.db").exists():
-            generate(root, args.transcripts, args.codings).close()
+        ensure_generated(root, args)
         out = Path(tmp)
         with Project(root) as p:
             with p.store.transaction() as conn:

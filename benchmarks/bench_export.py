@@ -325,6 +325,21 @@ def writers(root: Path, out: Path, rounds: int = 3) -> None:
     print(f"target: ours ≤ 1.2× the fastest writer's own time: {'ok' if ok else 'OVER'}")
 
 
+def project_options(ap: argparse.ArgumentParser, transcripts: int, codings: int) -> None:
+    """The options of every benchmark on a generated project: its size, and a folder to keep."""
+    ap.add_argument("--transcripts", type=int, default=transcripts)
+    ap.add_argument("--codings", type=int, default=codings)
+    ap.add_argument("--keep", type=Path, help="generate into (or reuse) this folder")
+
+
+def ensure_generated(root: Path, args: argparse.Namespace) -> bool:
+    """Generate the project into `root` unless a kept one is there; True when generated."""
+    if (root / "lfa-qual.db").exists():
+        return False
+    generate(root, args.transcripts, args.codings).close()
+    return True
+
+
 def timed(fn: Callable[[], object]) -> float:
     gc.collect()
     t0 = time.perf_counter()
@@ -343,9 +358,7 @@ def peak_mb(fn: Callable[[], object]) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--transcripts", type=int, default=200)
-    ap.add_argument("--codings", type=int, default=100_000)
-    ap.add_argument("--keep", type=Path, help="generate into (or reuse) this folder")
+    project_options(ap, 200, 100_000)
     ap.add_argument("--no-memory", action="store_true", help="skip the memory pass")
     ap.add_argument("--no-writers", action="store_true", help="skip the XLSX writer comparison")
     args = ap.parse_args()
@@ -354,8 +367,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp) / "project"
         t0 = time.perf_counter()
-        if not (root / "lfa-qual.db").exists():
-            generate(root, args.transcripts, args.codings).close()
+        ensure_generated(root, args)
         with Project(root) as p:
             n = p.store.read_one("SELECT count(*) FROM codings")[0]
             m = p.store.read_one("SELECT count(*), sum(words) FROM transcripts")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_export import generate, timed  # noqa: E402
+from bench_export import ensure_generated, project_options, timed  # noqa: E402
 
 from lfa_qual.analysis import quotes_frame  # noqa: E402
 from lfa_qual.export.to_csv import write_csv  # noqa: E402
@@ -31,14 +31,11 @@ from lfa_qual.refiqda.importer import import_qdpx  # noqa: E402
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--transcripts", type=int, default=200)
-    ap.add_argument("--codings", type=int, default=100_000)
-    ap.add_argument("--keep", type=Path, help="generate into (or reuse) this folder")
+    project_options(ap, 200, 100_000)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp) / "project"
-        if not (root / "lfa-qual.db").exists():
-            generate(root, args.transcripts, args.codings).close()
+        ensure_generated(root, args)
         with Project(root) as p:
             n = p.store.read_one("SELECT count(*) FROM codings")[0]
         print(f"project: {args.transcripts} transcripts, {n:,} codings", flush=True)
