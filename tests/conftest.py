@@ -22,6 +22,18 @@ if "LFA_QUAL_CACHE_DIR" not in os.environ:
 
 
 @pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"  # the TUI's pilot tests (`pytest.mark.anyio`): Textual runs on asyncio
+
+
+def span(project, interview: str, quote: str) -> tuple[int, int]:
+    """The code-point span of `quote` (its first occurrence) in a stored transcript."""
+    text = project.transcript(interview).text
+    start = text.index(quote)
+    return start, start + len(quote)
+
+
+@pytest.fixture
 def data_dir() -> Path:
     return DATA
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import span
 
 from lfa_qual import history
 from lfa_qual.codings import list_codings
@@ -16,12 +17,6 @@ from lfa_qual.store import new_guid, now
 @pytest.fixture
 def project(project_from) -> Project:
     return project_from("tui")
-
-
-def span(project: Project, interview: str, quote: str) -> tuple[int, int]:
-    text = project.transcript(interview).text
-    start = text.index(quote)
-    return start, start + len(quote)
 
 
 def codes_of(project: Project) -> list[tuple[str, int, int, str]]:

@@ -15,11 +15,6 @@ pytestmark = pytest.mark.anyio
 SIZE = (120, 40)
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 async def run_palette(pilot, command: str, path: str) -> None:
     await pilot.press("ctrl+p")
     await pilot.pause()

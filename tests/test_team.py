@@ -82,11 +82,6 @@ def test_resolving_codes_the_consensus_coder_and_undo_reopens(team: Project) -> 
     assert disagreements(team, Comparison())[0].coders == ("A", "B")
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.mark.anyio
 async def test_blind_shows_only_my_codings(team: Project) -> None:
     team.coder = "B"

@@ -4,6 +4,7 @@ in the filters, the memo list, exports from the command palette."""
 from __future__ import annotations
 
 import pytest
+from conftest import span
 
 from lfa_qual.project import Project
 from lfa_qual.tui.app import LfaApp
@@ -14,19 +15,8 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # Textual runs on asyncio
-
-
-@pytest.fixture
 def project(project_from) -> Project:
     return project_from("tui")
-
-
-def span(project: Project, interview: str, quote: str) -> tuple[int, int]:
-    text = project.transcript(interview).text
-    start = text.index(quote)
-    return start, start + len(quote)
 
 
 def with_groups(project: Project, groups: str) -> Project:

@@ -6,6 +6,7 @@ import asyncio
 import json
 
 import pytest
+from conftest import span
 
 from lfa_qual.codings import get_memo, list_codings
 from lfa_qual.project import Project
@@ -24,19 +25,8 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # Textual runs on asyncio
-
-
-@pytest.fixture
 def project(project_from) -> Project:
     return project_from("tui")
-
-
-def span(project: Project, interview: str, quote: str) -> tuple[int, int]:
-    text = project.transcript(interview).text
-    start = text.index(quote)
-    return start, start + len(quote)
 
 
 def add_suggestion(

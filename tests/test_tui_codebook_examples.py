@@ -17,11 +17,6 @@ EXAMPLES = """    examples:
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # Textual runs on asyncio
-
-
-@pytest.fixture
 def project(project_from) -> Project:
     project = project_from("tui")
     path = project.codebook_path

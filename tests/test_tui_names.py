@@ -33,11 +33,6 @@ E6: Min mor har skrevet sit nummer på sedlen, 12 34 56 78.
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def project(project_from) -> Project:
     project = project_from("tui")
     (project.transcripts_dir / "skole1-elev6.md").write_text(LEAKY, encoding="utf-8")
