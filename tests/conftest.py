@@ -34,6 +34,17 @@ def span(project, interview: str, quote: str) -> tuple[int, int]:
 
 
 @pytest.fixture
+def project_dir(tmp_path: Path) -> Path:
+    """An empty project folder: the LFA codebook, no transcripts yet, not opened."""
+    root = tmp_path / "projekt"
+    (root / "transcripts").mkdir(parents=True)
+    (root / "codebooks").mkdir()
+    shutil.copy(REPO / "codebooks" / "lfa.yaml", root / "codebooks" / "lfa.yaml")
+    (root / "lfa-qual.yaml").write_text("coder: tester\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
 def data_dir() -> Path:
     return DATA
 

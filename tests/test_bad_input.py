@@ -101,16 +101,6 @@ EXPECTED_TEXT = {
 }
 
 
-@pytest.fixture
-def project_dir(tmp_path: Path) -> Path:
-    root = tmp_path / "projekt"
-    (root / "transcripts").mkdir(parents=True)
-    (root / "codebooks").mkdir()
-    shutil.copy(REPO / "codebooks" / "lfa.yaml", root / "codebooks" / "lfa.yaml")
-    (root / "lfa-qual.yaml").write_text("coder: tester\n", encoding="utf-8")
-    return root
-
-
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     status = main(list(argv))
     out, err = capsys.readouterr()
