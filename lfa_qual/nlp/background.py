@@ -118,8 +118,15 @@ class BackgroundSuggester:
         """End the worker at once, even in the middle of a run: what it computed is only
         suggestions (its store transaction is rolled back), and quitting must not wait."""
         processes = list(getattr(self._pool, "_processes", {}).values())
-        self._pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
         for process in processes:
             process.join(2)
+            if process.exitcode is None:  # SIGTERM not honoured in 2 s
+                process.kill()
+                process.join(2)
+        # The pool's manager thread reaps the processes too; until it has set their return
+        # codes, `is_alive` can still say True for a process that is gone (its waitpid got
+        # the status, ours gets ECHILD). Wait for that thread: the processes are dead, so
+        # this is quick, and afterwards nothing of the worker is left running.
+        self._pool.shutdown(wait=True, cancel_futures=True)
