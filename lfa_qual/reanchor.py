@@ -172,7 +172,14 @@ def _occurrences(text: str, passage: str) -> list[tuple[int, int]]:
     if not words:
         return []
     pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
-    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+    # Overlapping ones too: "at at" occurs twice in "at at at", and the coded pair may be the
+    # second (finditer would see only the first, and the span would be placed on other words).
+    found: list[tuple[int, int]] = []
+    m = pattern.search(text)
+    while m is not None:
+        found.append((m.start(), m.end()))
+        m = pattern.search(text, m.start() + 1)
+    return found
 
 
 def _role(t: Transcript | None, offset: int) -> str | None:
