@@ -29,8 +29,17 @@ WORD_EVIDENCE = 0.5  # a word whose log-likelihood ratio for a code is above thi
 
 
 def _stop_words() -> frozenset[str]:
+    """spaCy's Danish stop words, kept in the user's cache: importing them imports spaCy,
+    which a run whose words are all in the token cache does without (`tokens`)."""
+    from lfa_qual import usercache
+
+    key = usercache.make_key(usercache.package_version("spacy"))
+    found = usercache.read_entry("stop-words", key)
+    if isinstance(found, list) and found and all(isinstance(w, str) for w in found):
+        return frozenset(found)
     from spacy.lang.da.stop_words import STOP_WORDS
 
+    usercache.write_entry("stop-words", key, sorted(STOP_WORDS))
     return frozenset(STOP_WORDS)
 
 

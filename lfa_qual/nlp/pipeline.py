@@ -43,10 +43,27 @@ class PipelineInfo:
 def resolve(name: str | None) -> str:
     """The concrete pipeline for a configured name (None or 'auto' → best installed)."""
     if name is None or name.strip() in ("", "auto"):
-        import spacy.util
-
-        return PREFERRED if spacy.util.is_package(PREFERRED) else FALLBACK
+        return PREFERRED if is_installed(PREFERRED) else FALLBACK
     return name.strip()
+
+
+def is_installed(package: str) -> bool:
+    """Whether a pipeline package is installed: what `spacy.util.is_package` checks, from
+    package metadata, without importing spaCy."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        distribution(package)
+    except PackageNotFoundError:
+        return False
+    return True
+
+
+def fallback_info() -> PipelineInfo:
+    """The fallback pipeline's description, known without loading it."""
+    from lfa_qual.usercache import package_version
+
+    return PipelineInfo(FALLBACK, "lookup", package_version("spacy"), True, True)
 
 
 def load_pipeline(name: str | None = None) -> tuple[Language, PipelineInfo]:
@@ -71,8 +88,7 @@ def _load(key: str) -> tuple[Language, PipelineInfo]:
         nlp = spacy.blank("da")
         nlp.add_pipe("sentencizer")
         load_table()
-        info = PipelineInfo(FALLBACK, "lookup", spacy.__version__, True, True)
-        return nlp, info
+        return nlp, fallback_info()
     path = Path(key).expanduser()
     if not (path.is_dir() or spacy.util.is_package(key)):
         raise LfaError(

@@ -9,25 +9,26 @@ offsets in the transcript text.
 
 from __future__ import annotations
 
-import bisect
 import gc
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
+from itertools import islice
 from operator import attrgetter
+from typing import TypeVar
 
 import numpy as np
-from spacy.attrs import IDX, ORTH, SENT_START
 
 from lfa_qual.codebook import Codebook
 from lfa_qual.nlp.examples import ExampleIndex
 from lfa_qual.nlp.learned import LearnedModel, LearnedScores
 from lfa_qual.nlp.lemmatize import Lemmatizer
-from lfa_qual.nlp.matcher import WORD_CACHE_LIMIT, Keyword, KeywordMatcher, WordInfo
-from lfa_qual.nlp.pipeline import load_pipeline
+from lfa_qual.nlp.matcher import Keyword, KeywordMatcher, WordInfo
+from lfa_qual.nlp.pipeline import FALLBACK, fallback_info, load_pipeline, resolve
 from lfa_qual.nlp.specificity import common_weight, document_frequencies
+from lfa_qual.nlp.tokens import TokenCache, Tokens, tokens_of_doc
 from lfa_qual.nlp.units import LONG_PARAGRAPH_TOKENS, Unit, paragraph_units, windows
 from lfa_qual.suggestions import Evidence, ExampleEvidence, NewSuggestion
 from lfa_qual.transcript import Transcript
@@ -77,6 +78,7 @@ MODEL_ONLY_MARGIN = 0.1
 DEFAULT_TOP = 3
 BATCH_SIZE = 256
 _LEMMA = attrgetter("lemma")
+C = TypeVar("C")  # what travels with a text through tokenising
 
 
 @dataclass(frozen=True)
@@ -153,29 +155,26 @@ class Suggester:
         model: LearnedModel | None = None,
         options: Options | None = None,
     ) -> None:
-        self.nlp, self.info = load_pipeline(pipeline)
         self.options = options or Options()
-        self.lemmatize = Lemmatizer(_pipeline_table(self.nlp))
-        tokenizer = self.nlp.tokenizer
+        self._nlp = None
+        self._token_cache: TokenCache | None = None
+        if resolve(pipeline) == FALLBACK:
+            # Loaded only for a text whose words are not in the token cache (`nlp`): a run on
+            # texts seen before does without spaCy.
+            self.info = fallback_info()
+            self._token_cache = TokenCache.for_fallback()
+            self.lemmatize = Lemmatizer(None)
+        else:
+            self._load(pipeline)
+            self.lemmatize = Lemmatizer(_pipeline_table(self._nlp))
         self.matcher = KeywordMatcher(
-            codebook, lambda s: [t.text for t in tokenizer(s)], self.lemmatize, codes
+            codebook, self._keyword_splitter(codebook), self.lemmatize, codes
         )
         self._all_codes = codebook.codes
         self.codes = [c for c in codebook.codes if codes is None or c.id in codes]
         self.roles = {c.id: c.roles for c in self.codes}
         ids = {c.id for c in self.codes}
         self.parent = {c.id: c.parent for c in self.codes if c.parent in ids}
-        # With lookup lemmas we compute (better) lemmas ourselves, once per word form, so the
-        # pipeline's own lemmatizer is switched off; a trained pipeline's lemmas are used as is.
-        lookup = self.info.lookup_lemmas and self.nlp.has_pipe("lemmatizer")
-        self.disable = ["lemmatizer"] if lookup else []
-        # Sentences are needed only to split long paragraphs into windows: the sentencizer
-        # runs on those alone (it costs a quarter of the pipeline on every paragraph).
-        self._sentencizer = None
-        if self.nlp.has_pipe("sentencizer"):
-            self._sentencizer = self.nlp.get_pipe("sentencizer")
-            self.disable.append("sentencizer")
-        self._by_orth: dict[int, WordInfo] = {}
         self._role_of: dict[tuple[str, str], str | None] = {}  # (speaker role, code) → role
         self._weights_key: tuple | None = None
         self._weights: dict[str, float] = {}
@@ -189,6 +188,64 @@ class Suggester:
             found = [(c, t, lem) for c, t, lem, is_example in self._codebook_texts() if is_example]
             index = ExampleIndex(found, _commonness())
             self.examples = index if len(index) else None  # a codebook without examples
+
+    def _load(self, pipeline: str | None) -> None:
+        self._nlp, info = load_pipeline(pipeline)
+        if self._token_cache is None:
+            self.info = info
+        nlp = self._nlp
+        # With lookup lemmas we compute (better) lemmas ourselves, once per word form, so the
+        # pipeline's own lemmatizer is switched off; a trained pipeline's lemmas are used as is.
+        lookup = info.lookup_lemmas and nlp.has_pipe("lemmatizer")
+        self.disable = ["lemmatizer"] if lookup else []
+        # Sentences are needed only to split long paragraphs into windows: the sentencizer
+        # runs on those alone (it costs a quarter of the pipeline on every paragraph).
+        self._sentencizer = None
+        if nlp.has_pipe("sentencizer"):
+            self._sentencizer = nlp.get_pipe("sentencizer")
+            self.disable.append("sentencizer")
+
+    def _keyword_splitter(self, codebook: Codebook) -> Callable[[str], list[str]]:
+        """Splits a keyword into words as the pipeline splits text: all of the codebook's
+        keywords are tokenised at once (one look-up in the token cache, not one each)."""
+        texts = list(
+            dict.fromkeys(k for c in codebook.codes for k in (*c.keywords, *c.exclude_keywords))
+        )
+        known = dict(zip(texts, self.tokens(texts), strict=True))
+
+        def split(text: str) -> list[str]:
+            tokens = known.get(text) or self.tokens([text])[0]
+            return tokens.words(text)
+
+        return split
+
+    @property
+    def nlp(self):
+        """The spaCy pipeline, loaded on first use."""
+        if self._nlp is None:
+            self._load(FALLBACK)
+        return self._nlp
+
+    def tokens(self, texts: list[str]) -> list[Tokens]:
+        """The words of each text: from the token cache, else from the pipeline."""
+        found = self._token_cache.get_many(texts) if self._token_cache is not None else {}
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            nlp, lemmas = self.nlp, not self.info.lookup_lemmas
+            new = {}
+            with nlp.select_pipes(disable=self.disable):
+                for text, doc in zip(missing, nlp.pipe(missing, batch_size=64), strict=True):
+                    new[text] = tokens_of_doc(doc, self._sentencizer, lemmas=lemmas)
+            if self._token_cache is not None:
+                self._token_cache.put_many(new)
+            found.update(new)
+        return [found[t] for t in texts]
+
+    def _tokens_of(self, items: Iterable[tuple[str, C]], size: int) -> Iterator[tuple[Tokens, C]]:
+        """(tokens, context) for (text, context) items, a batch of `size` at a time."""
+        it = iter(items)
+        while batch := list(islice(it, size)):
+            yield from zip(self.tokens([t for t, _ in batch]), [c for _, c in batch], strict=True)
 
     def _codebook_texts(self) -> list[tuple[str, str, list[str], bool]]:
         """(code, text, lemmas, is an anchor example) of the codebook's own texts: per code,
@@ -322,11 +379,10 @@ class Suggester:
                         on_batch(transcript, list(done), offset)
 
         next_out = 0
-        with self.nlp.select_pipes(disable=self.disable), fewer_collections():
-            docs = self.nlp.pipe(units(), as_tuples=True, batch_size=self.options.batch_size)
-            for doc, (n, unit) in docs:
+        with fewer_collections():
+            for tokens, (n, unit) in self._tokens_of(units(), self.options.batch_size):
                 text = pending[n][0].text[unit.start : unit.end]
-                buffer.append((n, self._windows(doc, unit, text)))
+                buffer.append((n, self._windows(tokens, unit, text)))
                 if on_unit is not None:
                     on_unit()
                 if len(buffer) < self.options.batch_size:
@@ -353,56 +409,31 @@ class Suggester:
             for text, role in passages:
                 yield text, (text, Unit("", 0, len(text), 1, role, role, -1))
 
-        with self.nlp.select_pipes(disable=self.disable):
-            for doc, (text, unit) in self.nlp.pipe(items(), as_tuples=True, batch_size=64):
-                yield spans(self.suggest_doc(doc, unit, text))
+        for tokens, (text, unit) in self._tokens_of(items(), 64):
+            found = self._score_windows(self._windows(tokens, unit, text))
+            yield spans([r for r in found if r is not None])
 
     def lemmas(self, texts: Iterable[str]) -> Iterator[list[str]]:
         """The lemmas of each text, as the matcher sees them when it scores (for training the
-        learned model: a function word stays itself, as in `suggest_doc`)."""
-        lookup, info = self.info.lookup_lemmas, self.matcher.info
-        with self.nlp.select_pipes(disable=self.disable):
-            for doc in self.nlp.pipe(texts, batch_size=64):
-                yield [
-                    info(t.text).lemma if lookup else info(t.text, t.lemma_.lower()).lemma
-                    for t in doc
-                    if not t.is_space
-                ]
+        learned model: a function word stays itself, as when scoring)."""
+        for tokens, text in self._tokens_of(((t, t) for t in texts), 64):
+            yield [w.lemma for w in self._infos(tokens, text)]
 
-    def suggest_doc(self, doc, unit: Unit, text: str | None = None) -> list[UnitSuggestions]:
-        """Suggestions for one paragraph unit (`text` is its text: `doc.text` would rebuild
-        it token by token), split into windows when it is long."""
-        if text is None:
-            text = doc.text
-        return [r for r in self._score_windows(self._windows(doc, unit, text)) if r is not None]
+    def _infos(self, tokens: Tokens, text: str) -> list[WordInfo]:
+        """The matcher's analysis of each word (cached per word form); a trained pipeline's
+        lemmas depend on context, and are given with the word."""
+        info = self.matcher.info
+        if tokens.lemmas is None:
+            return [info(w) for w in tokens.words(text)]
+        return [info(w, lem) for w, lem in zip(tokens.words(text), tokens.lemmas, strict=True)]
 
-    def _windows(self, doc, unit: Unit, text: str) -> list[_Window]:
+    def _windows(self, tokens: Tokens, unit: Unit, text: str) -> list[_Window]:
         """A unit's windows with their keyword evidence: all of it, or a few sentences at a
         time when it is long."""
-        # Token attributes come as one array, and word analyses are cached by the word's hash:
-        # creating a Python Token per word would cost more than the whole matching.
-        if self.info.lookup_lemmas:
-            arr = doc.to_array([ORTH, IDX]).tolist()
-            cache, strings, info_of = self._by_orth, doc.vocab.strings, self.matcher.info
-            infos, offsets = [], []
-            for orth, idx in arr:
-                info = cache.get(orth)
-                if info is None:
-                    info = info_of(strings[orth])
-                    if len(cache) < WORD_CACHE_LIMIT:  # bounded: memory stays flat
-                        cache[orth] = info
-                if not info.space:
-                    infos.append(info)
-                    offsets.append(idx)
-        else:  # a trained pipeline's lemmas depend on context: analyse per token
-            infos, offsets = [], []
-            for tok in doc:
-                if not tok.is_space:
-                    infos.append(self.matcher.info(tok.text, tok.lemma_.lower()))
-                    offsets.append(tok.idx)
+        infos, offsets = self._infos(tokens, text), tokens.offsets
         n = len(infos)
         if n > LONG_PARAGRAPH_TOKENS:
-            starts = self._sentence_starts(doc, offsets)
+            starts = tokens.sentences or [0]
             bounds = list(zip(starts, starts[1:] + [n], strict=True))
             spans_ = windows(bounds, n)
         else:
@@ -449,18 +480,6 @@ class Suggester:
                 else None
             )
         return out
-
-    def _sentence_starts(self, doc, offsets: list[int]) -> list[int]:
-        """Positions (in our space-free token list) where sentences start; the first is 0."""
-        if self._sentencizer is not None and not doc.has_annotation("SENT_START"):
-            doc = self._sentencizer(doc)
-        found = {
-            bisect.bisect_left(offsets, idx)
-            for idx, start in doc.to_array([IDX, SENT_START]).tolist()
-            if start == 1
-        }
-        starts = sorted(i for i in found if 0 < i < len(offsets))
-        return [0, *starts]
 
     # -- scoring ---------------------------------------------------------------------------
     # Matches travel as plain tuples (keyword, start, end, word, kind); Evidence records are
