@@ -16,6 +16,7 @@ import datetime as dt
 import re
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,17 +180,19 @@ def project_bytes(
     codes=None,
     coders=None,
     needs_review=False,
-    description: str | None = None,
+    names_check: Callable[[list[str]], str | None] | None = None,
 ):
-    """`project.qde` and the source texts: (xml bytes, {file name: text}, counts). Codings
-    that need review (after a transcript edit) are left out unless `needs_review`; a
-    `description` (the names check's note) becomes the project's Description."""
+    """`project.qde` and the source texts: (xml bytes, {file name: text}, counts, note).
+    Codings that need review (after a transcript edit) are left out unless `needs_review`.
+    `names_check` is given the interviews kept before anything is written (it may refuse
+    them); the note it returns becomes the project's Description."""
     store = project.store
     codebook = project.codebook()
     guids = code_guids(store)
     for code in codes or ():
         codebook.get(code)  # an unknown code is an error, as in the other exports
     transcripts, codings = _select(project, schools, interviews, codes, coders, needs_review)
+    description = names_check([t["interview"] for t in transcripts]) if names_check else None
     kept = {t["id"] for t in transcripts}
     codings = [c for c in codings if c["transcript_id"] in kept]
     memos = store.read(
@@ -315,7 +318,7 @@ def project_bytes(
     w.close("Project")
     xml = w.bytes()
     counts = (len(transcripts), len(codings), len(codebook.codes), len(users), len(notes))
-    return xml, texts, counts
+    return xml, texts, counts, description
 
 
 def export_qdpx(
@@ -326,11 +329,9 @@ def export_qdpx(
     suspects stop the export; with `allow_names` the archive's Description says so."""
     prepare_export(project, out, force=force)
     project.sync_codebook()  # every code of the file has its GUID in the store
-    xml, texts, counts = project_bytes(project, **filters)
-    interviews = [name.removesuffix(".txt") for name in texts]
-    note = check_transcripts(project, interviews, allow_names)
-    if note:
-        xml, texts, counts = project_bytes(project, **filters, description=note)
+    xml, texts, counts, note = project_bytes(
+        project, **filters, names_check=lambda ivs: check_transcripts(project, ivs, allow_names)
+    )
     # Level 1: most of the size gain of deflate for a third of its time on project.qde.
     with (
         export_file(project, out, force=force) as tmp,
