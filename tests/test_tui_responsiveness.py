@@ -1,0 +1,92 @@
+"""Work the screens do when they open and when keys are pressed (issue 14), counted rather than
+timed: each count below was once higher and cost a screen its first frame."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import span
+
+from lfa_qual.project import Project
+from lfa_qual.tui.app import LfaApp
+
+SIZE = (120, 40)
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def project(project_from) -> Project:
+    return project_from("tui")
+
+
+def counting(monkeypatch, module, name: str) -> list[tuple]:
+    """Replace `module.name` by a spy that records its arguments and calls it."""
+    calls: list[tuple] = []
+    func = getattr(module, name)
+
+    def spy(*args, **kwargs):
+        calls.append(args)
+        return func(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spy)
+    return calls
+
+
+async def test_retrieve_fills_once_per_filter_and_again_after_the_reader(
+    project, monkeypatch
+) -> None:
+    """Opening filled the table five times (mount, resume and each Select's first Changed),
+    each clearing the rows the frame before had drawn."""
+    import lfa_qual.tui.retrieve as retrieve
+    from lfa_qual.tui.filters import ALL
+
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    project.code("skole2-elev2", "hold_vs_klasse", start=s, end=e)
+    calls = counting(monkeypatch, retrieve, "retrieve")
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, retrieve.RetrieveScreen)
+        assert len(calls) == 1
+        screen.query_one("#code").value = "hold_vs_klasse"
+        await pilot.pause()
+        assert [c[1:] for c in calls[1:]] == [("hold_vs_klasse", ALL, ALL)]
+        table = screen.query_one("DataTable")
+        assert table.row_count == 1
+        await pilot.press("enter")  # to the reader, where a coding is added; then back
+        await pilot.pause()
+        s2, e2 = span(project, "skole2-elev2", "Der er mere ro end inde i klassen")
+        project.code("skole2-elev2", "hold_vs_klasse", start=s2, end=e2)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is screen
+        assert len(calls) == 3
+        assert table.row_count == 2
+
+
+async def test_review_lists_once_on_opening_and_again_after_the_reader(
+    project, monkeypatch
+) -> None:
+    import lfa_qual.tui.review_screen as review_screen
+
+    s, e = span(project, "skole2-elev2", "Det er fint.")
+    coding = project.code("skole2-elev2", "indsatser", start=s, end=e)
+    project.store.conn.execute(
+        "UPDATE codings SET status='needs_review', old_text='Det er godt.' WHERE id=?",
+        (coding.id,),
+    )
+    calls = counting(monkeypatch, review_screen, "needs_review")
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, review_screen.ReviewScreen)
+        assert len(calls) == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is screen
+        assert len(calls) == 2
