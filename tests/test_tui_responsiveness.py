@@ -3,6 +3,9 @@ timed: each count below was once higher and cost a screen its first frame."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from conftest import span
 
@@ -90,3 +93,22 @@ async def test_review_lists_once_on_opening_and_again_after_the_reader(
         await pilot.pause()
         assert app.screen is screen
         assert len(calls) == 2
+
+
+# The command palette and the help screen list every screen's bindings, importing each screen's
+# module: the compare screen's imported the agreement figures and with them numpy (≈0.15 s of
+# the palette's first opening).
+PROBE = """
+import sys
+from lfa_qual.tui.app import LfaApp
+from lfa_qual.tui.help import binding_rows
+assert list(binding_rows(LfaApp, None))
+print(sorted(m for m in ("numpy", "pandas") if m in sys.modules))
+"""
+
+
+def test_listing_the_bindings_imports_neither_numpy_nor_pandas() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
