@@ -140,3 +140,25 @@ def test_start_up_loads_pandas_and_freezes_what_it_loaded_once(project) -> None:
         [sys.executable, "-c", WARM_UP, root], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == ["True", "True", "True"]
+
+
+async def test_the_codebook_opens_with_its_first_codes_details(project, monkeypatch) -> None:
+    """Drawn after the first frame (as a step's are), the details cost the opening two more
+    layouts: the pane's new height, then its scroll bar."""
+    from lfa_qual.tui.codebook_screen import CodebookScreen
+
+    mounted: list[str] = []
+    on_mount = CodebookScreen.on_mount
+
+    def spy(self) -> None:
+        on_mount(self)
+        mounted.append(str(self.query_one("#detail").render()))
+
+    monkeypatch.setattr(CodebookScreen, "on_mount", spy)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        first = project.codebook().codes[0]
+        assert len(mounted) == 1 and first.label in mounted[0]
+        assert first.label in str(app.screen.query_one("#detail").render())
