@@ -162,3 +162,42 @@ async def test_the_codebook_opens_with_its_first_codes_details(project, monkeypa
         first = project.codebook().codes[0]
         assert len(mounted) == 1 and first.label in mounted[0]
         assert first.label in str(app.screen.query_one("#detail").render())
+
+
+def test_the_idle_collector_collects_after_a_second_without_input(monkeypatch) -> None:
+    """Full collections (40–150 ms) ran about once per screen opened, inside the key's time."""
+    import gc
+
+    from lfa_qual.tui import idle_gc
+
+    now = [100.0]
+    collected: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda *a: collected.append(1) or 0)
+    monkeypatch.setattr(gc, "get_count", lambda: (0, 0, 1))  # something allocated since
+    collector = idle_gc.IdleCollector(clock=lambda: now[0])
+    collector.touched()
+    now[0] += 0.5
+    collector.tick()
+    assert collected == []  # a key half a second ago: the user is busy
+    now[0] += 0.6
+    collector.tick()
+    assert collected == [1]
+    monkeypatch.setattr(gc, "get_count", lambda: (0, 0, 0))
+    now[0] += 5
+    collector.tick()
+    assert collected == [1]  # nothing allocated since: no second collection
+
+
+async def test_the_app_makes_full_collections_rarer_while_it_runs(project) -> None:
+    import gc
+
+    before = gc.get_threshold()
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert gc.get_threshold()[2] >= 100
+        touched = app.idle_gc.last_input
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.idle_gc.last_input > touched  # keys count as input
+    assert gc.get_threshold() == before

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -16,6 +17,7 @@ from lfa_qual.errors import LfaError
 from lfa_qual.project import Project
 from lfa_qual.tui.codebook_screen import CodebookScreen
 from lfa_qual.tui.help import HelpScreen, binding_rows
+from lfa_qual.tui.idle_gc import CHECK_EVERY, IdleCollector
 from lfa_qual.tui.overview import OverviewScreen
 from lfa_qual.tui.reader_screen import ReaderScreen
 from lfa_qual.tui.refiqda import refiqda_commands
@@ -50,6 +52,7 @@ class LfaApp(App):
         # What bringing the project up to date found (re-anchored codings, files gone):
         # shown once the screen is up, as the commands print it.
         self.notes = notes or []
+        self.idle_gc = IdleCollector()
 
     def _handle_exception(self, error: Exception) -> None:
         # Screens catch the errors a user can act on where they happen; one that still escapes
@@ -65,12 +68,20 @@ class LfaApp(App):
     def on_mount(self) -> None:
         # Parse the codebook now (≈0.2 s for the LFA codebook) rather than on the first open.
         self.project.codebook()
+        self.idle_gc.start()
+        self.set_interval(CHECK_EVERY, self.idle_gc.tick)
         self.push_screen(OverviewScreen())
         self.run_worker(_warm_up, thread=True, group="names")
         if self.notes:
             self.notify("\n".join(self.notes), severity="warning", timeout=30)
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.idle_gc.touched()
+        await super().on_event(event)
+
     def on_unmount(self) -> None:
+        self.idle_gc.stop()
         # The NLP process (started by the first R) ends with the app.
         worker = getattr(self, "nlp_worker", None)
         if worker is not None:
