@@ -201,3 +201,29 @@ async def test_the_app_makes_full_collections_rarer_while_it_runs(project) -> No
         await pilot.pause()
         assert app.idle_gc.last_input > touched  # keys count as input
     assert gc.get_threshold() == before
+
+
+async def test_the_reader_reads_and_lays_out_once_on_opening(project, monkeypatch) -> None:
+    """It read its codings, suggestions and names twice (mount and resume) and, at 120
+    columns, laid the text out twice (the first guess of the width was a column short)."""
+    import lfa_qual.tui.reader as reader
+    import lfa_qual.tui.reader_screen as reader_screen
+
+    reads = counting(monkeypatch, reader_screen, "list_codings")
+    layouts = counting(monkeypatch, reader, "Layout")
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_transcript("skole2-elev2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, reader_screen.ReaderScreen)
+        assert (len(reads), len(layouts)) == (1, 1)
+        s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+        await pilot.press("b")  # another screen; meanwhile a coding is added
+        await pilot.pause()
+        project.code("skole2-elev2", "hold_vs_klasse", start=s, end=e)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is screen
+        assert (len(reads), len(layouts)) == (2, 1)
+        assert [(c.start, c.end) for c in screen.codings] == [(s, e)]
