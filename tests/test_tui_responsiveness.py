@@ -227,3 +227,26 @@ async def test_the_reader_reads_and_lays_out_once_on_opening(project, monkeypatc
         assert app.screen is screen
         assert (len(reads), len(layouts)) == (2, 1)
         assert [(c.start, c.end) for c in screen.codings] == [(s, e)]
+
+
+@pytest.mark.parametrize(("key", "table"), [("r", "passages"), ("F", "table")])
+async def test_retrieve_and_stats_focus_their_table_first(project, monkeypatch, key, table) -> None:
+    """The first Select took the focus when the screen was composed, and on_mount moved it to
+    the table: another restyle and frame in the opening."""
+    from textual.screen import Screen
+
+    focused: list[str | None] = []
+    monkeypatch.setattr(
+        Screen,
+        "on_descendant_focus",
+        lambda self, event: focused.append(event.widget.id),
+        raising=False,
+    )
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        focused.clear()
+        await pilot.press(key)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert set(focused) == {table}

@@ -38,6 +38,9 @@ def one_line(text: str, width: int = 200) -> str:
 
 
 class RetrieveScreen(Screen):
+    # The table has the keys: focused when the screen is composed, not after the first
+    # Select took the focus (moving it cost the opening another restyle and frame).
+    AUTO_FOCUS = "#passages"
     BINDINGS = [
         Binding("enter", "jump", "Jump to passage", id="retrieve.jump"),
         Binding("f", "focus_filter", "Filter", id="retrieve.filter"),
