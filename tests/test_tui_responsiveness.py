@@ -252,3 +252,24 @@ async def test_retrieve_and_stats_focus_their_table_first(project, monkeypatch, 
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert set(focused) == {table}
+
+
+async def test_search_results_look_each_transcript_up_once(project, monkeypatch) -> None:
+    """It was once per hit, each asking the store for the text's hash (160 hits for
+    "sparring" in the 30,000-word transcript)."""
+    from lfa_qual.tui.search import SearchScreen
+
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        looked_up = counting(monkeypatch, project, "transcript")
+        await pilot.press(*"klassen", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        interviews = {hit.interview for hit in screen.hits}
+        assert len(screen.hits) > len(interviews) > 1
+        assert sorted(c[0] for c in looked_up) == sorted(interviews)
+        assert screen.query_one("DataTable").row_count == len(screen.hits)
