@@ -232,12 +232,14 @@ _frozen = False
 def _freeze_start_up() -> None:
     """Move the objects alive after start-up (modules, the name model, pandas: ≈90,000) out of
     the collector's sight: a full collection walked them all, 80–110 ms, about once per screen
-    opened. Once per process: what is frozen is never collected as a cycle, and later objects
-    (screens that close) must stay collectable."""
+    opened. Frozen once per process: what is frozen is never collected as a cycle, and later
+    objects (screens that close) must stay collectable. Collected first on every start, so
+    that no garbage is frozen and none left by an app before (tests, benchmarks) waits for the
+    next full collection, now rarer (lfa_qual.tui.idle_gc)."""
     global _frozen
+    gc.collect()
     if not _frozen:
         _frozen = True
-        gc.collect()  # no garbage of start-up's into the permanent generation
         gc.freeze()
 
 
