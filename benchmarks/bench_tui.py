@@ -12,7 +12,7 @@ And running the NLP on the transcript from the reader (key R): time to the first
 report, and how long keys take to render while it runs.
 
     .venv/bin/python benchmarks/bench_tui.py [--words 30000] [--codings 500] [--size 120x40]
-        [--screens-only]
+        [--screens-only] [--think SECONDS]
 """
 
 from __future__ import annotations
@@ -265,7 +265,9 @@ def example_project(root: Path) -> Project:
     return project
 
 
-async def screens(root: Path, interview: str, size: tuple[int, int], label: str) -> None:
+async def screens(
+    root: Path, interview: str, size: tuple[int, int], label: str, think: float = 0.0
+) -> None:
     """Open each screen from the reader and press keys in it; key-to-frame times."""
     from lfa_qual.tui.app import LfaApp
     from lfa_qual.tui.reader_screen import ReaderScreen
@@ -319,6 +321,7 @@ async def screens(root: Path, interview: str, size: tuple[int, int], label: str)
                 while not isinstance(app.screen, ReaderScreen):
                     app.pop_screen()
                     await pilot.pause()
+            await asyncio.sleep(think)  # a user reading the screen before the next
             first = opens[0] * 1000
             verdict = "ok" if max(opens) <= 0.150 else "OVER"
             nothing = f"; {len(blank)} key(s) drew nothing, not counted" if blank else ""
@@ -358,6 +361,13 @@ def main() -> None:
     parser.add_argument("--opens", type=int, default=5)
     parser.add_argument("--size", default="120x40")
     parser.add_argument("--screens-only", action="store_true", help="only the screens part")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds between the screens' rows, as a user reading one (the TUI collects "
+        "garbage after a second without input)",
+    )
     args = parser.parse_args()
     if not args.screens_only:
         asyncio.run(run(args))
@@ -365,10 +375,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         big = build(Path(tmp) / "bench", args.words, args.codings, args.suggestions)
         big.close()
-        asyncio.run(screens(big.root, "bench-skole2-personale", size, f"{args.words:,} words"))
+        label = f"{args.words:,} words"
+        asyncio.run(screens(big.root, "bench-skole2-personale", size, label, args.think))
         example = example_project(Path(tmp) / "example")
         example.close()
-        asyncio.run(screens(example.root, "skole2-personale", size, "the example project"))
+        asyncio.run(
+            screens(example.root, "skole2-personale", size, "the example project", args.think)
+        )
 
 
 if __name__ == "__main__":
