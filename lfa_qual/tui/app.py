@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -15,6 +17,7 @@ from lfa_qual.errors import LfaError
 from lfa_qual.project import Project
 from lfa_qual.tui.codebook_screen import CodebookScreen
 from lfa_qual.tui.help import HelpScreen, binding_rows
+from lfa_qual.tui.idle_gc import CHECK_EVERY, IdleCollector
 from lfa_qual.tui.overview import OverviewScreen
 from lfa_qual.tui.reader_screen import ReaderScreen
 from lfa_qual.tui.refiqda import refiqda_commands
@@ -49,6 +52,7 @@ class LfaApp(App):
         # What bringing the project up to date found (re-anchored codings, files gone):
         # shown once the screen is up, as the commands print it.
         self.notes = notes or []
+        self.idle_gc = IdleCollector()
 
     def _handle_exception(self, error: Exception) -> None:
         # Screens catch the errors a user can act on where they happen; one that still escapes
@@ -64,12 +68,20 @@ class LfaApp(App):
     def on_mount(self) -> None:
         # Parse the codebook now (≈0.2 s for the LFA codebook) rather than on the first open.
         self.project.codebook()
+        self.idle_gc.start()
+        self.set_interval(CHECK_EVERY, self.idle_gc.tick)
         self.push_screen(OverviewScreen())
-        self.run_worker(_load_name_model, thread=True, group="names")
+        self.run_worker(_warm_up, thread=True, group="names")
         if self.notes:
             self.notify("\n".join(self.notes), severity="warning", timeout=30)
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.idle_gc.touched()
+        await super().on_event(event)
+
     def on_unmount(self) -> None:
+        self.idle_gc.stop()
         # The NLP process (started by the first R) ends with the app.
         worker = getattr(self, "nlp_worker", None)
         if worker is not None:
@@ -196,12 +208,39 @@ class LfaApp(App):
         self.call_later(self.run_action, action, target)
 
 
-def _load_name_model() -> None:
-    """Load the names check's data while the user looks at the overview (≈0.1 s), so that the
-    first transcript opened marks its suspects at once."""
+def _warm_up() -> None:
+    """Load while the user looks at the overview what screens would otherwise load when first
+    opened: the names check's data (≈0.1 s, so that the first transcript opened marks its
+    suspects at once), pandas for the frequency table (≈0.35 s of the first F's opening) and
+    every screen's module (≈0.02 s of the first ctrl+p, which lists their keys). Then set what
+    is loaded by now aside from the garbage collector."""
     from lfa_qual.names.lexicon import load_model
+    from lfa_qual.tui.exports import export_commands  # noqa: F401
+    from lfa_qual.tui.help import screen_classes
 
     load_model()
+    import lfa_qual.analysis  # noqa: F401
+
+    screen_classes()
+
+    _freeze_start_up()
+
+
+_frozen = False
+
+
+def _freeze_start_up() -> None:
+    """Move the objects alive after start-up (modules, the name model, pandas: ≈90,000) out of
+    the collector's sight: a full collection walked them all, 80–110 ms, about once per screen
+    opened. Frozen once per process: what is frozen is never collected as a cycle, and later
+    objects (screens that close) must stay collectable. Collected first on every start, so
+    that no garbage is frozen and none left by an app before (tests, benchmarks) waits for the
+    next full collection, now rarer (lfa_qual.tui.idle_gc)."""
+    global _frozen
+    gc.collect()
+    if not _frozen:
+        _frozen = True
+        gc.freeze()
 
 
 def sync_notes(project: Project) -> list[str]:

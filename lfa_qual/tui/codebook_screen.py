@@ -71,6 +71,9 @@ class CodebookScreen(CodebookEditing, Screen):
         first = tree.root.children[0] if tree.root.children else tree.root
         tree.move_cursor(tree.root)  # the tree's lines exist after this: then the first code
         tree.move_cursor(first)
+        # The first code's details in the first frame: drawn after it (as a step's are), the
+        # pane's new height and then its scroll bar each cost the opening another layout.
+        self.show_details()
 
     def label(self, code: Code, here: dict, total: dict, slots: list) -> Text:
         text = Text()

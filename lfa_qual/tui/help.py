@@ -27,7 +27,9 @@ INTRO = (
 )
 
 
-def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[Binding]]]:
+def screen_classes() -> list[tuple[str, type]]:
+    """Each section of the help and the class whose bindings it lists (importing every
+    screen's module: the app's warm-up calls this, so that the first ctrl+p does not)."""
     from lfa_qual.tui.codebook_screen import CodebookScreen
     from lfa_qual.tui.compare import CompareScreen
     from lfa_qual.tui.drill import CooccurrenceScreen
@@ -43,7 +45,7 @@ def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[B
     from lfa_qual.tui.search import SearchScreen
     from lfa_qual.tui.stats import StatsScreen
 
-    classes = [
+    return [
         ("Reader: selecting", TranscriptView),
         ("Reader: coding and suggestions", ReaderScreen),
         ("Compare coders", CompareScreen),
@@ -59,6 +61,12 @@ def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[B
         ("Co-occurrence", CooccurrenceScreen),
         ("Needs review", ReviewScreen),
     ]
+
+
+def _sections(app: App, screen: Screen | None) -> list[tuple[str, object, list[Binding]]]:
+    from lfa_qual.tui.reader import TranscriptView
+
+    classes = screen_classes()
     out: list[tuple[str, object, list[Binding]]] = [("Everywhere", app, list(app.BINDINGS))]
     for title, cls in classes:
         target: object = None

@@ -31,6 +31,13 @@ from lfa_qual.tui.layout import Layout
 NameFinder = Callable[[int, int], list[tuple[int, int]]]
 ROLE_WIDTH = 12
 GUTTER = 4  # up to three code marks and a space
+
+
+def text_width(view_width: int) -> int:
+    """The width the text wraps at in a view `view_width` columns wide."""
+    return max(8, view_width - ROLE_WIDTH - GUTTER - 1)
+
+
 SELECTION = Style(reverse=True)
 CURSOR = Style(reverse=True, bold=True)
 SUGGESTION = Style(underline=True, color="yellow")
@@ -108,9 +115,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self.codebook = codebook
         self.text = transcript.text
         self.first = layout.body_start(self.text)
-        # Lay out for the likely width now; a resize to another width lays out again.
+        # Lay out for the likely width now; a resize to another width lays out again (a guess
+        # one column short laid a 30,000-word transcript out twice on every opening).
         width = self.app.size.width - (34 if self.app.size.width >= 100 else 0)
-        self.lines = Layout(self.text, max(8, width - ROLE_WIDTH - GUTTER - 2), self.first)
+        self.lines = Layout(self.text, text_width(width), self.first)
         self.cursor = self.first
         self.anchor_at: int | None = None
         self.marks: list[Mark] = []
@@ -358,9 +366,8 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def _relayout(self) -> None:
         width = self.scrollable_content_region.width or self.size.width
-        text_width = max(8, width - ROLE_WIDTH - GUTTER - 1)
-        if text_width != self.lines.width:
-            self.lines = Layout(self.text, text_width, self.first)
+        if text_width(width) != self.lines.width:
+            self.lines = Layout(self.text, text_width(width), self.first)
             self._line_cache.clear()
         self.virtual_size = Size(width, len(self.lines))
         self.scroll_to_cursor()

@@ -38,6 +38,9 @@ def one_line(text: str, width: int = 200) -> str:
 
 
 class RetrieveScreen(Screen):
+    # The table has the keys: focused when the screen is composed, not after the first
+    # Select took the focus (moving it cost the opening another restyle and frame).
+    AUTO_FOCUS = "#passages"
     BINDINGS = [
         Binding("enter", "jump", "Jump to passage", id="retrieve.jump"),
         Binding("f", "focus_filter", "Filter", id="retrieve.filter"),
@@ -58,6 +61,12 @@ class RetrieveScreen(Screen):
         codebook = self.project.codebook()
         self.code = code or codebook.codes[0].id
         self.views: list[CodingView] = []
+        # The filters the table was last filled for: opening filled it five times (mount,
+        # resume and each Select's first Changed), each clearing the rows the frame before
+        # had drawn. Coming back from another screen (the reader may have changed codings)
+        # fills it again.
+        self._filled: tuple | None = None
+        self._away = False
 
     def compose(self) -> ComposeResult:
         codebook = self.project.codebook()
@@ -78,16 +87,24 @@ class RetrieveScreen(Screen):
         self.fill()
         table.focus()
 
-    def on_screen_resume(self) -> None:
-        if self.is_mounted:
-            self.fill()
+    def on_screen_suspend(self) -> None:
+        self._away = True
 
-    def fill(self) -> None:
+    def on_screen_resume(self) -> None:
+        if self.is_mounted and self._away:
+            self._away = False
+            self.fill(again=True)
+
+    def fill(self, again: bool = False) -> None:
         code = str(self.query_one("#code", Select).value)
         school = str(self.query_one("#school", Select).value)
         role = str(self.query_one("#role", Select).value)
+        blind = getattr(self.app, "blind", self.project.config.blind)
+        if (code, school, role, blind) == self._filled and not again:
+            return
+        self._filled = (code, school, role, blind)
         self.views = retrieve(self.project, code, school, role)
-        if getattr(self.app, "blind", self.project.config.blind):  # team coding: only mine
+        if blind:  # team coding: only mine
             self.views = [v for v in self.views if v.coding.coder == self.project.coder]
         table = self.query_one(DataTable)
         table.clear()

@@ -50,8 +50,16 @@ class ReviewScreen(Screen):
         self.fill()
         self.query_one(DataTable).focus()
 
+    # Opening filled the list twice (mount and resume); coming back from the reader (where a
+    # coding may have been decided or undone) fills it again.
+    _away = False
+
+    def on_screen_suspend(self) -> None:
+        self._away = True
+
     def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        if self.is_mounted and self._away:
+            self._away = False
             self.fill()
 
     def fill(self) -> None:

@@ -114,8 +114,11 @@ class SearchScreen(Screen):
         config = self.project.config.citation
         # Less context before the hit on a narrow terminal, so the hit itself stays in view.
         width = 40 if self.app.size.width >= 100 else 16
+        # One look-up per transcript, not per hit (each asks the store for the text's hash).
+        interviews = dict.fromkeys(hit.interview for hit in self.hits)
+        transcripts = {i: self.project.transcript(i) for i in interviews}
         for i, hit in enumerate(self.hits):
-            t = self.project.transcript(hit.interview)
+            t = transcripts[hit.interview]
             before, found, after = context(t.text, hit.start, hit.end, width)
             line = Text(f"…{before}")
             line.append(found, style="bold reverse")

@@ -20,6 +20,9 @@ COUNTS = [("codings", "codings"), ("passages", "passages"), ("interviews", "inte
 
 
 class StatsScreen(StatsDrill, Screen):
+    # The table has the keys: focused when the screen is composed, not after the first
+    # Select took the focus (moving it cost the opening another restyle and frame).
+    AUTO_FOCUS = "#table"
     BINDINGS = [
         Binding("f", "focus_filter", "Change table", id="stats.filter"),
         Binding("ctrl+t", "toggle_percent", "Counts/percent", id="stats.percent"),
