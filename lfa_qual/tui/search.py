@@ -59,12 +59,16 @@ class SearchScreen(Screen):
         with Horizontal(id="bar"):
             yield Input(placeholder="word or phrase…", id="query")
             yield Label("fuzzy")
-            yield Switch(False, id="fuzzy")
+            # No slide: its 0.3 s animation redrew the screen for 17 frames after each toggle
+            # (bench_tui.py: most of the 310 ms the fuzzy toggle took), for no information.
+            yield Switch(False, id="fuzzy", animate=False)
             # What "code all hits" codes around each hit, and whether it codes the
             # interviewer's questions too (not by default: they are rarely what a theme means).
             yield Select([(s, s) for s in SCOPES], value=SCOPES[0], allow_blank=False, id="scope")
             yield Label("I")
-            yield Switch(False, id="interviewer", tooltip="code hits in interviewer turns too")
+            yield Switch(
+                False, id="interviewer", animate=False, tooltip="code hits in interviewer turns too"
+            )
         yield DataTable(cursor_type="row", zebra_stripes=True, id="hits")
         yield KeyBar()
 

@@ -52,7 +52,9 @@ class StatsScreen(StatsDrill, Screen):
             yield Select(DIMENSIONS, value="school", allow_blank=False, id="cols")
             yield Select(COUNTS, value="codings", allow_blank=False, id="count")
             yield Label("%")
-            yield Switch(False, id="percent")
+            # No slide: its 0.3 s animation redrew the screen for 17 frames after each toggle
+            # (bench_tui.py: most of the 310 ms the fuzzy toggle took), for no information.
+            yield Switch(False, id="percent", animate=False)
         yield DataTable(zebra_stripes=True, id="table")
         yield KeyBar()
 
