@@ -67,6 +67,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "lfa_qual.wording",
             "lfa_qual.yamlutil",
             "lfa_qual.progress",
+            "lfa_qual.collector",
             "lfa_qual.usercache",
             "lfa_qual.errors",
             "lfa_qual.version",

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from lfa_qual.cli.table import csv_dialect_option, csv_writer, render_table, write_csv
+from lfa_qual.collector import fewer_collections
 from lfa_qual.csv_dialect import csv_dialect, csv_value
 from lfa_qual.errors import LfaError
 from lfa_qual.export.cells import safe_cell
@@ -142,21 +140,10 @@ def _progress(label: str):
     return step
 
 
-@contextmanager
-def _rare_collections() -> Iterator[None]:
-    """Collect garbage rarely while the NLP starts: spaCy's import, the pipeline and the
-    codebook's model leave hundreds of thousands of lasting objects, and every full collection
-    on the way re-scans all of them (`nlp.suggest.fewer_collections` does this for the run)."""
-    old = gc.get_threshold()
-    gc.set_threshold(max(old[0], 50_000), max(old[1], 20), max(old[2], 100))
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-
-
 def cmd_suggest(args: argparse.Namespace) -> int:
-    with _rare_collections():
+    # Also while the NLP starts: spaCy's import, the pipeline and the codebook's model leave
+    # hundreds of thousands of lasting objects.
+    with fewer_collections():
         return _suggest(args)
 
 

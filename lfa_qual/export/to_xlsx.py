@@ -14,7 +14,6 @@ document language (Excel takes its proofing language from the user's Office sett
 from __future__ import annotations
 
 import errno
-import gc
 import io
 import math
 import re
@@ -23,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from lfa_qual.collector import fewer_collections
 from lfa_qual.export.cells import needs_neutralising
 
 WIDTHS = {"text": 80, "citation": 36, "heading": 36, "theme_label": 30, "memo": 30}
@@ -74,14 +74,8 @@ def write_xlsx(
         (False, False): None,
     }
     wrapped = [name.rsplit(" (", 1)[0] in WRAPPED for name in columns]
-    # Rarer garbage collections while writing: the cells are millions of long-lived objects
-    # that every full collection would scan again (as in nlp/suggest.py's fewer_collections).
-    old = gc.get_threshold()
-    gc.set_threshold(max(old[0], 50_000), max(old[1], 20), max(old[2], 100))
-    try:
+    with fewer_collections():  # the cells are millions of long-lived objects
         _write_rows(ws, cells, wrapped, formats)
-    finally:
-        gc.set_threshold(*old)
     try:
         workbook.close()
     except FileCreateError as exc:
