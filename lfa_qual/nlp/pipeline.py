@@ -90,7 +90,7 @@ def _load(key: str) -> tuple[Language, PipelineInfo]:
         load_table()
         return nlp, fallback_info()
     path = Path(key).expanduser()
-    if not (path.is_dir() or spacy.util.is_package(key)):
+    if not (path.is_dir() or is_installed(key)):
         raise LfaError(
             f"spaCy pipeline {key!r} is neither an installed package nor a pipeline directory; "
             "lfa-qual never downloads one: install it with pip (e.g. `pip install "
@@ -127,14 +127,13 @@ def describe_pipeline(name: str | None = None) -> str:
 def describe_installed() -> str:
     """The line of `describe_pipeline()` for the default pipeline, from package metadata alone:
     `lfa-qual --version` must not spend seconds importing spaCy and loading a pipeline."""
-    import importlib.util
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         spacy_version = version("spacy")
     except PackageNotFoundError:
         return "NLP pipeline: unavailable (spaCy is not installed)"
-    if importlib.util.find_spec(PREFERRED) is None:
+    if resolve(None) == FALLBACK:  # what `auto` will load
         return f"NLP pipeline: {FALLBACK} lookup (spaCy {spacy_version}; {FALLBACK_KIND})"
     try:
         found = version(PREFERRED.replace("_", "-"))
