@@ -86,6 +86,13 @@ def project_from(tmp_path: Path):
         project.close()
 
 
+def run(root: Path, *args: str) -> int:
+    """The command line in-process, on the project at `root`: the exit status."""
+    from lfa_qual.cli import main
+
+    return main([*args, "--project", str(root)])
+
+
 def make_export_project(root: Path):
     """The export fixture project (tests/data/export: transcripts/ and codebook.yaml), synced."""
     from lfa_qual.project import Project

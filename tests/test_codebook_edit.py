@@ -7,10 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_export_project
+from conftest import make_export_project, run
 
 from lfa_qual import history
-from lfa_qual.cli import main
 from lfa_qual.codebook_edit import CodebookEditor
 from lfa_qual.errors import LfaError
 from lfa_qual.project import Project
@@ -26,10 +25,6 @@ def root(tmp_path: Path) -> Path:
         p.code("skole1-personale", "pit", quote="Nogle uger går alt til én elev")
         p.code("skole2-elev4", "mindset", quote="Der er ro på holdet.")
     return root
-
-
-def run(root: Path, *args: str) -> int:
-    return main([*args, "--project", str(root)])
 
 
 def codebook_text(root: Path) -> str:

@@ -9,9 +9,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import make_export_project
-
-from lfa_qual.cli import main
+from conftest import make_export_project, run
 
 BOM = b"\xef\xbb\xbf"
 
@@ -25,10 +23,6 @@ def root(tmp_path: Path) -> Path:
         p.code("skole1-personale", "mindset", quote="Vi ser mere på læringsmiljøet nu.")
         p.code("skole10-foraelder2", "foraeldre", quote="Vi har fået en fast kontaktperson.")
     return root
-
-
-def run(root: Path, *args: str) -> int:
-    return main([*args, "--project", str(root)])
 
 
 def test_a_quotes_csv_file_is_for_danish_excel_by_default(root: Path, tmp_path: Path) -> None:

@@ -9,12 +9,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import make_export_project
+from conftest import make_export_project, run
 from docx import Document
 from matplotlib.image import imread
 from openpyxl import load_workbook
-
-from lfa_qual.cli import main
 
 
 @pytest.fixture
@@ -28,10 +26,6 @@ def root(tmp_path: Path) -> Path:
         p.code("skole2-elev4", "mindset", quote="Der er ro på holdet. Jeg lærer mere der.")
         p.code("skole10-foraelder2", "foraeldre", quote="Vi har fået en fast kontaktperson.")
     return root
-
-
-def run(root: Path, *args: str) -> int:
-    return main([*args, "--project", str(root)])
 
 
 def test_export_quotes_markdown_to_stdout(root: Path, capsys) -> None:

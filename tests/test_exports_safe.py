@@ -11,10 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_export_project
+from conftest import make_export_project, run
 from safety_helpers import small_disk_available
-
-from lfa_qual.cli import main
 
 CLI = [sys.executable, "-c", "import sys; from lfa_qual.cli import main; sys.exit(main())"]
 
@@ -30,10 +28,6 @@ def root(tmp_path: Path) -> Path:
 
         backup(p.db_path)
     return root
-
-
-def run(root: Path, *args: str) -> int:
-    return main([*args, "--project", str(root)])
 
 
 def own_files(root: Path) -> list[Path]:

@@ -6,13 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_export_project
+from conftest import make_export_project, run
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from openpyxl import load_workbook
 
 from lfa_qual import history
-from lfa_qual.cli import main
 from lfa_qual.errors import LfaError
 from lfa_qual.grid import build_grid, cell_passages, set_summary
 from lfa_qual.project import Project
@@ -29,10 +28,6 @@ def root(tmp_path: Path) -> Path:
         p.code("skole2-elev4", "mindset", quote="Der er ro på holdet.")
         p.code("skole10-foraelder2", "foraeldre", quote="Vi har fået en fast kontaktperson.")
     return root
-
-
-def run(root: Path, *args: str) -> int:
-    return main([*args, "--project", str(root)])
 
 
 def test_cells_count_passages_of_the_theme_and_its_sub_codes(root: Path) -> None:

@@ -10,10 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import make_export_project
+from conftest import make_export_project, run
 from docx import Document
 
-from lfa_qual.cli import main
 from lfa_qual.memos import MemoFilter, list_memos
 from lfa_qual.project import Project
 
@@ -27,10 +26,6 @@ def root(tmp_path: Path) -> Path:
         p.code("skole2-elev4", "mindset", quote="Der er ro på holdet.", memo="Ro som gevinst")
         p.code("skole10-foraelder2", "foraeldre", quote="Vi har fået en fast kontaktperson.")
     return root
-
-
-def run(root: Path, *args: str) -> int:
-    return main([*args, "--project", str(root)])
 
 
 def add_memos(root: Path) -> None:

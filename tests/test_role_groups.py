@@ -9,10 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, make_export_project
+from conftest import DATA, make_export_project, run
 
 from lfa_qual.analysis import Filters, frequency_table, quotes_frame, speaker_words
-from lfa_qual.cli import main
 from lfa_qual.errors import LfaError
 from lfa_qual.project import Project
 from lfa_qual.role_groups import RoleGroups, default_group
@@ -30,10 +29,6 @@ def root(tmp_path: Path) -> Path:
         p.code("skole1-elev1", "mindset", quote="Det er rart, for der er ikke så meget larm.")
         p.code("skole10-foraelder2", "foraeldre", quote="Vi har fået en fast kontaktperson.")
     return root
-
-
-def run(root: Path, *args: str) -> int:
-    return main([*args, "--project", str(root)])
 
 
 def test_the_default_group_is_the_role_without_its_number() -> None:

@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run
 from safety_helpers import INTERVIEW, insert_interviewer_line, small_disk_available
 from test_bad_input import _as_unprivileged
 
 from lfa_qual import history
 from lfa_qual.backup import backup, restore
-from lfa_qual.cli import main
 from lfa_qual.codings import StaleText, add_coding
 from lfa_qual.project import Project
 
@@ -33,10 +33,6 @@ def root(tmp_path: Path) -> Path:
         p.sync()
         p.code(INTERVIEW, "pit", quote="Det er lidt pinligt")
     return root
-
-
-def run(root: Path, *args: str) -> int:
-    return main([*args, "--project", str(root)])
 
 
 def _old_mtime(path: Path) -> None:
