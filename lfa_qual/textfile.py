@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
-from lfa_qual.errors import TranscriptError
+from lfa_qual.errors import LfaError, TranscriptError
 from lfa_qual.text import count_invisible, decode_bytes, normalise
 from lfa_qual.wording import number
 
@@ -18,45 +19,61 @@ from lfa_qual.wording import number
 MAX_FILE_BYTES = 50_000_000
 
 
-def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes.
+def open_regular_file(
+    path: Path, *, error: type[LfaError] = TranscriptError, what: str = "transcript file"
+) -> BinaryIO:
+    """A regular file opened for reading; anything else raises `error` (the reader's own kind
+    of error; `what` names the file in its message).
 
-    Only a regular file is read: a FIFO would block, a device (a link to /dev/zero) would never
-    end. The file is opened without blocking and checked on the open descriptor, so a file
-    swapped for something else between a check and the read is still refused; reading stops
-    one byte past `limit`, so a file that grows while it is read is refused too.
+    A FIFO would block, a device (a link to /dev/zero) would never end. The file is opened
+    without blocking and checked on the open descriptor, so a file swapped for something else
+    between a check and the read is still refused.
     """
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
-        raise TranscriptError("no such file", path=path) from None
+        raise error("no such file", path=path) from None
     except IsADirectoryError:
-        raise TranscriptError("is a folder, not a transcript file", path=path) from None
+        raise error(f"is a folder, not a {what}", path=path) from None
     except PermissionError:
-        raise TranscriptError("cannot read the file: permission denied", path=path) from None
+        raise error("cannot read the file: permission denied", path=path) from None
     except OSError as exc:
-        raise TranscriptError(f"cannot read the file: {exc.strerror}", path=path) from None
+        raise error(f"cannot read the file: {exc.strerror}", path=path) from None
     try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise TranscriptError("is a folder, not a transcript file", path=path)
-        if not stat.S_ISREG(info.st_mode):
-            raise TranscriptError(
-                f"is {_kind(info.st_mode)}, not a regular file; only regular files are read",
-                path=path,
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise error(f"is a folder, not a {what}", path=path)
+        if not stat.S_ISREG(mode):
+            raise error(
+                f"is {_kind(mode)}, not a regular file; only regular files are read", path=path
             )
-        if info.st_size > limit:
-            raise TranscriptError(
-                f"file is {number(info.st_size)} bytes; the limit is {number(limit)}", path=path
-            )
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(limit + 1)
-    except OSError as exc:
-        raise TranscriptError(f"cannot read the file: {exc.strerror}", path=path) from None
-    finally:
+        return os.fdopen(fd, "rb")
+    except BaseException:
         os.close(fd)
+        raise
+
+
+def read_bytes(
+    path: Path,
+    limit: int = MAX_FILE_BYTES,
+    *,
+    error: type[LfaError] = TranscriptError,
+    what: str = "transcript file",
+) -> bytes:
+    """The bytes of a regular file (`open_regular_file`) of at most `limit` bytes; reading stops
+    one byte past `limit`, so a file that grows while it is read is refused too."""
+    with open_regular_file(path, error=error, what=what) as f:
+        try:
+            size = os.fstat(f.fileno()).st_size
+            if size > limit:
+                raise error(
+                    f"file is {number(size)} bytes; the limit is {number(limit)}", path=path
+                )
+            data = f.read(limit + 1)
+        except OSError as exc:
+            raise error(f"cannot read the file: {exc.strerror}", path=path) from None
     if len(data) > limit:
-        raise TranscriptError(f"file is larger than the limit of {number(limit)} bytes", path=path)
+        raise error(f"file is larger than the limit of {number(limit)} bytes", path=path)
     return data
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -56,6 +58,32 @@ def test_a_named_pipe_is_refused_without_blocking(project_dir: Path, capsys):
     assert "roer.md: is a named pipe (FIFO)" in err
     status, _, err = run(capsys, "import", "--project", str(project_dir))
     assert status == 2 and "roer.md: is a named pipe (FIFO)" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "argv"),
+    [
+        ("projekt.qdpx", ["import", "{fifo}"]),
+        ("kodebog.qdc", ["import", "{fifo}"]),
+        ("pseudonym_key.yaml", ["names", "--key", "{fifo}", "{transcript}"]),
+    ],
+)
+def test_a_named_pipe_as_an_archive_codebook_or_name_key_is_refused(project_dir, name, argv):
+    # In a process of its own with a time limit: a regression would block, not fail.
+    fifo = project_dir / name
+    os.mkfifo(fifo)
+    transcript = REPO / "transcripts" / "skole1-elev1.md"
+    args = [a.format(fifo=fifo, transcript=transcript) for a in argv]
+    done = subprocess.run(
+        [sys.executable, "-m", "lfa_qual", *args, "--project", str(project_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert done.returncode == 2, done.stderr
+    assert f"{fifo}: is a named pipe (FIFO), not a regular file" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def _docx_with_body(xml_body: str) -> bytes:

@@ -12,11 +12,13 @@ transcript is reported as a certain leak.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lfa_qual.errors import LfaError
+from lfa_qual.textfile import read_bytes
 from lfa_qual.yamlutil import YamlProblem, load_yaml
 
 
@@ -41,12 +43,12 @@ def git_work_tree(path: Path) -> Path | None:
 
 def load_key(path: Path) -> NameKey:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NameKeyError("the name key (pseudonym_key) does not exist", path=path) from None
-    except OSError as exc:
-        raise NameKeyError(f"cannot read the name key: {exc.strerror}", path=path) from None
+    if not os.path.lexists(path):
+        raise NameKeyError("the name key (pseudonym_key) does not exist", path=path)
+    if path.is_dir():
+        raise NameKeyError("cannot read the name key: it is a folder", path=path)
+    # Only a regular file, of a bounded size: a named pipe given as --key would block.
+    raw = read_bytes(path, error=NameKeyError, what="name key")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

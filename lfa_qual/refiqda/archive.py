@@ -13,10 +13,12 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from lxml import etree
 
 from lfa_qual.errors import LfaError
+from lfa_qual.textfile import open_regular_file
 
 # The whole archive, uncompressed; 200 interviews of 100 pages are about 60 MB.
 MAX_UNCOMPRESSED = 500_000_000
@@ -70,26 +72,29 @@ class Archive:
 
     path: Path
     zf: zipfile.ZipFile
+    file: BinaryIO  # what zf reads: ZipFile does not close a file it was given
     entries: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
     read_total: int = 0
 
     @classmethod
     def open(cls, path: Path) -> Archive:
+        # Only a regular file: a named pipe given as the archive would block.
+        file = open_regular_file(path, error=RefiError, what="REFI-QDA project archive")
         try:
-            zf = zipfile.ZipFile(path)
-        except FileNotFoundError:
-            raise RefiError("no such file", path=path) from None
+            zf = zipfile.ZipFile(file)
         except (zipfile.BadZipFile, OSError):
+            file.close()
             raise RefiError(
                 "not a REFI-QDA project archive: a .qdpx is a zip file holding project.qde",
                 path=path,
             ) from None
-        archive = cls(path, zf)
+        archive = cls(path, zf, file)
         total = 0
         for info in zf.infolist():
             total += info.file_size
             archive.entries.setdefault(info.filename.replace("\\", "/").lower(), info)
         if total > MAX_UNCOMPRESSED:
+            archive.close()
             raise fail(
                 path,
                 f"the archive unpacks to {total:,} bytes; the limit is {MAX_UNCOMPRESSED:,}",
@@ -99,6 +104,7 @@ class Archive:
 
     def close(self) -> None:
         self.zf.close()
+        self.file.close()
 
     def read(self, info: zipfile.ZipInfo, element: str) -> bytes:
         """An entry's bytes, stopping at the cap whatever its header claims."""

@@ -14,6 +14,7 @@ from lfa_qual.refiqda.archive import Archive, RefiError, parse_xml
 from lfa_qual.refiqda.codes import RefiCode
 from lfa_qual.refiqda.guids import canonical
 from lfa_qual.text import decode_bytes
+from lfa_qual.textfile import read_bytes
 
 UNCODABLE = {
     "PictureSource": "picture",
@@ -185,12 +186,8 @@ class Reader:
 def read_codebook_file(path: Path) -> list[RefiCode]:
     """The codes of a `.qdc` (namespace urn:QDA-XML:codebook:1.0; a project-namespace
     CodeBook, as some tools write, is read too)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise RefiError("no such file", path=path) from None
-    except OSError as exc:
-        raise RefiError(f"cannot read the file: {exc.strerror}", path=path) from None
+    # Only a regular file, of a bounded size: a named pipe given as the file would block.
+    data = read_bytes(path, error=RefiError, what="codebook file")
     root = parse_xml(data, path, path.name)
     ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     if local(root) != "CodeBook" or ns not in (CODEBOOK_NS, PROJECT_NS):
