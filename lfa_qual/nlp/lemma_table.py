@@ -25,7 +25,7 @@ import numpy as np
 
 from lfa_qual.errors import LfaError
 from lfa_qual.nlp.lemma_overrides import OVERRIDES
-from lfa_qual.usercache import cache_root
+from lfa_qual.usercache import cache_root, package_version
 
 FORMAT = 1  # bump when the files' layout changes
 FILES = ("forms.npy", "lemma_ids.npy", "lemmas.npy")
@@ -34,15 +34,7 @@ MEMO_LIMIT = 200_000  # looked-up forms kept per process (hits and misses); memo
 
 def versions() -> tuple[str, str]:
     """spaCy's and spacy-lookups-data's versions, without importing spaCy."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = []
-    for name in ("spacy", "spacy-lookups-data"):
-        try:
-            found.append(version(name))
-        except PackageNotFoundError:
-            found.append("missing")
-    return found[0], found[1]
+    return package_version("spacy"), package_version("spacy-lookups-data")
 
 
 def cache_key() -> str:
