@@ -177,8 +177,7 @@ class Suggester:
 
     def _load(self, pipeline: str | None) -> None:
         self._nlp, info = load_pipeline(pipeline)
-        if self._token_cache is None:
-            self.info = info
+        self.info = info  # for the fallback: the same as fallback_info(), set before
         nlp = self._nlp
         # With lookup lemmas we compute (better) lemmas ourselves, once per word form, so the
         # pipeline's own lemmatizer is switched off; a trained pipeline's lemmas are used as is.
