@@ -5,6 +5,8 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -112,3 +114,36 @@ def export_project(tmp_path: Path):
     project = make_export_project(tmp_path)
     yield project
     project.close()
+
+
+SUGGEST_IN_A_PROCESS = """
+import sys
+from lfa_qual.cli import main
+if sys.argv[3] == "spacy":
+    from lfa_qual.nlp import rule_tokenizer
+    rule_tokenizer.cached = lambda: None  # as before the port: spaCy tokenises new texts
+args = ["--format", "jsonl", "--min-score", "0", "--top", "50", "--codebook", sys.argv[2]]
+code = main(["suggest", *args, sys.argv[1]])
+print("spacy imported:", "spacy" in sys.modules, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def suggest_in_a_process(
+    path: Path, *, tokenizer: str = "auto", cache: Path | None = None
+) -> tuple[str, str]:
+    """`suggest --format jsonl` on one file in a fresh interpreter: (stdout, stderr), stderr
+    ending with whether spaCy was imported. `tokenizer="spacy"` keeps the rule tokenizer out."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if cache is not None:
+        env["LFA_QUAL_CACHE_DIR"] = str(cache)
+    codebook = str(REPO / "codebooks" / "lfa.yaml")
+    done = subprocess.run(
+        [sys.executable, "-c", SUGGEST_IN_A_PROCESS, str(path), codebook, tokenizer],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=path.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout, done.stderr

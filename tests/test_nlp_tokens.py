@@ -4,13 +4,12 @@ that suggesting again on texts seen before neither imports spaCy nor changes a s
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 import uuid
 from pathlib import Path
+
+from conftest import suggest_in_a_process
 
 from lfa_qual.nlp.pipeline import load_pipeline
 from lfa_qual.nlp.suggest import Options, Suggester
@@ -18,15 +17,6 @@ from lfa_qual.nlp.tokens import TokenCache, Tokens, text_hash
 from lfa_qual.nlp.units import LONG_PARAGRAPH_TOKENS
 
 REPO = Path(__file__).parent.parent
-
-RUN = """
-import sys
-from lfa_qual.cli import main
-args = ["--format", "jsonl", "--min-score", "0", "--top", "50", "--codebook", sys.argv[2]]
-code = main(["suggest", *args, sys.argv[1]])
-print("spacy imported:", "spacy" in sys.modules, file=sys.stderr)
-sys.exit(code)
-"""
 
 
 def long_turns(source: Path, marker: str) -> str:
@@ -47,23 +37,11 @@ def long_turns(source: Path, marker: str) -> str:
     return f"---\n{head}---\n" + "\n\n".join(out) + "\n"
 
 
-def suggest_in_a_process(path: Path) -> tuple[str, str]:
-    done = subprocess.run(
-        [sys.executable, "-c", RUN, str(path), str(REPO / "codebooks" / "lfa.yaml")],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        cwd=path.parent,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout, done.stderr
-
-
 def test_suggesting_again_gives_the_same_suggestions_without_importing_spacy(tmp_path):
     marker = f"Markør{uuid.uuid4().hex}"
     path = tmp_path / "skole1-lang.md"
     path.write_text(long_turns(REPO / "transcripts" / "skole1-personale.md", marker), "utf-8")
-    first, log_first = suggest_in_a_process(path)
+    first, log_first = suggest_in_a_process(path, tokenizer="spacy")
     again, log_again = suggest_in_a_process(path)
     assert "spacy imported: True" in log_first  # new texts: tokenised by spaCy
     assert "spacy imported: False" in log_again  # every text seen: from the cache

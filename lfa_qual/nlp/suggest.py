@@ -21,6 +21,7 @@ import numpy as np
 
 from lfa_qual.codebook import Codebook
 from lfa_qual.collector import fewer_collections
+from lfa_qual.nlp import rule_tokenizer
 from lfa_qual.nlp.examples import ExampleIndex
 from lfa_qual.nlp.learned import LearnedModel, LearnedScores
 from lfa_qual.nlp.lemmatize import Lemmatizer
@@ -216,15 +217,28 @@ class Suggester:
         found = self._token_cache.get_many(texts) if self._token_cache is not None else {}
         missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
-            nlp, lemmas = self.nlp, not self.info.lookup_lemmas
-            new = {}
-            with nlp.select_pipes(disable=self.disable):
-                for text, doc in zip(missing, nlp.pipe(missing, batch_size=64), strict=True):
-                    new[text] = tokens_of_doc(doc, self._sentencizer, lemmas=lemmas)
+            new = self._tokenize(missing)
             if self._token_cache is not None:
                 self._token_cache.put_many(new)
             found.update(new)
         return [found[t] for t in texts]
+
+    def _tokenize(self, texts: list[str]) -> dict[str, Tokens]:
+        """Tokens of texts not in the token cache. The fallback pipeline's tokenizer is run
+        from its rules without importing spaCy (`rule_tokenizer`) once those rules are checked
+        against spaCy, which happens the first time spaCy is loaded here."""
+        fallback = self.info.fallback
+        port = rule_tokenizer.cached() if fallback and self._nlp is None else None
+        if port is not None:
+            return {text: port.tokens(text) for text in texts}
+        nlp, lemmas = self.nlp, not self.info.lookup_lemmas
+        new = {}
+        with nlp.select_pipes(disable=self.disable):
+            for text, doc in zip(texts, nlp.pipe(texts, batch_size=64), strict=True):
+                new[text] = tokens_of_doc(doc, self._sentencizer, lemmas=lemmas)
+        if fallback:
+            rule_tokenizer.prepare(nlp, texts)
+        return new
 
     def _tokens_of(self, items: Iterable[tuple[str, C]], size: int) -> Iterator[tuple[Tokens, C]]:
         """(tokens, context) for (text, context) items, a batch of `size` at a time."""
