@@ -7,9 +7,10 @@ own), and prints the median and the spread of the timed runs, and the median CPU
 the process, which other load on a shared machine changes much less than the wall time. Compare
 the figures of one run with each other, not with another day's.
 
-`suggest` is timed twice: on a transcript whose words are in the token cache (suggested before:
-spaCy is not imported) and on a transcript never seen (the token cache emptied before each run:
-spaCy is imported and the text tokenised).
+`suggest` is timed twice: on a transcript whose words are in the token cache (suggested before)
+and on a transcript never seen (the token cache emptied before each run: the text is tokenised
+by the rules the warm-up read from spaCy, `lfa_qual/nlp/rule_tokenizer.py`). Neither imports
+spaCy; the warm-up, the first run ever, does.
 
     .venv/bin/python benchmarks/bench_startup.py [--runs 7] [--file transcripts/skole1-elev1.md]
 """
