@@ -62,8 +62,9 @@ def export(project: Project, request: ExportRequest) -> str:
     from lfa_qual.analysis import Filters
 
     fmt = file_format(request.what, request.path)
-    check_output_path(request.path, project)
-    if request.what != "figures":  # a folder of figures; the others are one file
+    if request.what == "figures":  # a folder of figures (each file is checked as written)
+        check_output_path(request.path, project)
+    else:  # one file: prepare_export checks the path too
         prepare_export(project, request.path)
     filters = request.filters or Filters(needs_review=False)
     if request.what == "quotes":
