@@ -112,3 +112,4 @@ def test_version_and_doctor_name_the_pipeline(folder, capsys):
     assert main(["doctor", "--project", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "kulturkrigen → kulturkrig" in out and "fallback" in out
+    assert "tokenizer: spaCy's rules, checked against this spaCy, run without importing it" in out

@@ -319,6 +319,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             f"lemma table: {len(load_table()):,} forms ({len(OVERRIDES)} overridden), "
             f"prepared in {cache_root()}"
         )
+    if info.fallback:
+        from lfa_qual.nlp import rule_tokenizer
+
+        rule_tokenizer.prepare(nlp)
+        print(rule_tokenizer.describe())
     checks = ["Forældrene", "kulturkrigen", "klassefællesskaberne", "PIT-medarbejderne"]
     print("lemmas: " + ", ".join(f"{w} → {lemma(w)}" for w in checks))
     if project is not None and project.db_path.exists():

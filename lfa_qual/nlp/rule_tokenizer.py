@@ -409,3 +409,15 @@ def prepare(nlp, texts: Iterable[str] = ()) -> None:
     value = {"agrees": ok, "rules": rules.__dict__ if rules is not None else None}
     usercache.write_entry(KIND, key, value)
     _port.cache_clear()
+
+
+def describe() -> str:
+    """One line for `doctor`: whether new texts are tokenised without importing spaCy."""
+    from lfa_qual import usercache
+
+    entry = usercache.read_entry(KIND, _cache_key())
+    if cached() is not None:
+        return "tokenizer: spaCy's rules, checked against this spaCy, run without importing it"
+    if isinstance(entry, dict) and entry.get("agrees") is False:
+        return "tokenizer: spaCy (its rules cannot be run without it: they split differently)"
+    return f"tokenizer: spaCy (its rules could not be kept in {usercache.cache_root()})"
