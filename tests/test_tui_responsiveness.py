@@ -273,3 +273,36 @@ async def test_search_results_look_each_transcript_up_once(project, monkeypatch)
         assert len(screen.hits) > len(interviews) > 1
         assert sorted(c[0] for c in looked_up) == sorted(interviews)
         assert screen.query_one("DataTable").row_count == len(screen.hits)
+
+
+async def test_a_screen_draws_its_key_bar_once_when_it_opens(project, monkeypatch) -> None:
+    """The screen's bindings are "updated" while it opens (resume, focus) and the bar is
+    resized from nothing, with the same keys each time: the bar was drawn three times, the
+    last one alone in a frame of its own (≈30 ms of the codebook's opening)."""
+    from lfa_qual.tui.keybar import KeyBar
+
+    drawn: list[str] = []
+    render = KeyBar.render
+
+    def spy(self):
+        drawn.append(type(self.screen).__name__)
+        return render(self)
+
+    monkeypatch.setattr(KeyBar, "render", spy)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_transcript("skole2-elev2")
+        await pilot.pause()
+        drawn.clear()
+        await pilot.press("b")
+        await pilot.pause()
+        assert drawn == ["CodebookScreen"]
+        await pilot.press("down")  # keys that change nothing in the bar do not draw it
+        await pilot.pause()
+        assert drawn == ["CodebookScreen"]
+        await pilot.press("q")
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        await pilot.resize_terminal(100, 40)  # a new width draws it anew
+        await pilot.pause()
+        assert drawn[-1] == "ReaderScreen" and "Help" in bar.render().plain
