@@ -166,6 +166,35 @@ async def test_the_codebook_opens_with_its_first_codes_details(project, monkeypa
         assert first.label in str(app.screen.query_one("#detail").render())
 
 
+async def test_the_codebook_wraps_its_details_at_one_width_and_its_tree_never_scrolls_sideways(
+    project, monkeypatch
+) -> None:
+    """The details were wrapped for a pane without a scroll bar, then again when the bar
+    appeared in the next layout; a label wider than the tree gave it a horizontal scroll bar
+    in that layout too (a row less: the tree drawn again). The full label is the details'
+    first line."""
+    from textual.widget import Widget
+
+    widths: list[int] = []
+    render_lines = Widget.render_lines
+
+    def spy(self, crop):
+        if self.id == "detail":
+            widths.append(self.size.width)
+        return render_lines(self, crop)
+
+    monkeypatch.setattr(Widget, "render_lines", spy)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        tree = app.screen.query_one("Tree")
+        assert len(set(widths)) == 1
+        assert not tree.show_horizontal_scrollbar
+        first = project.codebook().codes[0]
+        assert str(app.screen.query_one("#detail").render()).startswith(f"■ {first.label}")
+
+
 def test_the_idle_collector_collects_after_a_second_without_input(monkeypatch) -> None:
     """Full collections (40–150 ms) ran about once per screen opened, inside the key's time."""
     import gc
