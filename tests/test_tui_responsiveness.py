@@ -335,3 +335,56 @@ async def test_a_screen_draws_its_key_bar_once_when_it_opens(project, monkeypatc
         await pilot.resize_terminal(100, 40)  # a new width draws it anew
         await pilot.pause()
         assert drawn[-1] == "ReaderScreen" and "Help" in bar.render().plain
+
+
+async def test_the_palette_lists_a_short_list_before_typing_and_finds_every_command(
+    project,
+) -> None:
+    """It listed the ~73 commands of the reader (its cursor moves too), two lines each, before
+    anything was typed: the list got a scroll bar a layout later and was drawn again."""
+    from textual.command import CommandList
+
+    from lfa_qual.tui.palette import Palette
+
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_transcript("skole2-elev2")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, Palette)
+        listed = app.screen.query_one(CommandList)
+        titles = [option.hit.text for option in listed.options]
+        for title in ("Help", "Codebook", "Retrieve", "Memos", "Export quotes…", "Theme"):
+            assert title in titles
+        assert "Select word (again: extend)" not in titles and "Accept" not in titles
+        assert listed.virtual_size.height == listed.option_count  # one line each
+        assert not listed.show_vertical_scrollbar
+        await pilot.press(*"select word")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        found = [option.hit.text for option in listed.options]
+        assert found[0] == "Select word (again: extend)"
+
+
+def test_the_palettes_dimmed_background_is_textuals() -> None:
+    """Each style is tinted once (cached), to the same style as Textual's tint."""
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.color import Color
+    from textual.renderables.background_screen import BackgroundScreen
+
+    from lfa_qual.tui.palette import DimmedScreen
+
+    color = Color(10, 20, 30, 0.6)
+    segments = [
+        Segment("a", Style(color="red", bgcolor="#102030", bold=True)),
+        Segment("b", None),
+        Segment("c", Style(color="red", bgcolor="#102030", bold=True, meta={"line": 3})),
+        Segment("\n", None, [(1,)]),
+        Segment("d", Style(italic=True, link="https://example.org")),
+    ]
+    for _ in range(2):  # the second time from the cache
+        ours = list(DimmedScreen.process_segments(segments, color))
+        assert ours == list(BackgroundScreen.process_segments(segments, color))
