@@ -354,6 +354,7 @@ async def test_the_palette_lists_a_short_list_before_typing_and_finds_every_comm
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, Palette)
+        assert app.screen.styles.background.a == 1  # no dimmed copy of the reader to render
         listed = app.screen.query_one(CommandList)
         titles = [option.hit.text for option in listed.options]
         for title in ("Help", "Codebook", "Retrieve", "Memos", "Export quotes…", "Theme"):
@@ -366,25 +367,3 @@ async def test_the_palette_lists_a_short_list_before_typing_and_finds_every_comm
         await pilot.pause()
         found = [option.hit.text for option in listed.options]
         assert found[0] == "Select word (again: extend)"
-
-
-def test_the_palettes_dimmed_background_is_textuals() -> None:
-    """Each style is tinted once (cached), to the same style as Textual's tint."""
-    from rich.segment import Segment
-    from rich.style import Style
-    from textual.color import Color
-    from textual.renderables.background_screen import BackgroundScreen
-
-    from lfa_qual.tui.palette import DimmedScreen
-
-    color = Color(10, 20, 30, 0.6)
-    segments = [
-        Segment("a", Style(color="red", bgcolor="#102030", bold=True)),
-        Segment("b", None),
-        Segment("c", Style(color="red", bgcolor="#102030", bold=True, meta={"line": 3})),
-        Segment("\n", None, [(1,)]),
-        Segment("d", Style(italic=True, link="https://example.org")),
-    ]
-    for _ in range(2):  # the second time from the cache
-        ours = list(DimmedScreen.process_segments(segments, color))
-        assert ours == list(BackgroundScreen.process_segments(segments, color))
