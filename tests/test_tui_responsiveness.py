@@ -166,6 +166,35 @@ async def test_the_codebook_opens_with_its_first_codes_details(project, monkeypa
         assert first.label in str(app.screen.query_one("#detail").render())
 
 
+async def test_the_codebook_wraps_its_details_at_one_width_and_its_tree_never_scrolls_sideways(
+    project, monkeypatch
+) -> None:
+    """The details were wrapped for a pane without a scroll bar, then again when the bar
+    appeared in the next layout; a label wider than the tree gave it a horizontal scroll bar
+    in that layout too (a row less: the tree drawn again). The full label is the details'
+    first line."""
+    from textual.widget import Widget
+
+    widths: list[int] = []
+    render_lines = Widget.render_lines
+
+    def spy(self, crop):
+        if self.id == "detail":
+            widths.append(self.size.width)
+        return render_lines(self, crop)
+
+    monkeypatch.setattr(Widget, "render_lines", spy)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        tree = app.screen.query_one("Tree")
+        assert len(set(widths)) == 1
+        assert not tree.show_horizontal_scrollbar
+        first = project.codebook().codes[0]
+        assert str(app.screen.query_one("#detail").render()).startswith(f"■ {first.label}")
+
+
 def test_the_idle_collector_collects_after_a_second_without_input(monkeypatch) -> None:
     """Full collections (40–150 ms) ran about once per screen opened, inside the key's time."""
     import gc
@@ -273,3 +302,68 @@ async def test_search_results_look_each_transcript_up_once(project, monkeypatch)
         assert len(screen.hits) > len(interviews) > 1
         assert sorted(c[0] for c in looked_up) == sorted(interviews)
         assert screen.query_one("DataTable").row_count == len(screen.hits)
+
+
+async def test_a_screen_draws_its_key_bar_once_when_it_opens(project, monkeypatch) -> None:
+    """The screen's bindings are "updated" while it opens (resume, focus) and the bar is
+    resized from nothing, with the same keys each time: the bar was drawn three times, the
+    last one alone in a frame of its own (≈30 ms of the codebook's opening)."""
+    from lfa_qual.tui.keybar import KeyBar
+
+    drawn: list[str] = []
+    render = KeyBar.render
+
+    def spy(self):
+        drawn.append(type(self.screen).__name__)
+        return render(self)
+
+    monkeypatch.setattr(KeyBar, "render", spy)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_transcript("skole2-elev2")
+        await pilot.pause()
+        drawn.clear()
+        await pilot.press("b")
+        await pilot.pause()
+        assert drawn == ["CodebookScreen"]
+        await pilot.press("down")  # keys that change nothing in the bar do not draw it
+        await pilot.pause()
+        assert drawn == ["CodebookScreen"]
+        await pilot.press("q")
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        await pilot.resize_terminal(100, 40)  # a new width draws it anew
+        await pilot.pause()
+        assert drawn[-1] == "ReaderScreen" and "Help" in bar.render().plain
+
+
+async def test_the_palette_lists_a_short_list_before_typing_and_finds_every_command(
+    project,
+) -> None:
+    """It listed the ~73 commands of the reader (its cursor moves too), two lines each, before
+    anything was typed: the list got a scroll bar a layout later and was drawn again."""
+    from textual.command import CommandList
+
+    from lfa_qual.tui.palette import Palette
+
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_transcript("skole2-elev2")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, Palette)
+        assert app.screen.styles.background.a == 1  # no dimmed copy of the reader to render
+        listed = app.screen.query_one(CommandList)
+        titles = [option.hit.text for option in listed.options]
+        for title in ("Help", "Codebook", "Retrieve", "Memos", "Export quotes…", "Theme"):
+            assert title in titles
+        assert "Select word (again: extend)" not in titles and "Accept" not in titles
+        assert listed.virtual_size.height == listed.option_count  # one line each
+        assert not listed.show_vertical_scrollbar
+        await pilot.press(*"select word")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        found = [option.hit.text for option in listed.options]
+        assert found[0] == "Select word (again: extend)"

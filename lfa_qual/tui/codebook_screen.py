@@ -35,11 +35,14 @@ class CodebookScreen(CodebookEditing, Screen):
         Binding("1", "pin(1)", "Pin to key", key_display="1-9", id="codebook.pin"),
         *[Binding(str(n), f"pin({n})", f"Pin to key {n}", show=False) for n in range(2, 10)],
     ]
+    # The details keep their scroll bar's column (wrapped once, not again when the bar appears
+    # in the next layout); the tree cuts a label wider than itself rather than get a
+    # horizontal scroll bar (a row less: drawn again) - the details start with the label.
     DEFAULT_CSS = """
     CodebookScreen #title { height: 1; background: $primary-background; padding: 0 1; }
-    CodebookScreen Tree { width: 1fr; height: 1fr; }
+    CodebookScreen Tree { width: 1fr; height: 1fr; overflow-x: hidden; }
     CodebookScreen #details { width: 1fr; height: 1fr; border-left: solid $primary-background-lighten-2;
-        padding: 0 1; }
+        padding: 0 1; scrollbar-gutter: stable; }
     """
 
     def __init__(self, interview: str | None = None) -> None:

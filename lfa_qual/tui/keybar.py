@@ -66,14 +66,30 @@ class KeyBar(Widget):
     KeyBar { dock: bottom; height: 1; background: $panel; color: $text; }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._drawn: tuple | None = None  # (width, keys) of the line last rendered
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
     def _bindings_changed(self, screen) -> None:
-        self.refresh()
+        self._refresh_if_changed()
 
     def on_resize(self) -> None:
-        self.refresh()
+        self._refresh_if_changed()
+
+    def _refresh_if_changed(self) -> None:
+        # A screen's bindings are "updated" several times while it opens (focus, resume) with
+        # the same keys: redrawing the bar for each cost the opening a frame of its own.
+        if self._state(self.keys()) != self._drawn:
+            self.refresh()
+
+    def _state(self, keys: list[Key]) -> tuple:
+        width = self.size.width or self.app.size.width
+        return width, tuple(
+            (k.binding.key, k.binding.description, k.label, k.enabled) for k in keys
+        )
 
     def keys(self) -> list[Key]:
         keys = []
@@ -89,7 +105,9 @@ class KeyBar(Widget):
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        shown, short = fit(self.keys(), self.size.width or self.app.size.width)
+        keys = self.keys()
+        self._drawn = self._state(keys)
+        shown, short = fit(keys, self._drawn[0])
         for key in shown:
             binding = key.binding
             style = Style.parse("bold reverse" if key.enabled else "dim reverse")
