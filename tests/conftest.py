@@ -35,6 +35,23 @@ def span(project, interview: str, quote: str) -> tuple[int, int]:
     return start, start + len(quote)
 
 
+async def choose(pilot, **values) -> None:
+    """Change a retrieve or stats screen's choices as a user does: f opens the chooser (on
+    the screen's first Select), each widget gets its value, esc closes it again."""
+    from lfa_qual.tui.chooser import Chooser
+
+    await pilot.press("f")
+    await pilot.pause()
+    chooser = pilot.app.screen
+    assert isinstance(chooser, Chooser)
+    for name, value in values.items():
+        chooser.query_one(f"#{name}").value = value
+        await pilot.pause()
+    await pilot.press("escape")
+    await pilot.pause()
+    assert pilot.app.screen is not chooser
+
+
 @pytest.fixture
 def project_dir(tmp_path: Path) -> Path:
     """An empty project folder: the LFA codebook, no transcripts yet, not opened."""

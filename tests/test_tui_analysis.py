@@ -4,7 +4,7 @@ in the filters, the memo list, exports from the command palette."""
 from __future__ import annotations
 
 import pytest
-from conftest import span
+from conftest import choose, span
 
 from lfa_qual.project import Project
 from lfa_qual.tui.app import LfaApp
@@ -48,15 +48,13 @@ async def test_the_role_filters_offer_groups(project) -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, RetrieveScreen)
-        screen.query_one("#code").value = "hold_vs_klasse"
-        await pilot.pause()
+        await choose(pilot, code="hold_vs_klasse")
         table = screen.query_one("DataTable")
         assert table.row_count == 2
-        screen.query_one("#role").value = "group:Elev"
-        await pilot.pause()
+        await choose(pilot, role="group:Elev")
         assert [table.get_row_at(0)[1]] == ["(Elev 2, 7. klasse, Skole 2, august 2021, 1)"]
-        screen.query_one("#role").value = "group:Personale"
-        await pilot.pause()
+        assert "Elev (group)" in str(screen.query_one("#choices").render())
+        await choose(pilot, role="group:Personale")
         assert table.get_row_at(0)[1].startswith("(Skolemedarbejder, Skole 1")
     project.close()
 
@@ -364,9 +362,7 @@ async def test_exports_from_the_palette_use_the_screens_filters(project) -> None
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
         await pilot.pause()
-        app.screen.query_one("#code").value = "hold_vs_klasse"
-        app.screen.query_one("#role").value = "group:Elev"
-        await pilot.pause()
+        await choose(pilot, code="hold_vs_klasse", role="group:Elev")
         await _palette(pilot, app, "quotes")
         assert "code hold_vs_klasse, Elev" in str(app.screen.query_one("Label").render())
         await pilot.press(*"e.docx", "enter")

@@ -6,7 +6,7 @@ import asyncio
 import json
 
 import pytest
-from conftest import span
+from conftest import choose, span
 
 from lfa_qual.codings import get_memo, list_codings
 from lfa_qual.project import Project
@@ -264,17 +264,16 @@ async def test_retrieve_lists_passages_with_citations_and_jumps(project) -> None
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, RetrieveScreen)
-        screen.query_one("#code").value = "hold_vs_klasse"
-        await pilot.pause()
+        await choose(pilot, code="hold_vs_klasse")
         table = screen.query_one("DataTable")
         citations = [table.get_row_at(i)[1] for i in range(table.row_count)]
         assert citations == [
             "(Skolemedarbejder, Skole 1, maj 2021, 1)",
             "(Elev 2, 7. klasse, Skole 2, august 2021, 1)",
         ]
-        screen.query_one("#role").value = "Elev 2"
-        await pilot.pause()
+        await choose(pilot, role="Elev 2")
         assert table.row_count == 1
+        assert screen.query_one("#passages").has_focus
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
@@ -293,8 +292,88 @@ async def test_retrieve_from_a_coding_in_the_reader_opens_on_its_code(project) -
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, RetrieveScreen)
-        assert screen.query_one("#code").value == "hold_vs_klasse"  # was the first code
+        assert screen.choices["code"] == "hold_vs_klasse"  # was the first code
         assert screen.query_one("DataTable").row_count == 1
+
+
+async def test_retrieve_shows_its_choices_in_a_line_and_f_changes_them(project) -> None:
+    """The common task "change the code and read its passages" by keys alone: r, f (the
+    chooser, on the code), Enter (its list), a few letters, Enter, esc (back to the table)."""
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    project.code("skole2-elev2", "mindset", start=s, end=e)
+    s2, e2 = span(project, "skole1-personale", "Jeg savner, at PIT kommer ind i klassen.")
+    project.code("skole1-personale", "mindset", start=s2, end=e2)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RetrieveScreen)
+        line = str(screen.query_one("#choices").render())
+        assert line.startswith("implementering · Implementering · all schools · all roles")
+        table = screen.query_one("DataTable")
+        assert table.row_count == 0
+        await pilot.press("f", "enter", *"minds", "enter")
+        await pilot.pause()
+        assert table.row_count == 2  # the table behind the chooser changed at once
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and table.has_focus
+        assert screen.choices["code"] == "mindset"
+        assert str(screen.query_one("#choices").render()).startswith("mindset · Mindset")
+        assert "2 passages coded mindset" in str(screen.query_one("#title").render())
+        await pilot.press("down")
+        await pilot.pause()
+        quote = str(screen.query_one("#quote").render())
+        assert "Jeg savner" in quote or "pinligt" in quote
+        await choose(pilot, school="Skole 2", code="__review__")
+        assert str(screen.query_one("#choices").render()).startswith(
+            "⚠ codings that need review · Skole 2 · all roles"
+        )
+        assert table.row_count == 0
+
+
+async def test_stats_shows_what_it_counts_in_a_line_and_f_changes_the_table(project) -> None:
+    from lfa_qual.tui.stats import StatsScreen
+
+    s, e = span(project, "skole2-elev2", "Det er lidt pinligt.")
+    project.code("skole2-elev2", "mindset", start=s, end=e)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("F")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+
+        def line() -> str:
+            return str(screen.query_one("#choices").render())
+
+        assert line().startswith("code × school · codings · counts")
+        table = screen.query_one("DataTable")
+        # f, tab to the columns, Enter, "role", Enter: code × role, computed behind the box.
+        await pilot.press("f", "tab", "enter", *"role", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        header = [str(c.label) for c in table.columns.values()]
+        assert "Elev 2" in header and "Skole 2" not in header
+        await pilot.press("tab", "tab", "space")  # the count list, then the percent switch
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and table.has_focus
+        assert line().startswith("code × role · codings · percent")
+        assert screen.choices == {
+            "rows": "code",
+            "cols": "role",
+            "count": "codings",
+            "percent": True,
+        }
+        await pilot.press("ctrl+t")  # still toggles on the screen
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert line().startswith("code × role · codings · counts")
 
 
 async def test_a_long_memo_in_the_side_panel_ends_with_an_ellipsis(project) -> None:

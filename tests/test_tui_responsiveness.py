@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import span
+from conftest import choose, span
 
 from lfa_qual.project import Project
 from lfa_qual.tui.app import LfaApp
@@ -52,8 +52,7 @@ async def test_retrieve_fills_once_per_filter_and_again_after_the_reader(
         screen = app.screen
         assert isinstance(screen, retrieve.RetrieveScreen)
         assert len(calls) == 1
-        screen.query_one("#code").value = "hold_vs_klasse"
-        await pilot.pause()
+        await choose(pilot, code="hold_vs_klasse")
         assert [c[1:] for c in calls[1:]] == [("hold_vs_klasse", ALL, ALL)]
         table = screen.query_one("DataTable")
         assert table.row_count == 1

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import choose
 
 from lfa_qual.project import Project
 from lfa_qual.store import new_guid, now
@@ -98,8 +99,7 @@ def test_retrieve(snap_compare, app) -> None:
     async def run_before(pilot) -> None:
         await pilot.press("r")
         await pilot.pause()
-        pilot.app.screen.query_one("#code").value = "pit"
-        await pilot.pause()
+        await choose(pilot, code="pit")
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
 

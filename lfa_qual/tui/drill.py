@@ -21,6 +21,7 @@ class StatsDrill:
     and column values as ids, set when the table arrives."""
 
     keys: tuple[list, list] | None = None
+    choices: dict[str, object]  # the screen's rows, cols, count and percent
 
     def action_open_cell(self) -> None:
         from lfa_qual.drill import cell_codings
@@ -32,9 +33,7 @@ class StatsDrill:
         if column == 0 or row >= len(self.keys[0]) or column > len(self.keys[1]):
             return
         value, col_value = self.keys[0][row], self.keys[1][column - 1]
-        rows = str(self.query_one("#rows", Select).value)
-        cols = str(self.query_one("#cols", Select).value)
-        count = str(self.query_one("#count", Select).value)
+        rows, cols, count = (str(self.choices[k]) for k in ("rows", "cols", "count"))
         try:
             frame = cell_codings(self.app.project, rows, value, cols, col_value, count)
         except LfaError as exc:

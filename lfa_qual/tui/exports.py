@@ -28,6 +28,10 @@ TITLES = {
 
 
 def _select(screen: Screen, selector: str) -> str | None:
+    choices = getattr(screen, "choices", None)  # retrieve's and stats': a dict, no Selects
+    if choices is not None:
+        value = choices.get(selector.removeprefix("#"))
+        return None if value is None else str(value)
     found = screen.query(selector)
     if not found:
         return None
@@ -63,8 +67,7 @@ def current_request(screen: Screen, what: str, path: Path) -> tuple[ExportReques
         said.append(f"rows: {request.rows}")
     elif rows and cols and count:  # the frequency table's screen
         request.rows, request.cols, request.count = rows, cols, count
-        switch = screen.query("Switch")
-        request.percent = bool(switch and switch.first().value)
+        request.percent = bool(getattr(screen, "choices", {}).get("percent"))
         said.append(f"{rows} × {cols}: {count}{' %' if request.percent else ''}")
     return request, ", ".join(said) or "all codings"
 

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Select, Static
 
 from lfa_qual.project import CodingView, Project
-from lfa_qual.tui.filters import ALL, role_matches, school_role_selects
+from lfa_qual.tui.chooser import Chooser
+from lfa_qual.tui.filters import (
+    ALL,
+    option_label,
+    role_matches,
+    school_role_options,
+    school_role_selects,
+)
 from lfa_qual.tui.keybar import KeyBar
 from lfa_qual.wording import count
 
@@ -38,18 +44,16 @@ def one_line(text: str, width: int = 200) -> str:
 
 
 class RetrieveScreen(Screen):
-    # The table has the keys: focused when the screen is composed, not after the first
-    # Select took the focus (moving it cost the opening another restyle and frame).
+    # The table has the keys: focused when the screen is composed. The code and the filters
+    # are a line of text; `f` opens their Selects in a Chooser (lfa_qual.tui.chooser).
     AUTO_FOCUS = "#passages"
     BINDINGS = [
         Binding("enter", "jump", "Jump to passage", id="retrieve.jump"),
-        Binding("f", "focus_filter", "Filter", id="retrieve.filter"),
+        Binding("f", "choose", "Filter", id="retrieve.filter"),
     ]
     DEFAULT_CSS = """
     RetrieveScreen #title { height: 1; background: $primary-background; padding: 0 1; }
-    RetrieveScreen #filters { height: 3; }
-    RetrieveScreen #code { width: 2fr; }
-    RetrieveScreen #school, RetrieveScreen #role { width: 1fr; }
+    RetrieveScreen #choices { height: 1; padding: 0 1; }
     RetrieveScreen DataTable { height: 1fr; }
     RetrieveScreen #quote { height: auto; max-height: 8; padding: 0 1;
         border-top: solid $primary-background-lighten-2; }
@@ -59,7 +63,12 @@ class RetrieveScreen(Screen):
         super().__init__()
         self.project = self.app.project
         codebook = self.project.codebook()
-        self.code = code or codebook.codes[0].id
+        # What the table shows: the code (or REVIEW), the school and the role (or role group).
+        self.choices = {"code": code or codebook.codes[0].id, "school": ALL, "role": ALL}
+        self.options = {"code": self.code_options()}
+        self.options["school"], self.options["role"] = school_role_options(
+            self.project.transcript_rows(), self.project.role_groups
+        )
         self.views: list[CodingView] = []
         # The filters the table was last filled for: opening filled it five times (mount,
         # resume and each Select's first Changed), each clearing the rows the frame before
@@ -67,16 +76,17 @@ class RetrieveScreen(Screen):
         # fills it again.
         self._filled: tuple | None = None
         self._away = False
+        self._choosing = False  # the Chooser is over the screen: not away
 
-    def compose(self) -> ComposeResult:
+    def code_options(self) -> list[tuple[str, str]]:
         codebook = self.project.codebook()
-        rows = self.project.transcript_rows()
         options = [(f"{'  ' * c.depth}{c.id} · {c.label}", c.id) for c in codebook.codes]
         options.append(("⚠ codings that need review", REVIEW))
+        return options
+
+    def compose(self) -> ComposeResult:
         yield Static(id="title")
-        with Horizontal(id="filters"):
-            yield Select(options, value=self.code, allow_blank=False, id="code")
-            yield from school_role_selects(rows, self.project.role_groups)
+        yield Static(self.summary(), id="choices")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="passages")
         yield Static(id="quote")
         yield KeyBar()
@@ -87,8 +97,13 @@ class RetrieveScreen(Screen):
         self.fill()
         table.focus()
 
+    def summary(self) -> str:
+        """The choices in one line: "mindset · Mindset · all schools · all roles"."""
+        said = " · ".join(option_label(self.options[k], v) for k, v in self.choices.items())
+        return f"{said}  [dim](f: filter)[/dim]"
+
     def on_screen_suspend(self) -> None:
-        self._away = True
+        self._away = not self._choosing
 
     def on_screen_resume(self) -> None:
         if self.is_mounted and self._away:
@@ -96,9 +111,7 @@ class RetrieveScreen(Screen):
             self.fill(again=True)
 
     def fill(self, again: bool = False) -> None:
-        code = str(self.query_one("#code", Select).value)
-        school = str(self.query_one("#school", Select).value)
-        role = str(self.query_one("#role", Select).value)
+        code, school, role = (self.choices[k] for k in ("code", "school", "role"))
         blind = getattr(self.app, "blind", self.project.config.blind)
         if (code, school, role, blind) == self._filled and not again:
             return
@@ -118,9 +131,6 @@ class RetrieveScreen(Screen):
         )
         self.show_quote()
 
-    def on_select_changed(self, event: Select.Changed) -> None:
-        self.fill()
-
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_quote()
 
@@ -134,8 +144,30 @@ class RetrieveScreen(Screen):
         memo = f"\n[i]✎ {v.coding.memo}[/i]" if v.coding.memo else ""
         quote.update(f"“{one_line(v.text, 600)}” {v.citation}{memo}")
 
-    def action_focus_filter(self) -> None:
-        self.query_one("#code", Select).focus()
+    def action_choose(self) -> None:
+        """The code, school and role Selects in a box over the summary, on the code."""
+        code = Select(
+            self.options["code"], value=self.choices["code"], allow_blank=False, id="code"
+        )
+        school, role = school_role_selects(
+            self.project.transcript_rows(),
+            self.project.role_groups,
+            self.choices["school"],
+            self.choices["role"],
+        )
+        code.styles.width = "2fr"
+        self._choosing = True
+        self.app.push_screen(Chooser("Retrieve", [code, school, role], self.choose), self.chosen)
+
+    def choose(self, name: str, value: object) -> None:
+        if self.choices.get(name) == value:
+            return
+        self.choices[name] = str(value)
+        self.query_one("#choices", Static).update(self.summary())
+        self.fill()
+
+    def chosen(self, _: None) -> None:
+        self._choosing = False
 
     def action_jump(self) -> None:
         table = self.query_one(DataTable)
