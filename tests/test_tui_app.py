@@ -333,6 +333,29 @@ async def test_retrieve_shows_its_choices_in_a_line_and_f_changes_them(project) 
         assert table.row_count == 0
 
 
+async def test_retrieve_from_the_codebook_opens_on_the_highlighted_code(project) -> None:
+    s, e = span(project, "skole2-elev2", "Det er fint.")
+    project.code("skole2-elev2", "videndeling", start=s, end=e)
+    app = LfaApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        tree = app.screen.query_one("Tree")
+        tree.move_cursor(next(n for n in tree.root.children if n.data == "videndeling"))
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RetrieveScreen)
+        assert screen.choices["code"] == "videndeling"
+        line = str(screen.query_one("#choices").render())
+        assert line.startswith("videndeling · Videndeling på tværs af skoler · all schools")
+        assert screen.query_one("DataTable").row_count == 1
+        await pilot.press("f")  # the chooser starts from the same code
+        await pilot.pause()
+        assert app.screen.query_one("#code").value == "videndeling"
+        assert app.screen.query_one("#code").has_focus
+
+
 async def test_stats_shows_what_it_counts_in_a_line_and_f_changes_the_table(project) -> None:
     from lfa_qual.tui.stats import StatsScreen
 
