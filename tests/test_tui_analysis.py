@@ -418,6 +418,9 @@ async def test_stats_computes_once_per_table_asked_for(project, monkeypatch) -> 
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert asked[1:] == [("code", "school", "codings", True)]
+        await choose(pilot)  # the chooser opened and closed without a change: not again
+        await app.workers.wait_for_complete()
+        assert len(asked) == 2
         screen = app.screen
         await pilot.press("c")  # the co-occurrence screen, then back: counted again
         await app.workers.wait_for_complete()
