@@ -7,7 +7,8 @@ p95 over 50 presses each, and memory. Targets (issue 4): open < 300 ms, p95 < 50
 Then, on this project and on the example project (the repository's transcripts and codebook),
 the screens (issue 14): key-to-frame time of opening each of the codebook screen, the command
 palette, search (and a fuzzy search typed into it), needs-review, retrieve and stats, and of the
-keys inside them (cursor moves, typing), with the targets open ≤ 150 ms and keys p95 ≤ 50 ms.
+keys inside them (cursor moves, typing), with the targets open ≤ 150 ms and keys p95 ≤ 50 ms
+(a key's first frame, as for the reader; the time until idle is printed beside it).
 And running the NLP on the transcript from the reader (key R): time to the first progress
 report, and how long keys take to render while it runs.
 
@@ -330,27 +331,33 @@ async def screens(
                 f" (≤ 150 ms: {verdict}){nothing}"
             )
             if keys:
-                print("  " + summary(f"{name}: keys", keys, 50).strip())
-                print("  " + summary(f"{name}: keys, 1st frame", firsts).strip())
+                # As for the reader above: the target is the key's own frame; what it set off
+                # after that (a code's details, a search's hits) is shown until idle.
+                print("  " + summary(f"{name}: keys, 1st frame", firsts, 50).strip())
+                print("  " + summary(f"{name}: keys, until idle", keys).strip())
         # The NLP from the reader: progress shows, and keys keep rendering while it runs.
         started = time.perf_counter()
         await pilot.press("R")
         reader = app.screen
         first_progress = None
         during: list[float] = []
+        during_first: list[float] = []
         while app.workers and any(w.group == "nlp" and not w.is_finished for w in app.workers):
             if first_progress is None and "/" in getattr(reader, "nlp_status", ""):
                 first_progress = time.perf_counter() - started
             settled = await press("down")
             if settled is not None:
                 during.append(settled)
+                during_first.append(first_frames[-1])
             await asyncio.sleep(0.02)
         total = time.perf_counter() - started
         await app.workers.wait_for_complete()
         fp = f"{first_progress:.2f} s" if first_progress is not None else "none seen"
         print(f"  NLP (key R): done in {total:.2f} s, first progress shown after {fp}")
         if during:
-            print("  " + summary("keys while the NLP runs", during, 50).strip())
+            print("  " + summary("keys while the NLP runs, 1st frame", during_first, 50).strip())
+            # Until idle includes the progress line's redraws while the NLP runs.
+            print("  " + summary("keys while the NLP runs, until idle", during).strip())
 
 
 def main() -> None:
