@@ -17,14 +17,13 @@ them differently, the rules are kept as unusable and spaCy tokenises every text,
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from lfa_qual.nlp.tokens import Tokens
+from lfa_qual.nlp.tokens import Tokens, sentence_positions
 from lfa_qual.nlp.units import LONG_PARAGRAPH_TOKENS
 
 FORMAT = 1  # bump when the cached entry's layout changes
@@ -250,10 +249,8 @@ class RuleTokenizer:
                 lengths.append(len(word))
         sentences = None
         if len(offsets) > LONG_PARAGRAPH_TOKENS:
-            found = {
-                bisect.bisect_left(offsets, tokens[i][0]) for i in self.sentence_starts(tokens)
-            }
-            sentences = [0, *sorted(i for i in found if 0 < i < len(offsets))]
+            starts = (tokens[i][0] for i in self.sentence_starts(tokens))
+            sentences = sentence_positions(offsets, starts)
         return Tokens(offsets, lengths, sentences)
 
 

@@ -69,11 +69,14 @@ def _sentence_starts(doc, offsets: list[int], sentencizer) -> list[int]:
 
     if sentencizer is not None and not doc.has_annotation("SENT_START"):
         doc = sentencizer(doc)
-    found = {
-        bisect.bisect_left(offsets, idx)
-        for idx, start in doc.to_array([IDX, SENT_START]).tolist()
-        if start == 1
-    }
+    rows = doc.to_array([IDX, SENT_START]).tolist()
+    return sentence_positions(offsets, (idx for idx, start in rows if start == 1))
+
+
+def sentence_positions(offsets: list[int], starts: Iterable[int]) -> list[int]:
+    """Positions in the list of words where sentences start (the first is 0), from where the
+    tokens that start one begin in the text (a white-space token's go to the next word)."""
+    found = {bisect.bisect_left(offsets, idx) for idx in starts}
     return [0, *sorted(i for i in found if 0 < i < len(offsets))]
 
 
