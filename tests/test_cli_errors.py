@@ -33,14 +33,10 @@ sys.exit(main(sys.argv[2:]))
 
 
 @pytest.fixture
-def project_dir(tmp_path: Path) -> Path:
-    root = tmp_path / "projekt"
-    (root / "transcripts").mkdir(parents=True)
-    (root / "codebooks").mkdir()
-    shutil.copy(REPO / "codebooks" / "lfa.yaml", root / "codebooks" / "lfa.yaml")
-    shutil.copy(REPO / "transcripts" / "skole1-elev1.md", root / "transcripts")
-    (root / "lfa-qual.yaml").write_text("coder: tester\n", encoding="utf-8")
-    return root
+def project_dir(project_dir: Path) -> Path:
+    """conftest's empty project folder, with one transcript."""
+    shutil.copy(REPO / "transcripts" / "skole1-elev1.md", project_dir / "transcripts")
+    return project_dir
 
 
 def lfa(tmp_path: Path, *argv: str, fault: str | None = None) -> subprocess.CompletedProcess:
